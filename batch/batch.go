@@ -161,3 +161,10 @@ func (v *Verdict) Reject(i Issue) {
 	v.Issues = append(v.Issues, i)
 	v.Claim = nil
 }
+
+// Company is an employer that uploads batches, identified by its NPP.
+type Company struct {
+	ID   int64
+	NPP  string
+	Name string
+}
