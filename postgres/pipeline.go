@@ -1,0 +1,243 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"jhtbatch/batch"
+)
+
+// Chunk is a range of rows of a batch, processed in one transaction.
+type Chunk struct {
+	BatchID  string
+	No       int
+	FirstRow int
+	LastRow  int
+}
+
+// PlanBatch prepares an accepted batch for the workers in one transaction:
+// it finds the rows that repeat an earlier row's KPJ or NIK (across the whole
+// file, in SQL), splits the rows into chunks of chunkRows, and moves the
+// batch to processing. It returns the chunks not yet done, so running it
+// again (a retried task) returns the same work and changes nothing; a batch
+// that is finished or cancelled has none.
+func (s *Store) PlanBatch(ctx context.Context, id string, chunkRows int) ([]Chunk, error) {
+	if chunkRows < 1 {
+		return nil, fmt.Errorf("plan batch %s: chunk size %d", id, chunkRows)
+	}
+	var chunks []Chunk
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var status batch.Status
+		err := tx.QueryRow(ctx, `SELECT status FROM batches WHERE id = $1 FOR UPDATE`, id).Scan(&status)
+		if err != nil {
+			return err
+		}
+		if status == batch.StatusAccepted {
+			if err := planRows(ctx, tx, id, chunkRows); err != nil {
+				return err
+			}
+		} else if status != batch.StatusProcessing {
+			return nil
+		}
+		chunks, err = pendingChunks(ctx, tx, id, 0)
+		return err
+	})
+	if err != nil {
+		return nil, translate(err, "plan batch "+id)
+	}
+	return chunks, nil
+}
+
+// planRows marks duplicates and creates the chunks. A row repeats an
+// earlier one when it has the same trimmed KPJ or NIK; the first occurrence
+// is processed, the later ones point at the earliest row they repeat.
+func planRows(ctx context.Context, tx pgx.Tx, id string, chunkRows int) error {
+	_, err := tx.Exec(ctx, `
+		UPDATE batch_rows r SET duplicate_of = d.first
+		FROM (
+			SELECT row_no, LEAST(
+				CASE WHEN kpj_key <> '' THEN min(row_no) OVER (PARTITION BY kpj_key) END,
+				CASE WHEN nik_key <> '' THEN min(row_no) OVER (PARTITION BY nik_key) END) AS first
+			FROM batch_rows WHERE batch_id = $1
+		) d
+		WHERE r.batch_id = $1 AND r.row_no = d.row_no AND d.first < d.row_no`, id)
+	if err != nil {
+		return fmt.Errorf("find duplicate rows: %w", err)
+	}
+	_, err = tx.Exec(ctx, `
+		INSERT INTO batch_chunks (batch_id, chunk_no, first_row, last_row)
+		SELECT $1, n, n * $2 + 1, least((n + 1) * $2, b.total_rows)
+		FROM batches b, generate_series(0, (b.total_rows - 1) / $2) AS n
+		WHERE b.id = $1
+		ON CONFLICT DO NOTHING`, id, chunkRows)
+	if err != nil {
+		return fmt.Errorf("create chunks: %w", err)
+	}
+	_, err = tx.Exec(ctx, `UPDATE batches SET status = 'processing', chunk_rows = $2,
+		planned_at = now(), started_at = coalesce(started_at, now()) WHERE id = $1`, id, chunkRows)
+	return err
+}
+
+// pendingChunks returns the chunks of batch id not yet done, in order; at
+// most limit of them when limit > 0.
+func pendingChunks(ctx context.Context, q pgx.Tx, id string, limit int) ([]Chunk, error) {
+	rows, err := q.Query(ctx, `SELECT batch_id::text, chunk_no, first_row, last_row FROM batch_chunks
+		WHERE batch_id = $1 AND done_at IS NULL ORDER BY chunk_no
+		LIMIT CASE WHEN $2 > 0 THEN $2 END`, id, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list pending chunks: %w", err)
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[Chunk])
+}
+
+// ChunkResult says what processing a chunk did.
+type ChunkResult struct {
+	Rows      int  // rows given an outcome now (0 when the chunk was already done)
+	Created   int  // claims created
+	Rejected  int  // rows rejected
+	Skipped   bool // the chunk was already done, or the batch is no longer processing
+	BatchDone bool // every row of the batch has its outcome: finalize it
+}
+
+// FinalizeBatch closes a batch whose chunks are all done: its counters are
+// set from what its rows say, and its status becomes completed, or
+// completed_with_errors when a row was rejected. It returns whether the
+// batch is finished (already, or by this call). A batch with chunks still
+// pending is left alone.
+func (s *Store) FinalizeBatch(ctx context.Context, id string) (bool, error) {
+	var status batch.Status
+	err := s.pool.QueryRow(ctx, `
+		WITH counts AS (
+			SELECT count(*) FILTER (WHERE outcome IS NOT NULL) AS processed,
+				count(*) FILTER (WHERE outcome = 'CREATED') AS created,
+				count(*) FILTER (WHERE outcome = 'VALID') AS valid,
+				count(*) FILTER (WHERE outcome = 'REJECTED') AS rejected,
+				count(*) FILTER (WHERE has_warnings) AS warnings
+			FROM batch_rows WHERE batch_id = $1
+		)
+		UPDATE batches b SET processed_rows = c.processed, created = c.created, valid = c.valid,
+			rejected = c.rejected, warnings = c.warnings, finished_at = now(),
+			status = CASE WHEN c.rejected > 0 THEN 'completed_with_errors' ELSE 'completed' END
+		FROM counts c
+		WHERE b.id = $1 AND b.status = 'processing'
+			AND NOT EXISTS (SELECT 1 FROM batch_chunks WHERE batch_id = $1 AND done_at IS NULL)
+		RETURNING b.status`, id).Scan(&status)
+	if errors.Is(err, pgx.ErrNoRows) {
+		b, err := s.batchByID(ctx, id)
+		if err != nil {
+			return false, err
+		}
+		return b.Status.Finished(), nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("finalize batch %s: %w", id, err)
+	}
+	return true, nil
+}
+
+// FailBatch marks an unfinished batch failed (a chunk failed for good).
+// Rows already processed keep their outcomes and claims.
+func (s *Store) FailBatch(ctx context.Context, id, reason string) error {
+	_, err := s.pool.Exec(ctx, `UPDATE batches SET status = 'failed', finished_at = now(),
+		reject_code = 'PROCESSING_FAILED', reject_details = jsonb_build_array(jsonb_build_object('code', 'PROCESSING_FAILED', 'value', $2::text))
+		WHERE id = $1 AND status IN ('accepted', 'processing')`, id, reason)
+	if err != nil {
+		return fmt.Errorf("fail batch %s: %w", id, err)
+	}
+	return nil
+}
+
+// Unfinished is the work PostgreSQL says is not done: batches to plan,
+// chunks to process (at most perBatch of each processing batch, the lowest
+// first), and batches to finalize.
+type Unfinished struct {
+	Plan     []string
+	Chunks   []Chunk
+	Finalize []string
+}
+
+// UnfinishedWork lists what the reconciler must make sure is queued.
+func (s *Store) UnfinishedWork(ctx context.Context, perBatch int) (Unfinished, error) {
+	var u Unfinished
+	rows, err := s.pool.Query(ctx, `SELECT id::text FROM batches WHERE status = 'accepted' ORDER BY created_at`)
+	if err != nil {
+		return u, fmt.Errorf("list batches to plan: %w", err)
+	}
+	if u.Plan, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
+		return u, fmt.Errorf("list batches to plan: %w", err)
+	}
+	rows, err = s.pool.Query(ctx, `
+		SELECT c.batch_id::text, c.chunk_no, c.first_row, c.last_row
+		FROM batches b
+		CROSS JOIN LATERAL (
+			SELECT * FROM batch_chunks c WHERE c.batch_id = b.id AND c.done_at IS NULL
+			ORDER BY c.chunk_no LIMIT $1
+		) c
+		WHERE b.status = 'processing'
+		ORDER BY b.created_at, c.chunk_no`, perBatch)
+	if err != nil {
+		return u, fmt.Errorf("list pending chunks: %w", err)
+	}
+	if u.Chunks, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Chunk]); err != nil {
+		return u, fmt.Errorf("list pending chunks: %w", err)
+	}
+	rows, err = s.pool.Query(ctx, `SELECT id::text FROM batches b WHERE status = 'processing'
+		AND NOT EXISTS (SELECT 1 FROM batch_chunks c WHERE c.batch_id = b.id AND c.done_at IS NULL)`)
+	if err != nil {
+		return u, fmt.Errorf("list batches to finalize: %w", err)
+	}
+	if u.Finalize, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
+		return u, fmt.Errorf("list batches to finalize: %w", err)
+	}
+	return u, nil
+}
+
+// PromoteClaims moves WAITING claims whose eligible date has come to READY.
+// Running it twice changes nothing more.
+func (s *Store) PromoteClaims(ctx context.Context, today time.Time) (int64, error) {
+	tag, err := s.pool.Exec(ctx, `UPDATE claims SET status = 'READY', updated_at = now()
+		WHERE status = 'WAITING' AND eligible_on <= $1`, today)
+	if err != nil {
+		return 0, fmt.Errorf("promote claims: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}
+
+// PurgeBefore deletes the raw rows (the personal data of the file) of
+// batches finished before cutoff, keeping the batch record and the claims
+// (UU 27/2022: keep personal data no longer than needed).
+func (s *Store) PurgeBefore(ctx context.Context, cutoff time.Time) (int64, error) {
+	var n int64
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM batch_rows WHERE batch_id IN (
+			SELECT id FROM batches WHERE finished_at < $1 AND purged_at IS NULL)`, cutoff)
+		if err != nil {
+			return err
+		}
+		n = tag.RowsAffected()
+		_, err = tx.Exec(ctx, `UPDATE batches SET purged_at = now()
+			WHERE finished_at < $1 AND purged_at IS NULL`, cutoff)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("purge old batches: %w", err)
+	}
+	return n, nil
+}
+
+// PendingChunks returns the lowest chunks of batch id not yet done, at most
+// limit of them, while the batch is processing.
+func (s *Store) PendingChunks(ctx context.Context, id string, limit int) ([]Chunk, error) {
+	rows, err := s.pool.Query(ctx, `SELECT c.batch_id::text, c.chunk_no, c.first_row, c.last_row
+		FROM batch_chunks c JOIN batches b ON b.id = c.batch_id
+		WHERE c.batch_id = $1 AND c.done_at IS NULL AND b.status = 'processing'
+		ORDER BY c.chunk_no LIMIT $2`, id, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list pending chunks of %s: %w", id, err)
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[Chunk])
+}

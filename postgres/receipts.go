@@ -1,0 +1,105 @@
+package postgres
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"jhtbatch/batch"
+)
+
+// Receipt is the signed proof that a batch was accepted: what was received,
+// from whom and when, signed with the service's Ed25519 key. Anyone with the
+// public key can check that SignedPayload was signed and that it names the
+// file they sent (its SHA-256).
+type Receipt struct {
+	BatchID     string    `json:"batch_id"`
+	CompanyNPP  string    `json:"company_npp"`
+	CompanyName string    `json:"company_name"`
+	Filename    string    `json:"filename"`
+	FileSHA256  string    `json:"file_sha256"`
+	Rows        int       `json:"rows"`
+	Mode        string    `json:"mode"`
+	AcceptedAt  time.Time `json:"accepted_at"`
+	KeyID       string    `json:"key_id"`
+	PublicKey   string    `json:"public_key"` // base64 Ed25519 public key
+	Signature   string    `json:"signature"`  // base64 Ed25519 signature of SignedPayload
+	// SignedPayload is the exact text that was signed: the JSON of the fields
+	// above from batch_id to accepted_at.
+	SignedPayload string `json:"signed_payload"`
+}
+
+// Receipt returns the signed receipt of the company's batch. A file refused
+// at upload has no receipt.
+func (s *Store) Receipt(ctx context.Context, companyID int64, id string) (Receipt, error) {
+	b, err := s.Batch(ctx, companyID, id)
+	if err != nil {
+		return Receipt{}, err
+	}
+	if b.Status == batch.StatusRejected {
+		return Receipt{}, batch.Conflict("BATCH_REJECTED", b.ID)
+	}
+	var npp, name string
+	if err := s.pool.QueryRow(ctx, `SELECT npp, name FROM companies WHERE id = $1`, companyID).Scan(&npp, &name); err != nil {
+		return Receipt{}, fmt.Errorf("receipt company: %w", err)
+	}
+	keyID, priv, err := s.signingKey(ctx)
+	if err != nil {
+		return Receipt{}, err
+	}
+	r := Receipt{BatchID: b.ID, CompanyNPP: npp, CompanyName: name, Filename: b.Filename,
+		FileSHA256: hex.EncodeToString(b.SHA256[:]), Rows: b.TotalRows, Mode: string(b.Mode),
+		AcceptedAt: b.CreatedAt.UTC().Truncate(time.Microsecond)}
+	payload, err := json.Marshal(struct {
+		BatchID     string    `json:"batch_id"`
+		CompanyNPP  string    `json:"company_npp"`
+		CompanyName string    `json:"company_name"`
+		Filename    string    `json:"filename"`
+		FileSHA256  string    `json:"file_sha256"`
+		Rows        int       `json:"rows"`
+		Mode        string    `json:"mode"`
+		AcceptedAt  time.Time `json:"accepted_at"`
+	}{r.BatchID, r.CompanyNPP, r.CompanyName, r.Filename, r.FileSHA256, r.Rows, r.Mode, r.AcceptedAt})
+	if err != nil {
+		return Receipt{}, fmt.Errorf("encode receipt: %w", err)
+	}
+	r.SignedPayload = string(payload)
+	r.KeyID = keyID
+	r.PublicKey = base64.StdEncoding.EncodeToString(priv.Public().(ed25519.PublicKey))
+	r.Signature = base64.StdEncoding.EncodeToString(ed25519.Sign(priv, payload))
+	return r, nil
+}
+
+// signingKey returns the service's receipt key, making it the first time.
+// Several processes may race to make it; the first insert wins and all read
+// the same key back.
+func (s *Store) signingKey(ctx context.Context) (string, ed25519.PrivateKey, error) {
+	var id string
+	var priv []byte
+	err := s.pool.QueryRow(ctx, `SELECT id, private_key FROM signing_keys ORDER BY created_at LIMIT 1`).Scan(&id, &priv)
+	if errors.Is(err, pgx.ErrNoRows) {
+		pub, newPriv, gerr := ed25519.GenerateKey(rand.Reader)
+		if gerr != nil {
+			return "", nil, fmt.Errorf("make receipt key: %w", gerr)
+		}
+		sum := sha256.Sum256(pub)
+		if _, err := s.pool.Exec(ctx, `INSERT INTO signing_keys (id, private_key, public_key) VALUES ($1, $2, $3)
+			ON CONFLICT DO NOTHING`, hex.EncodeToString(sum[:8]), []byte(newPriv), []byte(pub)); err != nil {
+			return "", nil, fmt.Errorf("store receipt key: %w", err)
+		}
+		return s.signingKey(ctx)
+	}
+	if err != nil {
+		return "", nil, fmt.Errorf("read receipt key: %w", err)
+	}
+	return id, ed25519.PrivateKey(priv), nil
+}

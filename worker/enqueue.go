@@ -1,0 +1,72 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/hibiken/asynq"
+
+	"jhtbatch/postgres"
+)
+
+// Enqueuer puts tasks on the queue for the API and the handlers.
+type Enqueuer struct {
+	client *asynq.Client
+	redis  asynq.RedisConnOpt
+}
+
+// NewEnqueuer returns an Enqueuer that talks to Redis at opt.
+func NewEnqueuer(opt asynq.RedisConnOpt) *Enqueuer {
+	return &Enqueuer{client: asynq.NewClient(opt), redis: opt}
+}
+
+// Close releases the Redis connection.
+func (e *Enqueuer) Close() error { return e.client.Close() }
+
+// Ping checks that Redis answers.
+func (e *Enqueuer) Ping(ctx context.Context) error {
+	return e.client.Ping()
+}
+
+// EnqueuePlan asks the workers to plan batch id. A plan task already queued
+// for it counts as success. When Redis is down the error is returned, and
+// the reconciler enqueues the plan later from PostgreSQL.
+func (e *Enqueuer) EnqueuePlan(ctx context.Context, batchID string) error {
+	t, err := NewPlanTask(batchID)
+	if err != nil {
+		return err
+	}
+	return e.enqueue(ctx, t)
+}
+
+// enqueue enqueues t; a task with the same TaskID already queued is success:
+// that is how duplicates are avoided.
+func (e *Enqueuer) enqueue(ctx context.Context, t *asynq.Task, opts ...asynq.Option) error {
+	_, err := e.client.EnqueueContext(ctx, t, opts...)
+	if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) && !errors.Is(err, asynq.ErrDuplicateTask) {
+		return fmt.Errorf("enqueue %s: %w", t.Type(), err)
+	}
+	return nil
+}
+
+func (e *Enqueuer) enqueueChunks(ctx context.Context, chunks []postgres.Chunk) error {
+	for _, c := range chunks {
+		t, err := NewChunkTask(ChunkPayload{BatchID: c.BatchID, ChunkNo: c.No, FirstRow: c.FirstRow, LastRow: c.LastRow})
+		if err != nil {
+			return err
+		}
+		if err := e.enqueue(ctx, t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (e *Enqueuer) enqueueFinalize(ctx context.Context, batchID string) error {
+	t, err := NewFinalizeTask(batchID)
+	if err != nil {
+		return err
+	}
+	return e.enqueue(ctx, t)
+}

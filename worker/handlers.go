@@ -1,0 +1,180 @@
+package worker
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"jhtbatch/batch"
+	"jhtbatch/postgres"
+)
+
+// Handlers processes the pipeline's tasks. Every handler asks PostgreSQL
+// what is still to do, so running a task twice does its work once.
+type Handlers struct {
+	store    *postgres.Store
+	enq      *Enqueuer
+	log      *slog.Logger
+	now      func() time.Time
+	loc      *time.Location
+	rows     int // rows per chunk
+	inFlight int // chunks of one batch queued at a time, so one big batch cannot starve the others
+	keepDays int
+}
+
+// NewHandlers returns the handlers for cfg (defaults filled in).
+func NewHandlers(store *postgres.Store, enq *Enqueuer, cfg Config) *Handlers {
+	cfg = cfg.withDefaults()
+	return &Handlers{store: store, enq: enq, log: cfg.Logger, now: cfg.Now, loc: cfg.Location,
+		rows: cfg.ChunkRows, inFlight: cfg.Concurrency, keepDays: cfg.RetentionDays}
+}
+
+// today is the processing date: the civil date now in the business zone.
+func (h *Handlers) today() time.Time {
+	t := h.now().In(h.loc)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// HandlePlan finds the batch's duplicates, splits it into chunks and queues
+// the first of them.
+func (h *Handlers) HandlePlan(ctx context.Context, t *asynq.Task) error {
+	var p PlanPayload
+	if err := decode(t, &p); err != nil {
+		return err
+	}
+	chunks, err := h.store.PlanBatch(ctx, p.BatchID, h.rows)
+	if err != nil {
+		return permanentIfNotFound(err)
+	}
+	h.log.Info("batch planned", "batch_id", p.BatchID, "chunks_pending", len(chunks))
+	if len(chunks) == 0 {
+		return h.enq.enqueueFinalize(ctx, p.BatchID)
+	}
+	return h.enq.enqueueChunks(ctx, limit(chunks, h.inFlight))
+}
+
+// HandleChunk judges one chunk of rows and records the outcomes, then queues
+// the batch's next chunks, or its finalize once every row has an outcome.
+func (h *Handlers) HandleChunk(ctx context.Context, t *asynq.Task) error {
+	var p ChunkPayload
+	if err := decode(t, &p); err != nil {
+		return err
+	}
+	start := time.Now()
+	c := postgres.Chunk{BatchID: p.BatchID, No: p.ChunkNo, FirstRow: p.FirstRow, LastRow: p.LastRow}
+	res, err := h.store.RunChunk(ctx, c, h.today())
+	if err != nil {
+		return err // retried with backoff: nothing of the chunk was committed
+	}
+	if !res.Skipped {
+		observeChunk(res, time.Since(start))
+		h.log.Info("chunk done", "batch_id", p.BatchID, "chunk", p.ChunkNo, "rows", res.Rows,
+			"created", res.Created, "rejected", res.Rejected, "duration", time.Since(start))
+	}
+	if res.BatchDone {
+		return h.enq.enqueueFinalize(ctx, p.BatchID)
+	}
+	return h.queueNext(ctx, p.BatchID)
+}
+
+// queueNext queues the lowest pending chunks of the batch; those already
+// queued or running keep their place (TaskID).
+func (h *Handlers) queueNext(ctx context.Context, batchID string) error {
+	next, err := h.store.PendingChunks(ctx, batchID, h.inFlight)
+	if err != nil {
+		return err
+	}
+	return h.enq.enqueueChunks(ctx, next)
+}
+
+// HandleFinalize closes a batch whose rows all have their outcome.
+func (h *Handlers) HandleFinalize(ctx context.Context, t *asynq.Task) error {
+	var p FinalizePayload
+	if err := decode(t, &p); err != nil {
+		return err
+	}
+	done, err := h.store.FinalizeBatch(ctx, p.BatchID)
+	if err != nil {
+		return permanentIfNotFound(err)
+	}
+	if done {
+		h.log.Info("batch finished", "batch_id", p.BatchID)
+		batchesFinished.Inc()
+	}
+	return nil
+}
+
+// HandleReconcile queues again whatever PostgreSQL says is unfinished:
+// batches not planned, chunks not done, batches not finalized. It is what
+// makes the pipeline survive a Redis that lost its tasks.
+func (h *Handlers) HandleReconcile(ctx context.Context, _ *asynq.Task) error {
+	u, err := h.store.UnfinishedWork(ctx, h.inFlight)
+	if err != nil {
+		return err
+	}
+	for _, id := range u.Plan {
+		if err := h.enq.EnqueuePlan(ctx, id); err != nil {
+			return err
+		}
+	}
+	if err := h.enq.enqueueChunks(ctx, u.Chunks); err != nil {
+		return err
+	}
+	for _, id := range u.Finalize {
+		if err := h.enq.enqueueFinalize(ctx, id); err != nil {
+			return err
+		}
+	}
+	if n := len(u.Plan) + len(u.Chunks) + len(u.Finalize); n > 0 {
+		h.log.Debug("reconciled", "plans", len(u.Plan), "chunks", len(u.Chunks), "finalizes", len(u.Finalize))
+	}
+	return nil
+}
+
+// HandlePromote moves WAITING claims whose date has come to READY.
+func (h *Handlers) HandlePromote(ctx context.Context, _ *asynq.Task) error {
+	n, err := h.store.PromoteClaims(ctx, h.today())
+	if err == nil && n > 0 {
+		h.log.Info("claims ready", "count", n)
+	}
+	return err
+}
+
+// HandleRetention purges the raw rows of batches finished more than the
+// retention period ago.
+func (h *Handlers) HandleRetention(ctx context.Context, _ *asynq.Task) error {
+	if h.keepDays <= 0 {
+		return nil
+	}
+	n, err := h.store.PurgeBefore(ctx, h.now().AddDate(0, 0, -h.keepDays))
+	if err == nil && n > 0 {
+		h.log.Info("raw rows purged", "rows", n, "older_than_days", h.keepDays)
+	}
+	return err
+}
+
+func decode(t *asynq.Task, v any) error {
+	if err := json.Unmarshal(t.Payload(), v); err != nil {
+		return fmt.Errorf("decode %s payload: %v: %w", t.Type(), err, asynq.SkipRetry)
+	}
+	return nil
+}
+
+// permanentIfNotFound stops retrying a task whose batch does not exist.
+func permanentIfNotFound(err error) error {
+	if e := batch.ErrorOf(err); e != nil && e.Kind == batch.KindNotFound {
+		return fmt.Errorf("%v: %w", err, asynq.SkipRetry)
+	}
+	return err
+}
+
+func limit[T any](s []T, n int) []T {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}

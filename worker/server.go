@@ -1,0 +1,162 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"runtime"
+	"time"
+
+	"github.com/hibiken/asynq"
+
+	"jhtbatch/postgres"
+)
+
+// Config configures the workers and the scheduler.
+type Config struct {
+	Redis          asynq.RedisConnOpt
+	Concurrency    int            // WORKER_CONCURRENCY; default the number of CPUs
+	ChunkRows      int            // CHUNK_ROWS; default 2000
+	Location       *time.Location // BUSINESS_TZ; default Asia/Jakarta
+	Now            func() time.Time
+	Logger         *slog.Logger
+	ReconcileEvery time.Duration // default 30s
+	RetentionDays  int           // raw rows purged this many days after a batch finished; 0 = kept
+}
+
+// DefaultChunkRows is the chunk size when none is configured: large chunks
+// are faster (MEASURED.md), small ones spread a batch over the workers.
+const DefaultChunkRows = 2000
+
+func (c Config) withDefaults() Config {
+	if c.Concurrency <= 0 {
+		c.Concurrency = runtime.NumCPU()
+	}
+	if c.ChunkRows <= 0 {
+		c.ChunkRows = DefaultChunkRows
+	}
+	if c.Location == nil {
+		loc, err := time.LoadLocation("Asia/Jakarta")
+		if err != nil {
+			loc = time.FixedZone("WIB", 7*3600)
+		}
+		c.Location = loc
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.ReconcileEvery <= 0 {
+		c.ReconcileEvery = 30 * time.Second
+	}
+	return c
+}
+
+// Run processes tasks and runs the schedules until ctx is done, then shuts
+// down gracefully: running tasks get time to finish, the others stay queued
+// (and PostgreSQL still knows them). Several Run may work against the same
+// PostgreSQL and Redis at once.
+func Run(ctx context.Context, store *postgres.Store, cfg Config) error {
+	cfg = cfg.withDefaults()
+	enq := NewEnqueuer(cfg.Redis)
+	defer enq.Close()
+	h := NewHandlers(store, enq, cfg)
+	srv := asynq.NewServer(cfg.Redis, asynq.Config{
+		Concurrency: cfg.Concurrency,
+		// Control tasks are tiny and unblock whole batches; chunks do the work.
+		Queues:            map[string]int{QueueControl: 6, QueueChunks: 3},
+		TaskCheckInterval: 50 * time.Millisecond, // MEASURED.md: the 1 s default idles between chunks
+		RetryDelayFunc:    backoff,
+		ErrorHandler:      asynq.ErrorHandlerFunc(h.onError),
+		Logger:            newAsynqLogger(cfg.Logger),
+		LogLevel:          asynq.WarnLevel,
+		ShutdownTimeout:   20 * time.Second,
+	})
+	if err := srv.Start(h.mux()); err != nil {
+		return fmt.Errorf("start workers: %w", err)
+	}
+	sched, err := startScheduler(cfg)
+	if err != nil {
+		srv.Shutdown()
+		return err
+	}
+	// Catch up at once: work left by a crash or queued while Redis was away.
+	if err := h.HandleReconcile(ctx, nil); err != nil {
+		cfg.Logger.Warn("first reconcile failed; the scheduler retries", "err", err)
+	}
+	cfg.Logger.Info("workers started", "concurrency", cfg.Concurrency, "chunk_rows", cfg.ChunkRows)
+	<-ctx.Done()
+	sched.Shutdown()
+	srv.Shutdown()
+	cfg.Logger.Info("workers stopped")
+	return nil
+}
+
+func (h *Handlers) mux() *asynq.ServeMux {
+	mux := asynq.NewServeMux()
+	mux.HandleFunc(TypePlan, h.HandlePlan)
+	mux.HandleFunc(TypeChunk, h.HandleChunk)
+	mux.HandleFunc(TypeFinalize, h.HandleFinalize)
+	mux.HandleFunc(TypeReconcile, h.HandleReconcile)
+	mux.HandleFunc(TypePromote, h.HandlePromote)
+	mux.HandleFunc(TypeRetention, h.HandleRetention)
+	return mux
+}
+
+// startScheduler registers the periodic tasks. With several worker processes
+// each runs a scheduler; Unique keeps one copy of each tick.
+func startScheduler(cfg Config) (*asynq.Scheduler, error) {
+	s := asynq.NewScheduler(cfg.Redis, &asynq.SchedulerOpts{Location: cfg.Location, Logger: newAsynqLogger(cfg.Logger),
+		LogLevel: asynq.ErrorLevel})
+	every := fmt.Sprintf("@every %s", cfg.ReconcileEvery)
+	jobs := []struct {
+		spec, typ string
+		unique    time.Duration
+	}{
+		{every, TypeReconcile, cfg.ReconcileEvery * 9 / 10},
+		{"*/10 * * * *", TypePromote, 5 * time.Minute},
+		{"30 1 * * *", TypeRetention, time.Hour},
+	}
+	for _, j := range jobs {
+		_, err := s.Register(j.spec, asynq.NewTask(j.typ, nil), asynq.Queue(QueueControl),
+			asynq.Unique(j.unique), asynq.MaxRetry(0))
+		if err != nil {
+			return nil, fmt.Errorf("schedule %s: %w", j.typ, err)
+		}
+	}
+	if err := s.Start(); err != nil {
+		return nil, fmt.Errorf("start scheduler: %w", err)
+	}
+	return s, nil
+}
+
+// backoff waits 1 s, 2 s, 4 s … up to 5 minutes, with jitter, so a short
+// PostgreSQL outage costs seconds and a long one does not hammer it.
+func backoff(n int, _ error, _ *asynq.Task) time.Duration {
+	d := time.Second << min(n, 9)
+	d = min(d, 5*time.Minute)
+	return d/2 + rand.N(d/2+1)
+}
+
+// onError fails the batch when one of its tasks has used all its retries:
+// the batch then ends failed instead of staying unfinished for ever.
+func (h *Handlers) onError(ctx context.Context, t *asynq.Task, err error) {
+	retried, _ := asynq.GetRetryCount(ctx)
+	maxRetry, _ := asynq.GetMaxRetry(ctx)
+	h.log.Warn("task failed", "type", t.Type(), "retried", retried, "err", err)
+	taskFailures.WithLabelValues(t.Type()).Inc()
+	if retried < maxRetry && !errors.Is(err, asynq.SkipRetry) {
+		return
+	}
+	var p PlanPayload // every batch task's payload has batch_id
+	if decode(t, &p) != nil || p.BatchID == "" {
+		return
+	}
+	if ferr := h.store.FailBatch(ctx, p.BatchID, t.Type()+" failed: "+err.Error()); ferr != nil {
+		h.log.Error("could not mark batch failed", "batch_id", p.BatchID, "err", ferr)
+	}
+}
