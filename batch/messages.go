@@ -1,5 +1,13 @@
 package batch
 
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
 // Lang is a message language.
 type Lang string
 
@@ -9,14 +17,273 @@ const (
 	LangEN Lang = "en"
 )
 
-// Message renders the issue in lang, naming the column and the rule broken.
-// PLACEHOLDER: the rules work replaces this body with the full catalogue.
-func (i Issue) Message(lang Lang) string {
-	return string(i.Code)
+// ParseLang picks the message language from an Accept-Language header: the
+// supported language the client ranks highest, Bahasa Indonesia when it
+// names neither.
+func ParseLang(acceptLanguage string) Lang {
+	best, bestQ := LangID, 0.0
+	for _, part := range strings.Split(acceptLanguage, ",") {
+		tag, params, _ := strings.Cut(part, ";")
+		primary, _, _ := strings.Cut(strings.TrimSpace(tag), "-")
+		lang := Lang(strings.ToLower(primary))
+		if lang != LangID && lang != LangEN {
+			continue
+		}
+		if q := quality(params); q > bestQ {
+			best, bestQ = lang, q
+		}
+	}
+	return best
 }
 
-// Message renders a file-level detail in lang, naming the line and column.
-// PLACEHOLDER: the rules work replaces this body with the full catalogue.
+// quality returns the q weight in the parameters of an Accept-Language
+// entry, 1 when it has none.
+func quality(params string) float64 {
+	for _, p := range strings.Split(params, ";") {
+		k, v, ok := strings.Cut(strings.TrimSpace(p), "=")
+		if ok && strings.TrimSpace(k) == "q" {
+			q, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil || q < 0 {
+				return 0
+			}
+			return q
+		}
+	}
+	return 1
+}
+
+// Message renders the issue in lang: the column, then the rule broken, with
+// the issue's argument (an earlier row, a usual length) where the rule has
+// one. Messages never carry personal data.
+func (i Issue) Message(lang Lang) string {
+	body := render(i.Code, i.Arg, lang)
+	if i.Column == "" {
+		return capitalize(body)
+	}
+	if lang == LangEN {
+		return "Column " + string(i.Column) + ": " + body
+	}
+	return "Kolom " + string(i.Column) + ": " + body
+}
+
+// Message renders a file-level detail in lang: where it is (line, column as
+// uploaded), what is wrong, and the detail's value where the code has one.
 func (d Detail) Message(lang Lang) string {
-	return string(d.Code)
+	body := render(d.Code, d.Value, lang)
+	var where string
+	switch {
+	case d.Line > 0 && d.Column != "":
+		where = fmt.Sprintf(pick(lang, "Baris %d, kolom %q: ", "Line %d, column %q: "), d.Line, d.Column)
+	case d.Line > 0:
+		where = fmt.Sprintf(pick(lang, "Baris %d: ", "Line %d: "), d.Line)
+	case d.Column != "":
+		where = fmt.Sprintf(pick(lang, "Kolom %q: ", "Column %q: "), d.Column)
+	default:
+		return capitalize(body)
+	}
+	return where + body
+}
+
+// Describe returns a one-line description of any code, for documentation and
+// user interfaces.
+func Describe(c Code, lang Lang) string {
+	return capitalize(render(c, "", lang))
+}
+
+// render returns the lower-case message body of code c with its argument.
+// An argument the code's text has no place for is shown in parentheses, so
+// that no detail a caller chose to give is lost.
+func render(c Code, arg string, lang Lang) string {
+	t, known := catalogue[c]
+	if !known {
+		if arg == "" {
+			return string(c)
+		}
+		return string(c) + ": " + arg
+	}
+	if arg == "" {
+		return pick(lang, t.id, t.en)
+	}
+	tmpl := pick(lang, t.idArg, t.enArg)
+	switch strings.Count(tmpl, "%s") {
+	case 1:
+		return fmt.Sprintf(tmpl, arg)
+	case 2:
+		if a, b, ok := strings.Cut(arg, "/"); ok {
+			return fmt.Sprintf(tmpl, a, b)
+		}
+	}
+	return strings.TrimSuffix(pick(lang, t.id, t.en), ".") + " (" + arg + ")."
+}
+
+// pick returns the text in lang, Bahasa Indonesia unless lang is English.
+func pick(lang Lang, id, en string) string {
+	if lang == LangEN {
+		return en
+	}
+	return id
+}
+
+// capitalize upper-cases the first letter of a message that starts a sentence.
+func capitalize(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// AllCodes lists every code of CONTRACT.md §2: file-level errors, row errors,
+// then warnings.
+var AllCodes = []Code{
+	CodeFileEmpty, CodeFileTooLarge, CodeTooManyRows, CodeFileEncoding, CodeCSVSyntax,
+	CodeHeaderMissingColumn, CodeHeaderUnknownColumn, CodeHeaderDuplicateColumn,
+	CodeNoDataRows, CodeDuplicateFile,
+
+	CodeFieldCount, CodeRequired, CodeKPJFormat, CodeNIKFormat, CodeNameFormat,
+	CodeDateFormat, CodeBirthDateRange, CodeTerminationInFuture, CodeReasonUnknown,
+	CodeBankCodeUnknown, CodeBankAccountFormat, CodeAccountNameMismatch, CodePhoneFormat,
+	CodeEmailFormat, CodeNPWPFormat, CodeDuplicateInFile, CodeParticipantNotFound,
+	CodeParticipantOtherCompany, CodeParticipantNIKMismatch, CodeParticipantNameMismatch,
+	CodeTerminationBeforeMembership, CodeBalanceEmpty, CodeClaimAlreadyActive,
+
+	CodeNIKBirthDateMismatch, CodeBankAccountLengthUnusual, CodeRetirementAgeUnder56,
+}
+
+// text is the message of one code in both languages: without an argument,
+// and with one (%s; FIELD_COUNT takes two, given as "a/b").
+type text struct{ id, en, idArg, enArg string }
+
+// catalogue holds the message of every code. Bodies start in lower case:
+// Issue.Message puts a column in front, and capitalize makes the others
+// sentences.
+var catalogue = map[Code]text{
+	CodeFileEmpty: {
+		"berkas kosong.", "the file is empty.", "", ""},
+	CodeFileTooLarge: {
+		"berkas terlalu besar.", "the file is too large.",
+		"berkas terlalu besar (batas %s byte).", "the file is too large (limit %s bytes)."},
+	CodeTooManyRows: {
+		"berkas berisi terlalu banyak baris data.", "the file has too many data rows.",
+		"berkas berisi terlalu banyak baris data (batas %s baris).", "the file has too many data rows (limit %s rows)."},
+	CodeFileEncoding: {
+		"pengodean berkas tidak dapat dibaca; simpan sebagai CSV UTF-8.",
+		"the file's encoding cannot be read; save it as CSV UTF-8.",
+		"pengodean berkas tidak dapat dibaca (%s); simpan sebagai CSV UTF-8.",
+		"the file's encoding cannot be read (%s); save it as CSV UTF-8."},
+	CodeCSVSyntax: {
+		"sintaks CSV tidak valid.", "invalid CSV syntax.",
+		"sintaks CSV tidak valid: %s.", "invalid CSV syntax: %s."},
+	CodeHeaderMissingColumn: {
+		"kolom wajib tidak ada di baris header.", "a required column is missing from the header.",
+		"kolom wajib %s tidak ada di baris header.", "the required column %s is missing from the header."},
+	CodeHeaderUnknownColumn: {
+		"kolom tidak dikenal di baris header; periksa ejaan nama kolom.",
+		"unknown column in the header; check the spelling of the column name.",
+		"kolom %s tidak dikenal; periksa ejaan nama kolom.", "unknown column %s; check the spelling of the column name."},
+	CodeHeaderDuplicateColumn: {
+		"kolom muncul lebih dari sekali di baris header.", "a column appears more than once in the header.",
+		"kolom %s muncul lebih dari sekali di baris header.", "the column %s appears more than once in the header."},
+	CodeNoDataRows: {
+		"berkas tidak berisi baris data, hanya header.", "the file has no data rows, only a header.", "", ""},
+	CodeDuplicateFile: {
+		"berkas yang sama persis sudah diunggah dan diproses sebelumnya.",
+		"the exact same file was already uploaded and processed.",
+		"berkas yang sama persis sudah diunggah sebelumnya (batch %s).",
+		"the exact same file was already uploaded (batch %s)."},
+
+	CodeFieldCount: {
+		"jumlah kolom baris ini tidak sama dengan header.",
+		"this row has a different number of fields than the header.",
+		"baris ini berisi %s kolom, sedangkan header berisi %s kolom.",
+		"this row has %s fields but the header has %s."},
+	CodeRequired: {
+		"wajib diisi.", "a value is required.", "", ""},
+	CodeKPJFormat: {
+		"nomor KPJ harus 11 digit angka.", "the KPJ number must be 11 digits.", "", ""},
+	CodeNIKFormat: {
+		"NIK harus 16 digit angka dengan kode provinsi, tanggal lahir, dan nomor urut yang valid.",
+		"the NIK must be 16 digits with a valid province code, birth date and serial number.", "", ""},
+	CodeNameFormat: {
+		"nama harus 2–100 karakter berupa huruf, spasi, atau tanda ' . , -.",
+		"the name must be 2–100 characters: letters, spaces and ' . , -.", "", ""},
+	CodeDateFormat: {
+		"tanggal tidak valid; gunakan format " + dateFormats + ".",
+		"not a valid date; use " + dateFormats + ".",
+		"tanggal tidak valid; gunakan format %s.", "not a valid date; use %s."},
+	CodeBirthDateRange: {
+		"umur pada tanggal berhenti harus 15–100 tahun.",
+		"the age at the termination date must be 15–100 years.",
+		"umur pada tanggal berhenti adalah %s tahun; harus 15–100 tahun.",
+		"the age at the termination date is %s years; it must be 15–100."},
+	CodeTerminationInFuture: {
+		"tanggal berhenti tidak boleh setelah tanggal proses.",
+		"the termination date must not be after the processing date.",
+		"tanggal berhenti tidak boleh setelah tanggal proses (%s).",
+		"the termination date must not be after the processing date (%s)."},
+	CodeReasonUnknown: {
+		"alasan tidak dikenal; gunakan PHK, RESIGN (MENGUNDURKAN DIRI), CONTRACT_END (KONTRAK BERAKHIR) atau RETIREMENT (PENSIUN).",
+		"unknown reason; use PHK, RESIGN (MENGUNDURKAN DIRI), CONTRACT_END (KONTRAK BERAKHIR) or RETIREMENT (PENSIUN).", "", ""},
+	CodeBankCodeUnknown: {
+		"kode bank harus salah satu kode bank 3 digit yang diterima.",
+		"the bank code must be one of the accepted 3-digit bank codes.", "", ""},
+	CodeBankAccountFormat: {
+		"nomor rekening harus 6–20 digit angka (spasi, - dan . diabaikan).",
+		"the account number must be 6–20 digits (spaces, - and . are ignored).", "", ""},
+	CodeAccountNameMismatch: {
+		"nama pemilik rekening tidak sama dengan full_name; rekening harus atas nama peserta sendiri.",
+		"the account holder's name does not match full_name; the account must be in the claimant's own name.", "", ""},
+	CodePhoneFormat: {
+		"nomor HP harus nomor seluler Indonesia 08…, +628… atau 628… (10–13 digit).",
+		"the phone must be an Indonesian mobile number 08…, +628… or 628… (10–13 digits).", "", ""},
+	CodeEmailFormat: {
+		"alamat email tidak valid.", "not a valid e-mail address.", "", ""},
+	CodeNPWPFormat: {
+		"NPWP harus 15 digit dengan digit pemeriksa yang benar, atau 16 digit (NIK, atau 0 + NPWP 15 digit).",
+		"the NPWP must be 15 digits with a correct check digit, or 16 digits (a NIK, or 0 + the 15-digit NPWP).", "", ""},
+	CodeDuplicateInFile: {
+		"KPJ atau NIK sama dengan baris sebelumnya; hanya kemunculan pertama yang diproses.",
+		"same KPJ or NIK as an earlier row; only the first occurrence is processed.",
+		"KPJ atau NIK sama dengan baris %s; hanya kemunculan pertama yang diproses.",
+		"same KPJ or NIK as row %s; only the first occurrence is processed."},
+	CodeParticipantNotFound: {
+		"KPJ tidak terdaftar sebagai peserta.", "the KPJ is not a registered participant.", "", ""},
+	CodeParticipantOtherCompany: {
+		"peserta tidak terdaftar pada perusahaan (NPP) Anda.",
+		"the participant is not registered with your company (NPP).", "", ""},
+	CodeParticipantNIKMismatch: {
+		"NIK tidak sama dengan NIK peserta di data kepesertaan.",
+		"the NIK differs from the participant's NIK in the registry.", "", ""},
+	CodeParticipantNameMismatch: {
+		"nama tidak sama dengan nama peserta di data kepesertaan.",
+		"the name does not match the participant's name in the registry.", "", ""},
+	CodeTerminationBeforeMembership: {
+		"tanggal berhenti sebelum tanggal mulai kepesertaan.",
+		"the termination date is before the start of membership.",
+		"tanggal berhenti sebelum tanggal mulai kepesertaan (%s).",
+		"the termination date is before the start of membership (%s)."},
+	CodeBalanceEmpty: {
+		"saldo JHT peserta kosong; tidak ada yang dapat dibayarkan.",
+		"the participant's JHT balance is empty; there is nothing to pay.", "", ""},
+	CodeClaimAlreadyActive: {
+		"peserta sudah memiliki klaim JHT yang masih aktif (WAITING atau READY).",
+		"the participant already has an active JHT claim (WAITING or READY).", "", ""},
+
+	CodeNIKBirthDateMismatch: {
+		"tanggal lahir dalam NIK tidak sama dengan birth_date (peringatan).",
+		"the birth date in the NIK differs from birth_date (warning).", "", ""},
+	CodeBankAccountLengthUnusual: {
+		"panjang nomor rekening tidak biasa untuk bank ini (peringatan).",
+		"the account number has an unusual length for this bank (warning).",
+		"nomor rekening bank ini biasanya %s digit (peringatan).",
+		"account numbers of this bank usually have %s digits (warning)."},
+	CodeRetirementAgeUnder56: {
+		"alasan pensiun, tetapi umur pada tanggal berhenti di bawah 56 tahun (peringatan; peraturan perusahaan boleh menetapkan usia pensiun lebih rendah).",
+		"retirement, but the age at the termination date is under 56 (warning; company rules may set a lower retirement age).",
+		"alasan pensiun, tetapi umur pada tanggal berhenti %s tahun, di bawah 56 (peringatan; peraturan perusahaan boleh menetapkan usia pensiun lebih rendah).",
+		"retirement, but the age at the termination date is %s, under 56 (warning; company rules may set a lower retirement age)."},
+
+	// Not a CONTRACT code: the detail of NotFound (errors.go).
+	"not_found": {
+		"tidak ditemukan.", "not found.", "%s tidak ditemukan.", "%s was not found."},
 }

@@ -1,0 +1,158 @@
+package batch
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestAllCodes(t *testing.T) {
+	t.Parallel()
+	seen := map[Code]bool{}
+	warnings := 0
+	for _, c := range AllCodes {
+		if seen[c] {
+			t.Errorf("AllCodes lists %s twice", c)
+		}
+		seen[c] = true
+		if c.IsWarning() {
+			warnings++
+		}
+	}
+	// CONTRACT.md §2: 10 file-level errors, 23 row errors, 3 warnings.
+	if len(AllCodes) != 36 || warnings != 3 {
+		t.Errorf("AllCodes has %d codes, %d warnings; want 36, 3", len(AllCodes), warnings)
+	}
+	for c := range catalogue {
+		if !seen[c] && c != "not_found" {
+			t.Errorf("catalogue has %s, which AllCodes lacks", c)
+		}
+	}
+}
+
+func TestEveryCodeHasMessages(t *testing.T) {
+	t.Parallel()
+	for _, c := range AllCodes {
+		id, en := Describe(c, LangID), Describe(c, LangEN)
+		if id == "" || en == "" || id == en || id == string(c) || en == string(c) {
+			t.Errorf("Describe(%s) = %q / %q, want distinct texts in id and en", c, id, en)
+		}
+		for _, s := range []string{id, en} {
+			if first := []rune(s)[0]; strings.ToUpper(string(first)) != string(first) || !strings.HasSuffix(s, ".") {
+				t.Errorf("Describe(%s) = %q, want a sentence", c, s)
+			}
+		}
+		t2 := catalogue[c]
+		if (t2.idArg == "") != (t2.enArg == "") || strings.Count(t2.idArg, "%s") != strings.Count(t2.enArg, "%s") {
+			t.Errorf("catalogue[%s] has arguments in one language only", c)
+		}
+	}
+}
+
+func TestIssueMessage(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		issue  Issue
+		id, en string
+	}{
+		{Issue{Code: CodeKPJFormat, Column: ColKPJ},
+			"Kolom kpj: nomor KPJ harus 11 digit angka.", "Column kpj: the KPJ number must be 11 digits."},
+		{Issue{Code: CodeDuplicateInFile, Column: ColKPJ, Arg: "3"},
+			"Kolom kpj: KPJ atau NIK sama dengan baris 3; hanya kemunculan pertama yang diproses.",
+			"Column kpj: same KPJ or NIK as row 3; only the first occurrence is processed."},
+		{Issue{Code: CodeBankAccountLengthUnusual, Column: ColBankAccount, Arg: "10"},
+			"Kolom bank_account: nomor rekening bank ini biasanya 10 digit (peringatan).",
+			"Column bank_account: account numbers of this bank usually have 10 digits (warning)."},
+		{Issue{Code: CodeFieldCount, Arg: "11/12"},
+			"Baris ini berisi 11 kolom, sedangkan header berisi 12 kolom.",
+			"This row has 11 fields but the header has 12."},
+		{Issue{Code: CodeDateFormat, Column: ColBirthDate, Arg: dateFormats},
+			"Kolom birth_date: tanggal tidak valid; gunakan format YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY.",
+			"Column birth_date: not a valid date; use YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY."},
+		{Issue{Code: CodeRequired, Column: ColPhone},
+			"Kolom phone: wajib diisi.", "Column phone: a value is required."},
+		{Issue{Code: CodeKPJFormat, Column: ColKPJ, Arg: "x"}, // an argument the text has no place for
+			"Kolom kpj: nomor KPJ harus 11 digit angka (x).", "Column kpj: the KPJ number must be 11 digits (x)."},
+		{Issue{Code: "SOMETHING_NEW", Column: ColKPJ},
+			"Kolom kpj: SOMETHING_NEW", "Column kpj: SOMETHING_NEW"},
+	}
+	for _, tt := range tests {
+		got := []string{tt.issue.Message(LangID), tt.issue.Message(LangEN)}
+		if diff := cmp.Diff([]string{tt.id, tt.en}, got); diff != "" {
+			t.Errorf("%v.Message (-want +got):\n%s", tt.issue, diff)
+		}
+	}
+}
+
+func TestDetailMessage(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		d      Detail
+		id, en string
+	}{
+		{Detail{Code: CodeFileEmpty}, "Berkas kosong.", "The file is empty."},
+		{Detail{Code: CodeCSVSyntax, Line: 7, Value: `extraneous " in field`},
+			`Baris 7: sintaks CSV tidak valid: extraneous " in field.`, `Line 7: invalid CSV syntax: extraneous " in field.`},
+		{Detail{Code: CodeHeaderUnknownColumn, Line: 1, Column: "nmaa"},
+			`Baris 1, kolom "nmaa": kolom tidak dikenal di baris header; periksa ejaan nama kolom.`,
+			`Line 1, column "nmaa": unknown column in the header; check the spelling of the column name.`},
+		{Detail{Code: CodeHeaderMissingColumn, Column: "nik"},
+			`Kolom "nik": kolom wajib tidak ada di baris header.`, `Column "nik": a required column is missing from the header.`},
+		{Detail{Code: CodeTooManyRows, Value: "200000"},
+			"Berkas berisi terlalu banyak baris data (batas 200000 baris).", "The file has too many data rows (limit 200000 rows)."},
+		{Detail{Code: CodeDuplicateFile, Value: "b-42"},
+			"Berkas yang sama persis sudah diunggah sebelumnya (batch b-42).", "The exact same file was already uploaded (batch b-42)."},
+		{Detail{Code: "not_found", Value: "batch"}, "Batch tidak ditemukan.", "Batch was not found."},
+		{Detail{Code: "conflict", Value: "x"}, "Conflict: x", "Conflict: x"},
+	}
+	for _, tt := range tests {
+		got := []string{tt.d.Message(LangID), tt.d.Message(LangEN)}
+		if diff := cmp.Diff([]string{tt.id, tt.en}, got); diff != "" {
+			t.Errorf("%+v.Message (-want +got):\n%s", tt.d, diff)
+		}
+	}
+}
+
+func TestParseLang(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		want Lang
+	}{
+		{"", LangID},
+		{"en", LangEN},
+		{"EN", LangEN},
+		{"en-US,en;q=0.9", LangEN},
+		{"en-GB", LangEN},
+		{"id", LangID},
+		{"id-ID,id;q=0.9,en-US;q=0.8,en;q=0.7", LangID},
+		{"fr-FR,fr;q=0.9,en;q=0.8", LangEN},
+		{"en;q=0.5,id;q=0.8", LangID},
+		{"en;q=0", LangID},
+		{"en;q=bad", LangID},
+		{"de", LangID},
+		{"*", LangID},
+		{"english", LangID},
+	}
+	for _, tt := range tests {
+		if got := ParseLang(tt.in); got != tt.want {
+			t.Errorf("ParseLang(%q) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestCodesDoc keeps docs/codes.md in step with AllCodes.
+func TestCodesDoc(t *testing.T) {
+	t.Parallel()
+	doc, err := os.ReadFile("../docs/codes.md")
+	if err != nil {
+		t.Fatalf("read docs/codes.md: %v", err)
+	}
+	for _, c := range AllCodes {
+		if !strings.Contains(string(doc), "| `"+string(c)+"` |") {
+			t.Errorf("docs/codes.md has no row for %s", c)
+		}
+	}
+}

@@ -1,0 +1,86 @@
+package batch
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Name lengths in characters (CONTRACT.md §1).
+const (
+	minNameRunes = 2
+	maxNameRunes = 100
+)
+
+// titles are the academic and religious titles dropped from names before
+// they are compared (DOMAIN.md "Name matching").
+var titles = map[string]bool{
+	"DR": true, "DRS": true, "DRA": true, "IR": true, "H": true, "HJ": true,
+	"SE": true, "SH": true, "SKOM": true, "ST": true, "SPD": true, "SAG": true,
+	"MM": true, "MSI": true, "MKOM": true, "MPD": true, "AMD": true,
+}
+
+// validName reports whether s is a well-formed person's name: 2–100
+// characters, at least one letter, and only letters (with their combining
+// marks), spaces and ' . , -. The typographic apostrophes that word
+// processors substitute for ' are accepted as '.
+func validName(s string) bool {
+	n := utf8.RuneCountInString(s)
+	if n < minNameRunes || n > maxNameRunes {
+		return false
+	}
+	letters := 0
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r):
+			letters++
+		case unicode.Is(unicode.M, r), unicode.Is(unicode.Zs, r), isApostrophe(r):
+		case r == '.' || r == ',' || r == '-':
+		default:
+			return false
+		}
+	}
+	return letters > 0
+}
+
+// isApostrophe reports whether r is ' or one of its typographic stand-ins.
+func isApostrophe(r rune) bool {
+	return r == '\'' || r == '\u2019' || r == '\u02bc'
+}
+
+// NormalizeName returns the comparison form of a name (DOMAIN.md "Name
+// matching"), in this order: Unicode NFKC; upper case; '.' and ' deleted;
+// every other character that is not a letter or digit made a space;
+// whitespace collapsed; then whole-token titles (DRS, SE, H, …) dropped.
+// Combining marks stay with their letter.
+func NormalizeName(s string) string {
+	s = strings.ToUpper(norm.NFKC.String(s))
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r == '.' || isApostrophe(r):
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.M, r):
+			b.WriteRune(r)
+		default:
+			b.WriteByte(' ')
+		}
+	}
+	tokens := strings.Fields(b.String())
+	kept := tokens[:0]
+	for _, t := range tokens {
+		if !titles[t] {
+			kept = append(kept, t)
+		}
+	}
+	return strings.Join(kept, " ")
+}
+
+// SameName reports whether a and b name the same person: their normalised
+// forms are equal and not empty.
+func SameName(a, b string) bool {
+	na := NormalizeName(a)
+	return na != "" && na == NormalizeName(b)
+}

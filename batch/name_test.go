@@ -1,0 +1,93 @@
+package batch
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestNormalizeName(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"Drs. I Made Wirawan, S.E.", "I MADE WIRAWAN"},
+		{"I MADE WIRAWAN", "I MADE WIRAWAN"},
+		{"H. Ahmad Dahlan, S.Pd.I", "AHMAD DAHLAN SPDI"}, // SPDI is not in the list
+		{"Hj. Siti Aminah, S.Ag., M.Pd.", "SITI AMINAH"},
+		{"Ir. Joko  Widodo, M.M.", "JOKO WIDODO"},
+		{"Dr. Ni Luh Putu Sari, S.Kom., M.Kom.", "NI LUH PUTU SARI"},
+		{"Dra. Sri Mulyani, M.Si., A.Md.", "SRI MULYANI"},
+		{"Teuku Umar, S.T., S.H.", "TEUKU UMAR"},
+		{"Ma'ruf Amin", "MARUF AMIN"},
+		{"Ma’ruf Amin", "MARUF AMIN"},
+		{"Siti-Nurbaya", "SITI NURBAYA"},
+		{"ｂｕｄｉ", "BUDI"},                  // full-width letters (NFKC)
+		{"Jose\u0301", "JOS\u00c9"},       // decomposed input composes (NFKC)
+		{"Drs.", ""},                      // only a title
+		{"Hendra", "HENDRA"},              // H only as a whole token
+		{"Made Sedana ST", "MADE SEDANA"}, // title without dots
+		{"Stefanus Drsiwan", "STEFANUS DRSIWAN"},
+		{"  budi \t santoso ", "BUDI SANTOSO"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := NormalizeName(tt.in); got != tt.want {
+			t.Errorf("NormalizeName(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestSameName(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"Drs. I Made Wirawan, S.E.", "I MADE WIRAWAN", true},
+		{"Budi Santoso", "BUDI SANTOSO", true},
+		{"Budi Santoso", "Budi  Santoso.", true},
+		{"Budi Santoso", "Budi Santosa", false},
+		{"Budi Santoso", "Santoso Budi", false},
+		{"Budi Santoso", "BudiSantoso", false},
+		{"Drs.", "Dr.", false}, // both empty after titles: not a match
+		{"", "", false},
+	}
+	for _, tt := range tests {
+		if got := SameName(tt.a, tt.b); got != tt.want {
+			t.Errorf("SameName(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+func TestValidName(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"Budi Santoso", true},
+		{"Drs. I Made Wirawan, S.E.", true},
+		{"Ma'ruf Amin", true},
+		{"Ma’ruf Amin", true},
+		{"Siti-Nurbaya", true},
+		{"José", true},
+		{"Jose\u0301", true}, // combining accent
+		{"Ng", true},
+		{"李小龙", true},
+		{strings.Repeat("a", 100), true},
+		{strings.Repeat("é", 100), true}, // runes, not bytes
+		{strings.Repeat("a", 101), false},
+		{"B", false},
+		{"--", false}, // no letter
+		{"Budi 2", false},
+		{"Budi_Santoso", false},
+		{"Budi\tSantoso", false},
+		{"Budi\nSantoso", false},
+		{"Budi@Santoso", false},
+		{"=cmd()", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := validName(tt.in); got != tt.want {
+			t.Errorf("validName(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
