@@ -98,9 +98,12 @@ func (s *Store) CreateBatch(ctx context.Context, up Upload, dec *batch.Decoder) 
 		if err := insertBatch(ctx, tx, id, up, dec); err != nil {
 			return err
 		}
+		src := &recordSource{batchID: id, dec: dec}
 		n, err := tx.CopyFrom(ctx, pgx.Identifier{"batch_rows"},
-			[]string{"batch_id", "row_no", "line_no", "fields", "kpj_key", "nik_key"},
-			&recordSource{batchID: id, dec: dec})
+			[]string{"batch_id", "row_no", "line_no", "fields", "kpj_key", "nik_key"}, src)
+		if src.err != nil {
+			return src.err // pgx reports it only as text; keep the decoder's *batch.Error
+		}
 		if err != nil {
 			return err
 		}
