@@ -289,3 +289,31 @@ func TestChunkRunsOnce(t *testing.T) {
 		t.Errorf("processed=%d created=%d after a repeated chunk, want 1 and 1", b.ProcessedRows, b.Created)
 	}
 }
+
+// Fairness: a one-row batch uploaded while a large batch is being processed
+// finishes long before the large one, because a batch keeps only a few
+// chunks queued at a time.
+func TestSmallBatchIsNotStarvedByABigOne(t *testing.T) {
+	const n = 10000
+	e := newEnv(t)
+	reg, file := bigFile(n)
+	if _, err := e.store.ImportParticipants(context.Background(), strings.NewReader(reg)); err != nil {
+		t.Fatal(err)
+	}
+	big := e.upload(t, file, batch.ModeCreate)
+	e.run(t, 100)
+	e.enqueuePlan(t, big.ID)
+	e.waitFor(t, big.ID, time.Minute, func(b postgres.Batch) bool { return b.ProcessedRows >= 200 })
+	small := e.upload(t, header+
+		"11111111111,3171011205850001,Budi Santoso,1985-05-12,2026-10-01,PHK,014,1234567890,Budi Santoso,081234567890,,\n",
+		batch.ModeCreate)
+	e.enqueuePlan(t, small.ID)
+	e.wait(t, small.ID)
+	b, err := e.store.Batch(context.Background(), e.company.ID, big.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Status.Finished() || b.ProcessedRows > n/2 {
+		t.Errorf("the small batch finished only after the big one had %d of %d rows (%s)", b.ProcessedRows, n, b.Status)
+	}
+}
