@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# test.sh — the one command that runs jhtbatch's tests (CI runs exactly this through .ci/run).
+#
+#   bash scripts/test.sh                          go vet, then every package's tests with -race
+#   bash scripts/test.sh -run TestDecode ./batch/ extra arguments go to `go test`; packages given
+#                                                 (./...) replace the default ./...
+#   RACE=0 bash scripts/test.sh                   without the race detector (quicker, used by `make test`)
+#   TEST_TIMEOUT=40m bash scripts/test.sh         go test -timeout (default 20m per package)
+#
+# It exits non-zero when vet or a test fails, and also when no test ran at all: a suite that silently
+# tests nothing must not pass.
+set -euo pipefail
+JHT_SCRIPT="test"
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$JHT_ROOT"
+
+bash scripts/services.sh
+load_env
+check_go
+
+args=(-count=1 -p 2 -timeout "${TEST_TIMEOUT:-20m}")
+if [ "${RACE:-1}" != 0 ]; then
+  ensure_cmd gcc gcc libc6-dev # the race detector needs cgo
+  args+=(-race)
+fi
+pkgs=(./...) # appended to the go test command line unless the arguments name packages
+vetpkgs=()
+json=0
+for a in "$@"; do
+  case "$a" in
+    ./* | jhtbatch | jhtbatch/*)
+      pkgs=()
+      vetpkgs+=("$a")
+      ;;
+    -json | -json=true) json=1 ;;
+  esac
+done
+[ "${#vetpkgs[@]}" -gt 0 ] || vetpkgs=(./...)
+
+say "go vet ${vetpkgs[*]}"
+go vet "${vetpkgs[@]}"
+
+log=$(mktemp "${TMPDIR:-/tmp}/jhtbatch-test.XXXXXX")
+trap 'rm -f "$log"' EXIT
+say "go test ${args[*]} $* ${pkgs[*]}"
+set +e
+go test "${args[@]}" "$@" "${pkgs[@]}" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+if [ "$status" -ne 0 ]; then
+  say "FAIL: go test exited with status $status"
+  exit "$status"
+fi
+[ "$json" -eq 1 ] && exit 0
+# "ok <pkg> 0.1s" means tests ran; "[no tests to run]" and "[no test files]" mean they did not.
+tested=$(grep -E '^ok[[:space:]]' "$log" | grep -cvE '\[no test(s to run| files)\]' || true)
+untested=$(grep -cE '\[no test(s to run| files)\]' "$log" || true)
+if [ "$tested" -eq 0 ]; then
+  say "FAIL: no test ran (0 packages with tests) — check the package pattern and -run filter"
+  exit 1
+fi
+say "PASS: $tested package(s) tested, $untested without tests"
