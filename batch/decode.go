@@ -1,0 +1,345 @@
+package batch
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
+)
+
+// DecodeOptions bound what a decoder accepts.
+type DecodeOptions struct {
+	// MaxRows is the most data rows a file may hold; 0 means no limit.
+	MaxRows int
+	// MaxRecordBytes is the most bytes (as UTF-8) one record may span,
+	// line breaks inside quotes included; 0 means defaultMaxRecordBytes.
+	MaxRecordBytes int
+}
+
+// defaultMaxRecordBytes is far above any real row (about 200 bytes) and low
+// enough that a file without line breaks cannot fill the memory.
+const defaultMaxRecordBytes = 1 << 20
+
+// headBytes is the read buffer of a decoder; the delimiter is sniffed from
+// the header line within the first headBytes of the file.
+const headBytes = 64 << 10
+
+// Record is one data record of a batch file.
+type Record struct {
+	// Line is the line in the file where the record starts (line 1 is the
+	// first line of the file, blank or not).
+	Line int
+	// Fields are the values as uploaded: not trimmed; a CRLF inside a
+	// quoted field reads as LF. A record may have more or fewer fields than
+	// the header (the rules flag FIELD_COUNT). A later Next never changes them.
+	Fields []string
+}
+
+// Decoder streams the records of a batch file (CONTRACT.md §1). It holds one
+// record and a fixed read buffer in memory, never the whole file.
+//
+// Blank records are skipped everywhere, before the header too: empty lines,
+// lines of white space, and lines of nothing but delimiters (";;;;", which
+// spreadsheets write for empty rows); see blankRecord.
+type Decoder struct {
+	csv        *csv.Reader
+	guard      *recordGuard
+	header     []string
+	layout     Layout
+	comma      rune
+	headerLine int
+	checkUTF8  bool // the bytes are not transcoded, so nothing made them valid UTF-8
+	maxRows    int
+	rows       int
+	err        error // sticky: once Next fails it fails the same way
+}
+
+// NewDecoder converts the file from enc to UTF-8, strips a BOM, detects the
+// delimiter from the header line (',', ';' or tab: the one most frequent
+// outside quotes, ',' on a tie) and reads and checks the header: names are
+// case-insensitive, ' ', '-' and '_' are equivalent and aliases map to
+// canonical columns (Columns).
+//
+// Errors are *Error: FILE_EMPTY when the file has no non-blank line;
+// CSV_SYNTAX or FILE_ENCODING with the header's line; HEADER_UNKNOWN_COLUMN,
+// HEADER_DUPLICATE_COLUMN or HEADER_MISSING_COLUMN (the first of these
+// kinds that occurs) with one Detail per problem of every kind, each with
+// the header's line and Column set to the name as uploaded (the canonical
+// name for a missing column). A duplicate's Value names the canonical
+// column it repeats; an empty name's Value is its 1-based position. At most
+// maxHeaderDetails details are listed.
+func NewDecoder(r io.Reader, enc Encoding, opt DecodeOptions) (*Decoder, error) {
+	src, err := utf8Reader(r, enc)
+	if err != nil {
+		return nil, err
+	}
+	if opt.MaxRecordBytes <= 0 {
+		opt.MaxRecordBytes = defaultMaxRecordBytes
+	}
+	guard := &recordGuard{r: src, max: opt.MaxRecordBytes, line: 1}
+	br := bufio.NewReaderSize(guard, headBytes)
+	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\uFEFF")) {
+		_, _ = br.Discard(3)
+	}
+	// A read error here is met again by the csv reader: the guard repeats it.
+	head, _ := br.Peek(headBytes)
+	d := &Decoder{
+		guard:     guard,
+		comma:     sniffDelimiter(head),
+		checkUTF8: enc == EncUTF8 || enc == EncUTF8BOM,
+		maxRows:   opt.MaxRows,
+	}
+	// csv.NewReader uses br itself (it is a large enough *bufio.Reader).
+	d.csv = csv.NewReader(br)
+	d.csv.Comma = d.comma
+	d.csv.FieldsPerRecord = -1
+	// ReuseRecord stays off: Fields must outlive the next call, and a copy
+	// would cost the same allocation the csv reader makes.
+	if err := d.readHeader(); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// utf8Reader returns r converted from enc to UTF-8.
+func utf8Reader(r io.Reader, enc Encoding) (io.Reader, error) {
+	switch enc {
+	case EncUTF8, EncUTF8BOM:
+		return r, nil
+	case EncUTF16LE:
+		return unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewDecoder().Reader(r), nil
+	case EncUTF16BE:
+		return unicode.UTF16(unicode.BigEndian, unicode.UseBOM).NewDecoder().Reader(r), nil
+	case EncWindows1252:
+		return charmap.Windows1252.NewDecoder().Reader(r), nil
+	}
+	return nil, fmt.Errorf("decode batch file: unknown encoding %q", enc)
+}
+
+// readHeader reads the first non-blank record and maps it to columns.
+func (d *Decoder) readHeader() error {
+	for {
+		fields, err := d.csv.Read()
+		if errors.Is(err, io.EOF) {
+			return FileError(KindInvalid, CodeFileEmpty)
+		}
+		if err != nil {
+			return d.readError(err)
+		}
+		if blankRecord(fields) {
+			continue
+		}
+		d.headerLine, _ = d.csv.FieldPos(0)
+		if err := d.checkText(fields, d.headerLine); err != nil {
+			return err
+		}
+		d.header = make([]string, len(fields))
+		for i, f := range fields {
+			d.header[i] = trimSpace(f)
+		}
+		d.layout, err = checkHeader(d.header, d.headerLine)
+		return err
+	}
+}
+
+// Header returns the header names as uploaded (trimmed, BOM removed).
+func (d *Decoder) Header() []string { return append([]string(nil), d.header...) }
+
+// Layout returns the canonical column of each header position.
+func (d *Decoder) Layout() Layout { return append(Layout(nil), d.layout...) }
+
+// Delimiter returns the delimiter detected from the header line.
+func (d *Decoder) Delimiter() rune { return d.comma }
+
+// Next returns the next non-blank data record. At the end it returns io.EOF,
+// or *Error{KindInvalid, NO_DATA_ROWS} when the file had no data row at all.
+// Other errors are *Error with one Detail naming the record's line:
+// CSV_SYNTAX (a bare or unterminated quote, or a record longer than
+// MaxRecordBytes; Value describes it without quoting data), FILE_ENCODING (a
+// NUL character or invalid UTF-8) and, with KindTooLarge, TOO_MANY_ROWS for
+// the first row past MaxRows (Value is the limit). After an error Next
+// keeps returning it.
+func (d *Decoder) Next() (Record, error) {
+	if d.err != nil {
+		return Record{}, d.err
+	}
+	rec, err := d.next()
+	if err != nil {
+		d.err = err
+	}
+	return rec, err
+}
+
+func (d *Decoder) next() (Record, error) {
+	for {
+		fields, err := d.csv.Read()
+		if errors.Is(err, io.EOF) {
+			if d.rows == 0 {
+				return Record{}, FileError(KindInvalid, CodeNoDataRows, Detail{Code: CodeNoDataRows, Line: d.headerLine})
+			}
+			return Record{}, io.EOF
+		}
+		if err != nil {
+			return Record{}, d.readError(err)
+		}
+		if blankRecord(fields) {
+			continue
+		}
+		line, _ := d.csv.FieldPos(0)
+		if err := d.checkText(fields, line); err != nil {
+			return Record{}, err
+		}
+		d.rows++
+		if d.maxRows > 0 && d.rows > d.maxRows {
+			return Record{}, FileError(KindTooLarge, CodeTooManyRows,
+				Detail{Code: CodeTooManyRows, Line: line, Value: strconv.Itoa(d.maxRows)})
+		}
+		return Record{Line: line, Fields: fields}, nil
+	}
+}
+
+// checkText refuses values that cannot be stored as text: a NUL character,
+// or bytes that are not UTF-8 in a file that was not transcoded.
+func (d *Decoder) checkText(fields []string, line int) error {
+	for i, f := range fields {
+		var what string
+		switch {
+		case strings.IndexByte(f, 0) >= 0:
+			what = "NUL character"
+		case d.checkUTF8 && !utf8.ValidString(f):
+			what = "invalid UTF-8"
+		default:
+			continue
+		}
+		col := ""
+		if i < len(d.header) {
+			col = shorten(d.header[i])
+		}
+		return FileError(KindInvalid, CodeFileEncoding, Detail{Code: CodeFileEncoding, Line: line, Column: col, Value: what})
+	}
+	return nil
+}
+
+// readError turns an error of the csv reader into the file error it means.
+func (d *Decoder) readError(err error) error {
+	var pe *csv.ParseError
+	var long *recordTooLongError
+	switch {
+	case errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrQuote) && d.guard.unclosedQuote():
+		return FileError(KindInvalid, CodeCSVSyntax, Detail{Code: CodeCSVSyntax, Line: pe.StartLine,
+			Value: "a quoted field is never closed"})
+	case errors.As(err, &pe):
+		return FileError(KindInvalid, CodeCSVSyntax, Detail{Code: CodeCSVSyntax, Line: pe.StartLine,
+			Value: fmt.Sprintf("line %d, column %d: %v", pe.Line, pe.Column, pe.Err)})
+	case errors.As(err, &long):
+		return FileError(KindInvalid, CodeCSVSyntax, Detail{Code: CodeCSVSyntax, Line: long.line,
+			Value: fmt.Sprintf("record longer than %d bytes", long.max)})
+	}
+	return fmt.Errorf("read batch file: %w", err)
+}
+
+// recordTooLongError is what recordGuard reports.
+type recordTooLongError struct{ line, max int }
+
+func (e *recordTooLongError) Error() string {
+	return fmt.Sprintf("record at line %d longer than %d bytes", e.line, e.max)
+}
+
+// recordGuard sits under the csv reader and stops a record that grows past
+// max bytes, before the csv reader buffers it all: a file without line
+// breaks, or with a quote never closed, would otherwise be held whole. It
+// follows record boundaries the way RFC 4180 does (a line break ends a
+// record unless inside quotes); where a file breaks the quoting rules the
+// csv reader reports that first, since it sees those bytes before the guard
+// can have counted max more. Errors, its own or the source's, are sticky.
+type recordGuard struct {
+	r       io.Reader
+	max     int
+	line    int  // line of the next byte
+	recLine int  // line where the current record started
+	recLen  int  // bytes of the current record so far
+	quoted  bool // inside a quoted field
+	err     error
+}
+
+// unclosedQuote reports whether the file ended inside a quoted field.
+func (g *recordGuard) unclosedQuote() bool {
+	return g.quoted && errors.Is(g.err, io.EOF)
+}
+
+func (g *recordGuard) Read(p []byte) (int, error) {
+	if g.err != nil {
+		return 0, g.err
+	}
+	n, err := g.r.Read(p)
+	if at := g.scan(p[:n]); at >= 0 {
+		g.err = &recordTooLongError{line: g.recLine, max: g.max}
+		if at == 0 {
+			return 0, g.err
+		}
+		return at, nil
+	}
+	if err != nil {
+		g.err = err
+	}
+	return n, err
+}
+
+// scan follows the records in p. It returns the offset of the byte that
+// makes a record longer than max, or -1. Runs of ordinary bytes are skipped
+// whole: this loop sees every byte the decoder reads.
+func (g *recordGuard) scan(p []byte) int {
+	for off := 0; off < len(p); {
+		if run := ordinaryRun(p[off:]); run > 0 {
+			if g.recLen == 0 {
+				g.recLine = g.line
+			}
+			if g.recLen+run > g.max {
+				return off + g.max - g.recLen
+			}
+			g.recLen += run
+			off += run
+			continue
+		}
+		c := p[off]
+		off++
+		if c == '\n' && !g.quoted {
+			g.line++
+			g.recLen = 0
+			continue
+		}
+		if g.recLen == 0 {
+			g.recLine = g.line
+		}
+		if g.recLen++; g.recLen > g.max {
+			return off - 1
+		}
+		if c == '"' {
+			g.quoted = !g.quoted
+		} else {
+			g.line++ // a line break inside quotes
+		}
+	}
+	return -1
+}
+
+// ordinaryRun returns how many bytes at the start of p are neither a quote
+// nor a line feed.
+func ordinaryRun(p []byte) int {
+	n := bytes.IndexByte(p, '\n')
+	if n < 0 {
+		n = len(p)
+	}
+	if q := bytes.IndexByte(p[:n], '"'); q >= 0 {
+		return q
+	}
+	return n
+}

@@ -1,0 +1,197 @@
+package batch
+
+import (
+	"bytes"
+	"strconv"
+	"strings"
+)
+
+// maxHeaderDetails bounds the details of one header error, so a hostile
+// header of many thousand bad names does not become a huge error response.
+const maxHeaderDetails = 100
+
+// columnsByKey maps the key of every canonical name and alias to its column.
+var columnsByKey = func() map[string]Column {
+	m := map[string]Column{}
+	for _, spec := range Columns {
+		m[headerKey(string(spec.Name))] = spec.Name
+		for _, alias := range spec.Aliases {
+			m[headerKey(alias)] = spec.Name
+		}
+	}
+	return m
+}()
+
+// headerKey folds a header name so that case and the separators ' ', '-'
+// and '_' do not matter: "Nomor-KTP", "nomor ktp" and "NOMOR__KTP" all give
+// "nomor_ktp".
+func headerKey(name string) string {
+	var b strings.Builder
+	sep := false
+	for _, r := range strings.ToLower(trimSpace(name)) {
+		if r == ' ' || r == '-' || r == '_' || r == '\t' {
+			sep = true
+			continue
+		}
+		if sep && b.Len() > 0 {
+			b.WriteByte('_')
+		}
+		sep = false
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// headerProblems sorts the problems of a header by kind, so the error can
+// name the first kind and list them all.
+type headerProblems struct {
+	unknown, duplicate, missing []Detail
+}
+
+// checkHeader maps the uploaded header names to canonical columns. It
+// returns the layout, or an *Error listing every problem: unknown names
+// first, then duplicates, then missing required columns.
+func checkHeader(names []string, line int) (Layout, error) {
+	var p headerProblems
+	layout := make(Layout, len(names))
+	seen := map[Column]bool{}
+	for i, name := range names {
+		col, ok := columnsByKey[headerKey(name)]
+		switch {
+		case !ok:
+			p.unknown = append(p.unknown, unknownColumn(name, i, line))
+		case seen[col]:
+			p.duplicate = append(p.duplicate, Detail{Code: CodeHeaderDuplicateColumn, Line: line, Column: shorten(name), Value: string(col)})
+		}
+		seen[col] = true
+		layout[i] = col
+	}
+	for _, spec := range Columns {
+		if spec.Required && !seen[spec.Name] {
+			p.missing = append(p.missing, Detail{Code: CodeHeaderMissingColumn, Line: line, Column: string(spec.Name)})
+		}
+	}
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	return layout, nil
+}
+
+// unknownColumn is the detail of an unknown header name. A name left empty
+// has its 1-based position in Value, so the user can find it.
+func unknownColumn(name string, i, line int) Detail {
+	d := Detail{Code: CodeHeaderUnknownColumn, Line: line, Column: shorten(name)}
+	if name == "" {
+		d.Value = strconv.Itoa(i + 1)
+	}
+	return d
+}
+
+// maxDetailRunes bounds a header name quoted in an error.
+const maxDetailRunes = 64
+
+// shorten cuts s to maxDetailRunes runes, marking the cut with "…".
+func shorten(s string) string {
+	n := 0
+	for i := range s {
+		if n == maxDetailRunes {
+			return s[:i] + "…"
+		}
+		n++
+	}
+	return s
+}
+
+// err returns the header error, or nil when there is no problem.
+func (p headerProblems) err() error {
+	var code Code
+	switch {
+	case len(p.unknown) > 0:
+		code = CodeHeaderUnknownColumn
+	case len(p.duplicate) > 0:
+		code = CodeHeaderDuplicateColumn
+	case len(p.missing) > 0:
+		code = CodeHeaderMissingColumn
+	default:
+		return nil
+	}
+	all := append(append(append([]Detail{}, p.unknown...), p.duplicate...), p.missing...)
+	if len(all) > maxHeaderDetails {
+		all = all[:maxHeaderDetails]
+	}
+	return FileError(KindInvalid, code, all...)
+}
+
+// delimiters are the accepted delimiters, in the order that breaks a tie.
+var delimiters = []byte{',', ';', '\t'}
+
+// sniffDelimiter picks the delimiter of the first non-blank line of head:
+// the accepted delimiter that occurs most often outside quotes (',' when
+// none does). head is the start of the file; a header longer than head is
+// judged by the part of it that head holds. When every line is blank the
+// first line votes, so that a file of `"";""` reads as blank, not as a
+// syntax error.
+func sniffDelimiter(head []byte) rune {
+	line := firstContentLine(head)
+	if line == nil {
+		line = head
+	}
+	var counts [256]int
+	quoted := false
+	for _, c := range line {
+		switch {
+		case c == '"':
+			quoted = !quoted
+		case c == '\n' && !quoted:
+			return bestDelimiter(&counts)
+		case !quoted:
+			counts[c]++
+		}
+	}
+	return bestDelimiter(&counts)
+}
+
+func bestDelimiter(counts *[256]int) rune {
+	best := delimiters[0]
+	for _, d := range delimiters[1:] {
+		if counts[d] > counts[best] {
+			best = d
+		}
+	}
+	return rune(best)
+}
+
+// firstContentLine returns head from its first line that is not blank (see
+// blankRecord; a line of quotes only is blank here too, as `"";""` is).
+func firstContentLine(head []byte) []byte {
+	for len(head) > 0 {
+		line, rest, _ := bytes.Cut(head, []byte{'\n'})
+		if !blankLine(line) {
+			return head
+		}
+		head = rest
+	}
+	return nil
+}
+
+func blankLine(line []byte) bool {
+	for _, c := range line {
+		if !isSpaceByte(c) && c != ',' && c != ';' && c != '"' {
+			return false
+		}
+	}
+	return true
+}
+
+// blankRecord reports whether a record holds nothing but white space and
+// delimiters: an empty line, or what spreadsheets write for an empty row
+// (";;;;"), whichever accepted delimiter it uses. Such records are skipped;
+// a row with no value at all cannot be a claim.
+func blankRecord(fields []string) bool {
+	for _, f := range fields {
+		if strings.Trim(trimSpace(f), ",; \t") != "" {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,194 @@
+package batch
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ReportLine is one line of the result report: one input data row and what
+// became of it (CONTRACT.md §3).
+type ReportLine struct {
+	Row, Line       int
+	Fields          []string // raw uploaded fields
+	Outcome         Outcome  // "" when the row was never processed (batch cancelled)
+	ClaimNumber     string
+	ClaimStatus     ClaimStatus
+	EligibleOn      time.Time // zero = none
+	Gross, Tax, Net int64
+	HasAmounts      bool // amounts are shown only when true
+	Issues          Issues
+}
+
+// ReportMeta describes the batch a report is about.
+type ReportMeta struct {
+	BatchID, Filename string
+	Status            Status
+	Mode              Mode
+	RulesVersion      string
+	Header            []string // uploaded header names
+	Delimiter         rune     // the upload's; ',' when zero
+	Encoding          Encoding
+	TotalRows         int
+	ProcessedRows     int
+	Created, Valid    int
+	Rejected          int
+	Warnings          int
+	CreatedAt         time.Time
+	FinishedAt        time.Time
+	Lang              Lang
+}
+
+// reportColumns follow the uploaded columns in every report.
+var reportColumns = []string{"outcome", "claim_number", "claim_status", "eligible_on",
+	"gross_amount", "tax_amount", "net_amount", "error_codes", "warning_codes", "messages"}
+
+// messageSeparator joins the messages of one row in the messages column. It
+// holds none of the accepted delimiters, so it reads as one cell's text.
+const messageSeparator = " | "
+
+// codeSeparator joins the codes of one row (CONTRACT.md §3).
+const codeSeparator = ";"
+
+// reportHeader is the header row of a report for an upload with header.
+func reportHeader(header []string) []string {
+	h := make([]string, 0, 2+len(header)+len(reportColumns))
+	h = append(h, "row", "line")
+	h = append(h, header...)
+	return append(h, reportColumns...)
+}
+
+// reportCells are the text of one report line, column by column, before any
+// formula escaping: what both the CSV and the XLSX report show.
+type reportCells struct {
+	fields          []string // padded or cut to the header's width
+	eligibleOn      string
+	errs, warns     string
+	messages        string
+	amounts         bool
+	outcome         string
+	claimNumber     string
+	claimStatus     string
+	gross, tax, net int64
+}
+
+// cellsOf renders l for a report on an upload of width columns, messages in lang.
+func cellsOf(l ReportLine, width int, lang Lang) reportCells {
+	c := reportCells{
+		fields:      fitFields(l.Fields, width),
+		amounts:     l.HasAmounts,
+		outcome:     string(l.Outcome),
+		claimNumber: l.ClaimNumber,
+		claimStatus: string(l.ClaimStatus),
+		gross:       l.Gross, tax: l.Tax, net: l.Net,
+	}
+	if !l.EligibleOn.IsZero() {
+		c.eligibleOn = l.EligibleOn.Format(time.DateOnly)
+	}
+	errs, warns := l.Issues.Codes()
+	c.errs, c.warns = joinCodes(errs), joinCodes(warns)
+	msgs := make([]string, len(l.Issues))
+	for i, is := range l.Issues {
+		msgs[i] = is.Message(lang)
+	}
+	c.messages = strings.Join(msgs, messageSeparator)
+	return c
+}
+
+// fitFields pads fields with empty values, or cuts them, to width: a row
+// with a different number of fields than the header (FIELD_COUNT) still
+// fills exactly the uploaded columns.
+func fitFields(fields []string, width int) []string {
+	if len(fields) >= width {
+		return fields[:width]
+	}
+	out := make([]string, width)
+	copy(out, fields)
+	return out
+}
+
+func joinCodes(codes []Code) string {
+	s := make([]string, len(codes))
+	for i, c := range codes {
+		s[i] = string(c)
+	}
+	return strings.Join(s, codeSeparator)
+}
+
+// amount formats a whole-rupiah amount, or nothing when there is none.
+func (c reportCells) amount(v int64) string {
+	if !c.amounts {
+		return ""
+	}
+	return strconv.FormatInt(v, 10)
+}
+
+// safeCell defuses a cell a spreadsheet would run as a formula: one that
+// starts with '=', '+', '-', '@', tab or CR gets a leading apostrophe.
+func safeCell(s string) string {
+	if s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
+		return "'" + s
+	}
+	return s
+}
+
+// CSVReport writes the result report as CSV: UTF-8 with a BOM (so Excel
+// reads it as UTF-8), the upload's delimiter and CRLF line ends (RFC 4180,
+// what Excel writes). Codes in one cell are joined by ';' and messages by
+// " | "; every cell is defused with safeCell.
+type CSVReport struct {
+	w      *csv.Writer
+	width  int
+	lang   Lang
+	record []string
+}
+
+// NewCSVReport writes the BOM and the header row of a report on m's batch.
+func NewCSVReport(w io.Writer, m ReportMeta) (*CSVReport, error) {
+	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+		return nil, fmt.Errorf("write report BOM: %w", err)
+	}
+	cw := csv.NewWriter(w)
+	if m.Delimiter != 0 {
+		cw.Comma = m.Delimiter
+	}
+	cw.UseCRLF = true
+	r := &CSVReport{w: cw, width: len(m.Header), lang: m.Lang}
+	if err := r.writeRecord(reportHeader(m.Header)); err != nil {
+		return nil, fmt.Errorf("write report header: %w", err)
+	}
+	return r, nil
+}
+
+// Write writes the report line of one data row.
+func (r *CSVReport) Write(l ReportLine) error {
+	c := cellsOf(l, r.width, r.lang)
+	rec := append(r.record[:0], strconv.Itoa(l.Row), strconv.Itoa(l.Line))
+	rec = append(rec, c.fields...)
+	rec = append(rec, c.outcome, c.claimNumber, c.claimStatus, c.eligibleOn,
+		c.amount(c.gross), c.amount(c.tax), c.amount(c.net), c.errs, c.warns, c.messages)
+	r.record = rec
+	if err := r.writeRecord(rec); err != nil {
+		return fmt.Errorf("write report row %d: %w", l.Row, err)
+	}
+	return nil
+}
+
+func (r *CSVReport) writeRecord(rec []string) error {
+	for i, s := range rec {
+		rec[i] = safeCell(s)
+	}
+	return r.w.Write(rec)
+}
+
+// Close flushes the report. It does not close the underlying writer.
+func (r *CSVReport) Close() error {
+	r.w.Flush()
+	if err := r.w.Error(); err != nil {
+		return fmt.Errorf("flush report: %w", err)
+	}
+	return nil
+}
