@@ -57,6 +57,9 @@ func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }
 // goose. It is safe to run from several processes at once: goose takes a
 // PostgreSQL advisory lock.
 func Migrate(ctx context.Context, dsn string) error {
+	if err := createDatabase(ctx, dsn); err != nil {
+		return err
+	}
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
 		return fmt.Errorf("open database for migrations: %w", err)
@@ -78,6 +81,41 @@ func Migrate(ctx context.Context, dsn string) error {
 		return fmt.Errorf("apply migrations: %w", err)
 	}
 	return nil
+}
+
+// createDatabase creates the database dsn names when it does not exist yet,
+// through the server's maintenance database, so that a first start on a
+// fresh server needs no manual step.
+func createDatabase(ctx context.Context, dsn string) error {
+	conn, err := pgx.Connect(ctx, dsn)
+	if err == nil {
+		return conn.Close(ctx)
+	}
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || pe.Code != "3D000" { // invalid_catalog_name
+		return fmt.Errorf("connect to PostgreSQL: %w", err)
+	}
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return fmt.Errorf("parse DATABASE_URL: %w", err)
+	}
+	name := cfg.Database
+	cfg.Database = "postgres"
+	admin, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return fmt.Errorf("connect to PostgreSQL to create database %s: %w", name, err)
+	}
+	defer admin.Close(ctx)
+	_, err = admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize())
+	if err != nil && !isUniqueViolation(err, "") && !isDuplicateDatabase(err) {
+		return fmt.Errorf("create database %s: %w", name, err)
+	}
+	return nil
+}
+
+func isDuplicateDatabase(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "42P04"
 }
 
 // translate turns driver errors into application errors: no rows → not
