@@ -1,0 +1,69 @@
+package api
+
+import (
+	"fmt"
+	"strings"
+
+	"jhtbatch/batch"
+)
+
+// Codes the store returns that the domain's catalogue does not describe.
+const (
+	codeIdempotencyKeyReused batch.Code = "IDEMPOTENCY_KEY_REUSED"
+	codeBatchFinished        batch.Code = "BATCH_FINISHED"
+	codeCursorInvalid        batch.Code = "CURSOR_INVALID"
+	codeReportPurged         batch.Code = "REPORT_PURGED"
+	codeBatchRejected        batch.Code = "BATCH_REJECTED"
+)
+
+// apiText is the message of a code in both languages; %s, where present,
+// takes the detail's column (a parameter or header name).
+type apiText struct{ id, en string }
+
+// apiMessages holds the messages of the codes the HTTP layer and the store
+// add to the domain's; batch.Detail.Message renders all others.
+var apiMessages = map[batch.Code]apiText{
+	codeUnauthorized: {
+		"Kunci API tidak ada, tidak dikenal, atau sudah dicabut. Kirim header Authorization: Bearer <kunci API>.",
+		"The API key is missing, unknown or revoked. Send the header Authorization: Bearer <API key>."},
+	codeInvalidParameter: {
+		"Parameter %s tidak valid.", "The parameter %s is invalid."},
+	codeBatchNotFinished: {
+		"Batch belum selesai diproses; laporan tersedia setelah selesai.",
+		"The batch has not finished processing; the report is available once it has."},
+	codeInternal: {
+		"Terjadi kesalahan di server. Silakan coba lagi nanti.",
+		"Something went wrong on the server. Please try again later."},
+	codeIdempotencyKeyReused: {
+		"Idempotency-Key ini sudah dipakai untuk berkas atau mode lain; gunakan kunci baru untuk unggahan baru.",
+		"This Idempotency-Key was already used for another file or mode; use a new key for a new upload."},
+	codeBatchFinished: {
+		"Batch sudah selesai dan tidak dapat dibatalkan.",
+		"The batch has already finished and cannot be cancelled."},
+	codeCursorInvalid: {
+		"Parameter cursor tidak valid; gunakan next_cursor dari halaman sebelumnya.",
+		"The cursor parameter is invalid; use next_cursor from the previous page."},
+	codeBatchRejected: {
+		"Berkas ini ditolak saat diunggah, sehingga tidak ada tanda terima.",
+		"This file was refused at upload, so it has no receipt."},
+	codeReportPurged: {
+		"Data baris batch ini sudah dihapus sesuai masa retensi; laporan tidak tersedia lagi.",
+		"The rows of this batch were removed after the retention period; the report is no longer available."},
+}
+
+// detailMessage renders d in lang: with the API's own text for the codes
+// above, else with the domain's catalogue.
+func detailMessage(d batch.Detail, lang batch.Lang) string {
+	t, ok := apiMessages[d.Code]
+	if !ok {
+		return d.Message(lang)
+	}
+	msg := t.id
+	if lang == batch.LangEN {
+		msg = t.en
+	}
+	if strings.Contains(msg, "%s") {
+		return fmt.Sprintf(msg, d.Column)
+	}
+	return msg
+}
