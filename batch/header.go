@@ -66,6 +66,14 @@ func checkHeader(names []string, line int) (Layout, error) {
 		seen[col] = true
 		layout[i] = col
 	}
+	if len(p.unknown) == len(names) {
+		// Not one name is a column: the file may have no header row, and its
+		// first line be data (personal data, even). Name the unknown columns
+		// by position only; never echo those values.
+		for i := range p.unknown {
+			p.unknown[i].Column, p.unknown[i].Value = "", strconv.Itoa(i+1)
+		}
+	}
 	for _, spec := range Columns {
 		if spec.Required && !seen[spec.Name] {
 			p.missing = append(p.missing, Detail{Code: CodeHeaderMissingColumn, Line: line, Column: string(spec.Name)})

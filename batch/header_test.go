@@ -208,3 +208,21 @@ func TestTemplatePassesRules(t *testing.T) {
 		t.Errorf("after the example row: %v, want io.EOF (one example row)", err)
 	}
 }
+
+// A file without a header row must not have its first data row, personal
+// data, quoted back as unknown column names.
+func TestHeaderlessFileEchoesNoData(t *testing.T) {
+	row := "23012345678,3171011708850001,Budi Santoso,1985-08-17,2026-10-01,PHK,014,1234567890,Budi Santoso,081234567890,,\n"
+	_, err := NewDecoder(strings.NewReader(row+row), EncUTF8, DecodeOptions{})
+	e := ErrorOf(err)
+	if e == nil || e.Code != CodeHeaderUnknownColumn || len(e.Details) != 12+10 {
+		t.Fatalf("headerless file: %v, want HEADER_UNKNOWN_COLUMN with 12 unknown and 10 missing columns", err)
+	}
+	for _, d := range e.Details {
+		for _, v := range []string{"23012345678", "3171011708850001", "Budi"} {
+			if strings.Contains(d.Column+d.Value+d.Message(LangID), v) {
+				t.Errorf("detail %+v quotes %q from the data row", d, v)
+			}
+		}
+	}
+}
