@@ -1,0 +1,145 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"math/rand/v2"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"jhtbatch/batch"
+)
+
+// checkDemo runs the demo against the running server, submits the file it
+// wrote with the key it printed, and checks that every row comes out as
+// the demo says it does. It returns the demo's key.
+func checkDemo(t *testing.T, s *server, dir string, submit func(func(string) string, ...string) result, today time.Time) string {
+	t.Helper()
+	out := filepath.Join(dir, "demo-batch.csv")
+	r := runCmd(t, s.getenv, "demo", "--out", out)
+	if r.err != nil {
+		t.Fatalf("demo: %v\n%s", r.err, r.stderr)
+	}
+	key := demoKeyOf(t, r.stdout)
+	for _, want := range []string{"curl ", "Bearer $JHTBATCH_KEY", s.url + "/v1/batches", "jhtbatch submit " + out + " --wait --report demo-report.csv", s.url + "/\n"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	report := filepath.Join(dir, "demo-report.csv")
+	r = submit(s.getenv, out, "--key", key, "--report", report, "--poll", "100ms")
+	if exitStatus(r.err) != exitCompletedErrors {
+		t.Fatalf("submit demo file: exit %d (%v)\n%s%s", exitStatus(r.err), r.err, r.stdout, r.stderr)
+	}
+	recs := readReport(t, report, ',', demoHeader)
+	if len(recs) != len(demoRows) {
+		t.Fatalf("demo report has %d lines, want %d", len(recs), len(demoRows))
+	}
+	for i, rec := range recs {
+		checkDemoLine(t, i+1, reportLine{rec: rec, width: len(demoHeader)}, demoRows[i])
+	}
+
+	// Again: the company is reused with a new key.
+	r = runCmd(t, s.getenv, "demo", "--out", out)
+	if r.err != nil || !strings.Contains(r.stdout, "reused") || demoKeyOf(t, r.stdout) == key {
+		t.Errorf("demo again: err %v; want the company reused and a new key:\n%s", r.err, r.stdout)
+	}
+	return key
+}
+
+var demoKeyRE = regexp.MustCompile(`(?m)^export JHTBATCH_KEY=(\S+)$`)
+
+func demoKeyOf(t *testing.T, stdout string) string {
+	t.Helper()
+	m := demoKeyRE.FindStringSubmatch(stdout)
+	if m == nil {
+		t.Fatalf("demo printed no line export JHTBATCH_KEY=…:\n%s", stdout)
+	}
+	return m[1]
+}
+
+// checkDemoLine checks that a demo row shows exactly its code. The
+// duplicate row may also find the first row's claim already active when
+// the two fall in different chunks.
+func checkDemoLine(t *testing.T, no int, l reportLine, row demoRow) {
+	t.Helper()
+	errs, warns := l.codes("error_codes"), l.codes("warning_codes")
+	code := string(row.code)
+	switch {
+	case row.code == "" || row.code.IsWarning():
+		var wantWarns []string
+		if code != "" {
+			wantWarns = []string{code}
+		}
+		got := []any{l.col("outcome"), errs, warns}
+		if diff := cmp.Diff([]any{"CREATED", []string(nil), wantWarns}, got); diff != "" {
+			t.Errorf("demo row %d: outcome, errors, warnings (-want +got):\n%s", no, diff)
+		}
+		gross := demoPeople[row.person].balance
+		tax := finalTax(gross)
+		amounts := []string{l.col("gross_amount"), l.col("tax_amount"), l.col("net_amount")}
+		if diff := cmp.Diff([]string{strconv.FormatInt(gross, 10), strconv.FormatInt(tax, 10), strconv.FormatInt(gross-tax, 10)}, amounts); diff != "" {
+			t.Errorf("demo row %d: gross, tax, net (-want +got):\n%s", no, diff)
+		}
+	default:
+		ok := slices.Equal(errs, []string{code}) ||
+			row.code == batch.CodeDuplicateInFile && slices.Equal(errs, []string{"CLAIM_ALREADY_ACTIVE", code})
+		if l.col("outcome") != "REJECTED" || !ok || len(warns) > 0 {
+			t.Errorf("demo row %d: outcome %s, errors %v, warnings %v; want REJECTED with only %s",
+				no, l.col("outcome"), errs, warns, code)
+		}
+	}
+}
+
+// TestDemoData checks the generated registry and file without a database:
+// NIKs are well formed and unique, ages are kept, and the file has one row
+// per demo row with the demo header.
+func TestDemoData(t *testing.T) {
+	today := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	ids := demoIdentities(today, rand.New(rand.NewPCG(1, 2)))
+	seen := map[string]bool{}
+	for _, p := range ids {
+		if !batch.CheckNIK(p.nik) {
+			t.Errorf("%s: NIK %s is not well formed", p.name, p.nik)
+		}
+		if seen[p.nik] || seen[p.kpj] {
+			t.Errorf("%s: NIK %s or KPJ %s repeated", p.name, p.nik, p.kpj)
+		}
+		seen[p.nik], seen[p.kpj] = true, true
+		if len(p.kpj) != 11 {
+			t.Errorf("%s: KPJ %s is not 11 digits", p.name, p.kpj)
+		}
+		if age := ageOn(p.birth, today); age != p.age {
+			t.Errorf("%s: born %s is %d on %s, want %d", p.name, p.birth.Format(time.DateOnly), age, today.Format(time.DateOnly), p.age)
+		}
+		if _, ok := batch.NormalizePhone(p.phone); !ok {
+			t.Errorf("%s: phone %s is not a mobile number", p.name, p.phone)
+		}
+	}
+	recs, err := csv.NewReader(bytes.NewReader(demoBatch(ids, today))).ReadAll()
+	if err != nil {
+		t.Fatalf("demo file is not CSV: %v", err)
+	}
+	if len(recs) != 1+len(demoRows) || !slices.Equal(recs[0], demoHeader) {
+		t.Errorf("demo file has %d records and header %q; want %d and %q", len(recs), recs[0], 1+len(demoRows), demoHeader)
+	}
+	valid, warned, rejected := demoCounts()
+	if valid+rejected != len(demoRows) || warned != 3 || rejected < 14 {
+		t.Errorf("demoCounts() = %d valid, %d warned, %d rejected of %d rows", valid, warned, rejected, len(demoRows))
+	}
+}
+
+func ageOn(birth, day time.Time) int {
+	age := day.Year() - birth.Year()
+	if day.Month() < birth.Month() || day.Month() == birth.Month() && day.Day() < birth.Day() {
+		age--
+	}
+	return age
+}

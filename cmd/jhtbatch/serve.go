@@ -1,0 +1,203 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"jhtbatch/api"
+	"jhtbatch/batch"
+	"jhtbatch/postgres"
+	"jhtbatch/worker"
+)
+
+// shutdownTimeout bounds how long requests in flight may take to finish
+// after SIGTERM before their connections are closed.
+const shutdownTimeout = 20 * time.Second
+
+// roles says which parts a server command runs.
+type roles struct{ api, workers bool }
+
+func runAll(ctx context.Context, e env, args []string) error {
+	return runServer(ctx, e, args, "all", roles{api: true, workers: true},
+		"Runs the API, the HR web page, the workers and the scheduler in one process,\nafter applying the database migrations. Stops gracefully on SIGINT or SIGTERM.")
+}
+
+func runServe(ctx context.Context, e env, args []string) error {
+	return runServer(ctx, e, args, "serve", roles{api: true},
+		"Runs the API and the HR web page only, after applying the database migrations.\nRun \"jhtbatch work\" elsewhere to process the batches.")
+}
+
+func runWork(ctx context.Context, e env, args []string) error {
+	return runServer(ctx, e, args, "work", roles{workers: true},
+		"Runs the workers and the scheduler only, after applying the database migrations.")
+}
+
+func runMigrate(ctx context.Context, e env, args []string) error {
+	fs := newFlagSet(e, "migrate", "", "Applies the database migrations and exits. Safe to run from several processes at once.")
+	cf := bindConfig(fs, e.getenv, databaseSettings)
+	if err := fs.Parse(args); err != nil {
+		return helpRequested(err)
+	}
+	if err := wantArgs(fs, fs.Args(), 0, ""); err != nil {
+		return err
+	}
+	cfg, err := cf.load()
+	if err != nil {
+		return err
+	}
+	if err := postgres.Migrate(ctx, cfg.DatabaseURL); err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, "Database migrations applied.")
+	return nil
+}
+
+// runServer migrates the database, then runs the API and/or the workers
+// until ctx is cancelled or one of them fails.
+func runServer(ctx context.Context, e env, args []string, name string, r roles, about string) error {
+	fs := newFlagSet(e, name, "[flags]", about)
+	cf := bindConfig(fs, e.getenv, serverSettings)
+	if err := fs.Parse(args); err != nil {
+		return helpRequested(err)
+	}
+	if err := wantArgs(fs, fs.Args(), 0, ""); err != nil {
+		return err
+	}
+	cfg, err := cf.load()
+	if err != nil {
+		return err
+	}
+	log := cfg.logger(e.stderr)
+	if err := postgres.Migrate(ctx, cfg.DatabaseURL); err != nil {
+		return err
+	}
+	pool, err := postgres.Connect(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	store := postgres.NewStore(pool)
+
+	var services []service
+	if r.api {
+		svc, err := apiService(cfg, store, log)
+		if err != nil {
+			return err
+		}
+		services = append(services, svc)
+	}
+	if r.workers {
+		services = append(services, workerService(cfg, store, log, e.now))
+	}
+	log.Info("jhtbatch started", "command", name, "rules_version", batch.RulesVersion)
+	err = runServices(ctx, services...)
+	log.Info("jhtbatch stopped", "command", name)
+	return err
+}
+
+// service is a part of the process that runs until ctx is done; it returns
+// nil when it stopped because ctx was done.
+type service func(ctx context.Context) error
+
+// runServices runs every service until ctx is done or one of them fails,
+// which stops the others; it returns when all have returned, with the
+// first failure.
+func runServices(ctx context.Context, services ...service) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg    sync.WaitGroup
+		once  sync.Once
+		first error
+	)
+	for _, svc := range services {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := svc(ctx); err != nil {
+				once.Do(func() { first = err })
+			}
+			cancel()
+		}()
+	}
+	wg.Wait()
+	return first
+}
+
+// apiService listens on HTTP_ADDR now, so that a port already in use fails
+// at start, and serves the API until ctx is done, then shuts down
+// gracefully: requests in flight get shutdownTimeout to finish.
+func apiService(cfg Config, store *postgres.Store, log *slog.Logger) (service, error) {
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
+	}
+	queue := worker.NewEnqueuer(cfg.Redis)
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	h := api.NewServer(api.Config{
+		Store:          store,
+		Queue:          queue,
+		Logger:         log,
+		MaxUploadBytes: cfg.MaxUploadBytes,
+		MaxRows:        cfg.MaxRows,
+		Registry:       reg,
+		Gatherer:       reg,
+	})
+	srv := api.NewHTTPServer(cfg.HTTPAddr, h)
+	return func(ctx context.Context) error {
+		defer queue.Close()
+		log.Info("listening", "url", "http://"+ln.Addr().String()+"/")
+		return serveHTTP(ctx, srv, ln)
+	}, nil
+}
+
+// serveHTTP serves on ln until ctx is done, then shuts srv down.
+func serveHTTP(ctx context.Context, srv *http.Server, ln net.Listener) error {
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve HTTP: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	if err != nil {
+		srv.Close()
+		err = fmt.Errorf("shut down HTTP server: %w", err)
+	}
+	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) {
+		err = errors.Join(err, serr)
+	}
+	return err
+}
+
+// workerService runs the workers and the scheduler until ctx is done.
+func workerService(cfg Config, store *postgres.Store, log *slog.Logger, now func() time.Time) service {
+	return func(ctx context.Context) error {
+		err := worker.Run(ctx, store, worker.Config{
+			Redis:         cfg.Redis,
+			Concurrency:   cfg.Concurrency,
+			ChunkRows:     cfg.ChunkRows,
+			Location:      cfg.Location,
+			Now:           now,
+			Logger:        log,
+			RetentionDays: cfg.RetentionDays,
+		})
+		if err != nil {
+			return fmt.Errorf("workers: %w", err)
+		}
+		return nil
+	}
+}
