@@ -143,16 +143,16 @@ func TestParseLang(t *testing.T) {
 	}
 }
 
-// TestCodesDoc keeps docs/codes.md in step with AllCodes.
+// TestCodesDoc keeps the README's table of codes in step with AllCodes.
 func TestCodesDoc(t *testing.T) {
 	t.Parallel()
-	doc, err := os.ReadFile("../docs/codes.md")
+	doc, err := os.ReadFile("../README.md")
 	if err != nil {
-		t.Fatalf("read docs/codes.md: %v", err)
+		t.Fatalf("read README.md: %v", err)
 	}
 	for _, c := range AllCodes {
 		if !strings.Contains(string(doc), "| `"+string(c)+"` |") {
-			t.Errorf("docs/codes.md has no row for %s", c)
+			t.Errorf("README.md has no row for %s in its table of codes", c)
 		}
 	}
 }
