@@ -102,14 +102,14 @@ func printDemoSteps(e env, key, file, web string) {
 API key of %s (shown once; run the next line in your shell):
 export JHTBATCH_KEY=%s
 
-Next steps, with "jhtbatch all" running:
+Next steps, with "%s all" running:
   1. Upload the file with curl:
        curl -H "Authorization: Bearer $JHTBATCH_KEY" -F file=@%s %s/v1/batches
   2. Or upload it with the CLI, follow its progress and save the result report:
-       jhtbatch submit %s --wait --report demo-report.csv
+       %s submit %s --wait --report demo-report.csv
   3. Or open the web page and upload it there (paste the key when asked):
        %s/
-`, demoNPP, key, file, web, file, web)
+`, demoNPP, key, e.self, file, web, e.self, file, web)
 }
 
 // webURL is the URL a browser on this machine reaches HTTP_ADDR at.

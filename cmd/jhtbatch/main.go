@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -61,6 +62,7 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 	now    func() time.Time
+	self   string // how the user invoked this binary, for the hints it prints
 }
 
 // command is one subcommand: its name as typed (two words for "company
@@ -92,7 +94,10 @@ func commands() []command {
 // It returns when the command is done or, for the long-running ones, when
 // ctx is cancelled and everything has shut down.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, now: time.Now}
+	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, now: time.Now, self: "jhtbatch"}
+	if len(args) > 0 && strings.ContainsRune(args[0], '/') && !filepath.IsAbs(args[0]) {
+		e.self = args[0] // e.g. bin/jhtbatch, as scripts/run.sh starts it
+	}
 	if len(args) < 2 {
 		usage(stderr)
 		return errors.New("no command given")
