@@ -28,6 +28,7 @@ type Config struct {
 	Logger         *slog.Logger
 	MaxUploadBytes int64  // MAX_UPLOAD_BYTES; 0 means DefaultMaxUploadBytes
 	MaxRows        int    // MAX_ROWS; 0 means DefaultMaxRows
+	MaxRecordBytes int    // longest record accepted; 0 means the decoder's default (1 MiB)
 	TempDir        string // where uploads are spooled; "" means os.TempDir()
 	// Registry receives the API's metrics; nil means
 	// prometheus.DefaultRegisterer. Tests pass a fresh registry.
@@ -44,6 +45,7 @@ type server struct {
 	log     *slog.Logger
 	maxSize int64
 	maxRows int
+	maxRec  int
 	tempDir string
 	metrics *metrics
 	gather  prometheus.Gatherer
@@ -65,6 +67,7 @@ func newServer(cfg Config) *server {
 		log:     cfg.Logger,
 		maxSize: cfg.MaxUploadBytes,
 		maxRows: cfg.MaxRows,
+		maxRec:  cfg.MaxRecordBytes,
 		tempDir: cfg.TempDir,
 	}
 	if s.log == nil {

@@ -141,7 +141,7 @@ func (s *server) storeUpload(ctx context.Context, body io.Reader, up *postgres.U
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return postgres.Batch{}, false, fmt.Errorf("rewind upload spool file: %w", err)
 	}
-	dec, err := batch.NewDecoder(f, up.Info.Encoding, batch.DecodeOptions{MaxRows: s.maxRows})
+	dec, err := batch.NewDecoder(f, up.Info.Encoding, batch.DecodeOptions{MaxRows: s.maxRows, MaxRecordBytes: s.maxRec})
 	if err != nil {
 		return postgres.Batch{}, false, err
 	}
