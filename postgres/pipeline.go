@@ -82,14 +82,20 @@ func planRows(ctx context.Context, tx pgx.Tx, id string, chunkRows int) error {
 	return err
 }
 
-// pendingChunks returns the chunks of batch id not yet done, in order; at
-// most limit of them when limit > 0.
-func pendingChunks(ctx context.Context, q pgx.Tx, id string, limit int) ([]Chunk, error) {
-	rows, err := q.Query(ctx, `SELECT batch_id::text, chunk_no, first_row, last_row FROM batch_chunks
-		WHERE batch_id = $1 AND done_at IS NULL ORDER BY chunk_no
-		LIMIT CASE WHEN $2 > 0 THEN $2 END`, id, limit)
+// querier is what a pool and a transaction have in common.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+// pendingChunks returns the chunks of batch id not yet done, in order, while
+// the batch is processing; at most limit of them when limit > 0.
+func pendingChunks(ctx context.Context, q querier, id string, limit int) ([]Chunk, error) {
+	rows, err := q.Query(ctx, `SELECT c.batch_id::text, c.chunk_no, c.first_row, c.last_row
+		FROM batch_chunks c JOIN batches b ON b.id = c.batch_id
+		WHERE c.batch_id = $1 AND c.done_at IS NULL AND b.status = 'processing'
+		ORDER BY c.chunk_no LIMIT CASE WHEN $2 > 0 THEN $2 END`, id, limit)
 	if err != nil {
-		return nil, fmt.Errorf("list pending chunks: %w", err)
+		return nil, fmt.Errorf("list pending chunks of %s: %w", id, err)
 	}
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[Chunk])
 }
@@ -232,12 +238,5 @@ func (s *Store) PurgeBefore(ctx context.Context, cutoff time.Time) (int64, error
 // PendingChunks returns the lowest chunks of batch id not yet done, at most
 // limit of them, while the batch is processing.
 func (s *Store) PendingChunks(ctx context.Context, id string, limit int) ([]Chunk, error) {
-	rows, err := s.pool.Query(ctx, `SELECT c.batch_id::text, c.chunk_no, c.first_row, c.last_row
-		FROM batch_chunks c JOIN batches b ON b.id = c.batch_id
-		WHERE c.batch_id = $1 AND c.done_at IS NULL AND b.status = 'processing'
-		ORDER BY c.chunk_no LIMIT $2`, id, limit)
-	if err != nil {
-		return nil, fmt.Errorf("list pending chunks of %s: %w", id, err)
-	}
-	return pgx.CollectRows(rows, pgx.RowToStructByPos[Chunk])
+	return pendingChunks(ctx, s.pool, id, limit)
 }

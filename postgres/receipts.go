@@ -22,6 +22,17 @@ import (
 // public key can check that SignedPayload was signed and that it names the
 // file they sent (its SHA-256).
 type Receipt struct {
+	ReceiptPayload
+	KeyID     string `json:"key_id"`
+	PublicKey string `json:"public_key"` // base64 Ed25519 public key
+	Signature string `json:"signature"`  // base64 Ed25519 signature of SignedPayload
+	// SignedPayload is the exact text that was signed: the JSON of the
+	// ReceiptPayload.
+	SignedPayload string `json:"signed_payload"`
+}
+
+// ReceiptPayload is what a receipt attests.
+type ReceiptPayload struct {
 	BatchID     string    `json:"batch_id"`
 	CompanyNPP  string    `json:"company_npp"`
 	CompanyName string    `json:"company_name"`
@@ -30,12 +41,6 @@ type Receipt struct {
 	Rows        int       `json:"rows"`
 	Mode        string    `json:"mode"`
 	AcceptedAt  time.Time `json:"accepted_at"`
-	KeyID       string    `json:"key_id"`
-	PublicKey   string    `json:"public_key"` // base64 Ed25519 public key
-	Signature   string    `json:"signature"`  // base64 Ed25519 signature of SignedPayload
-	// SignedPayload is the exact text that was signed: the JSON of the fields
-	// above from batch_id to accepted_at.
-	SignedPayload string `json:"signed_payload"`
 }
 
 // Receipt returns the signed receipt of the company's batch. A file refused
@@ -56,19 +61,10 @@ func (s *Store) Receipt(ctx context.Context, companyID int64, id string) (Receip
 	if err != nil {
 		return Receipt{}, err
 	}
-	r := Receipt{BatchID: b.ID, CompanyNPP: npp, CompanyName: name, Filename: b.Filename,
-		FileSHA256: hex.EncodeToString(b.SHA256[:]), Rows: b.TotalRows, Mode: string(b.Mode),
-		AcceptedAt: b.CreatedAt.UTC().Truncate(time.Microsecond)}
-	payload, err := json.Marshal(struct {
-		BatchID     string    `json:"batch_id"`
-		CompanyNPP  string    `json:"company_npp"`
-		CompanyName string    `json:"company_name"`
-		Filename    string    `json:"filename"`
-		FileSHA256  string    `json:"file_sha256"`
-		Rows        int       `json:"rows"`
-		Mode        string    `json:"mode"`
-		AcceptedAt  time.Time `json:"accepted_at"`
-	}{r.BatchID, r.CompanyNPP, r.CompanyName, r.Filename, r.FileSHA256, r.Rows, r.Mode, r.AcceptedAt})
+	r := Receipt{ReceiptPayload: ReceiptPayload{BatchID: b.ID, CompanyNPP: npp, CompanyName: name,
+		Filename: b.Filename, FileSHA256: hex.EncodeToString(b.SHA256[:]), Rows: b.TotalRows, Mode: string(b.Mode),
+		AcceptedAt: b.CreatedAt.UTC().Truncate(time.Microsecond)}}
+	payload, err := json.Marshal(r.ReceiptPayload)
 	if err != nil {
 		return Receipt{}, fmt.Errorf("encode receipt: %w", err)
 	}
