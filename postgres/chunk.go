@@ -25,6 +25,7 @@ type chunkState struct {
 	layout    batch.Layout
 	companyID int64
 	npp       string
+	today     time.Time // the batch's processing date
 }
 
 // judged is one row with its verdict.
@@ -38,8 +39,9 @@ type judged struct {
 // outcomes and claims, all in one transaction: either every row of the chunk
 // gets its outcome and the chunk is marked done, or nothing changes. A chunk
 // already done, or of a batch no longer processing, is skipped, so a task
-// that runs twice does the work once. today is the processing date.
-func (s *Store) RunChunk(ctx context.Context, c Chunk, today time.Time) (ChunkResult, error) {
+// that runs twice does the work once. Rows are judged at the batch's
+// processing date (set by PlanBatch).
+func (s *Store) RunChunk(ctx context.Context, c Chunk) (ChunkResult, error) {
 	var res ChunkResult
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		res = ChunkResult{}
@@ -48,12 +50,12 @@ func (s *Store) RunChunk(ctx context.Context, c Chunk, today time.Time) (ChunkRe
 			res.Skipped = true
 			return err
 		}
-		rows, err := judgeRows(ctx, tx, c, st, today)
+		rows, err := judgeRows(ctx, tx, c, st)
 		if err != nil {
 			return err
 		}
 		if st.mode == batch.ModeCreate {
-			if err := insertClaims(ctx, tx, c.BatchID, st.companyID, rows, today); err != nil {
+			if err := insertClaims(ctx, tx, c.BatchID, st.companyID, rows, st.today); err != nil {
 				return err
 			}
 		}
@@ -78,10 +80,11 @@ func lockChunk(ctx context.Context, tx pgx.Tx, c Chunk) (chunkState, error) {
 	var st chunkState
 	var layout []string
 	err := tx.QueryRow(ctx, `
-		SELECT ch.done_at IS NOT NULL, b.status, b.mode, b.layout, b.company_id, co.npp
+		SELECT ch.done_at IS NOT NULL, b.status, b.mode, b.layout, b.company_id, co.npp,
+			coalesce(b.processing_date, current_date)
 		FROM batch_chunks ch JOIN batches b ON b.id = ch.batch_id JOIN companies co ON co.id = b.company_id
 		WHERE ch.batch_id = $1 AND ch.chunk_no = $2
-		FOR UPDATE OF ch`, c.BatchID, c.No).Scan(&st.done, &st.status, &st.mode, &layout, &st.companyID, &st.npp)
+		FOR UPDATE OF ch`, c.BatchID, c.No).Scan(&st.done, &st.status, &st.mode, &layout, &st.companyID, &st.npp, &st.today)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return chunkState{done: true}, nil // a chunk that does not exist has nothing to do
 	}
@@ -93,7 +96,7 @@ func lockChunk(ctx context.Context, tx pgx.Tx, c Chunk) (chunkState, error) {
 
 // judgeRows loads the chunk's rows, looks their KPJs up in the registry and
 // among active claims (one query each), and judges every row.
-func judgeRows(ctx context.Context, tx pgx.Tx, c Chunk, st chunkState, today time.Time) ([]judged, error) {
+func judgeRows(ctx context.Context, tx pgx.Tx, c Chunk, st chunkState) ([]judged, error) {
 	dbRows, err := tx.Query(ctx, `SELECT row_no, line_no, fields, coalesce(duplicate_of, 0) FROM batch_rows
 		WHERE batch_id = $1 AND row_no BETWEEN $2 AND $3 ORDER BY row_no`, c.BatchID, c.FirstRow, c.LastRow)
 	if err != nil {
@@ -119,7 +122,7 @@ func judgeRows(ctx context.Context, tx pgx.Tx, c Chunk, st chunkState, today tim
 	if err != nil {
 		return nil, err
 	}
-	ctxJ := batch.Context{Today: today, CompanyNPP: st.npp, Mode: st.mode}
+	ctxJ := batch.Context{Today: st.today, CompanyNPP: st.npp, Mode: st.mode}
 	out := make([]judged, len(rows))
 	for i, r := range rows {
 		l := batch.Lookup{DuplicateOf: dups[i], ActiveClaim: active[r.KPJ]}

@@ -24,8 +24,10 @@ type Chunk struct {
 // file, in SQL), splits the rows into chunks of chunkRows, and moves the
 // batch to processing. It returns the chunks not yet done, so running it
 // again (a retried task) returns the same work and changes nothing; a batch
-// that is finished or cancelled has none.
-func (s *Store) PlanBatch(ctx context.Context, id string, chunkRows int) ([]Chunk, error) {
+// that is finished or cancelled has none. today becomes the batch's
+// processing date: every row is judged at it, even when the batch runs past
+// midnight.
+func (s *Store) PlanBatch(ctx context.Context, id string, chunkRows int, today time.Time) ([]Chunk, error) {
 	if chunkRows < 1 {
 		return nil, fmt.Errorf("plan batch %s: chunk size %d", id, chunkRows)
 	}
@@ -37,7 +39,7 @@ func (s *Store) PlanBatch(ctx context.Context, id string, chunkRows int) ([]Chun
 			return err
 		}
 		if status == batch.StatusAccepted {
-			if err := planRows(ctx, tx, id, chunkRows); err != nil {
+			if err := planRows(ctx, tx, id, chunkRows, today); err != nil {
 				return err
 			}
 		} else if status != batch.StatusProcessing {
@@ -55,7 +57,7 @@ func (s *Store) PlanBatch(ctx context.Context, id string, chunkRows int) ([]Chun
 // planRows marks duplicates and creates the chunks. A row repeats an
 // earlier one when it has the same trimmed KPJ or NIK; the first occurrence
 // is processed, the later ones point at the earliest row they repeat.
-func planRows(ctx context.Context, tx pgx.Tx, id string, chunkRows int) error {
+func planRows(ctx context.Context, tx pgx.Tx, id string, chunkRows int, today time.Time) error {
 	_, err := tx.Exec(ctx, `
 		UPDATE batch_rows r SET duplicate_of = d.first
 		FROM (
@@ -77,8 +79,8 @@ func planRows(ctx context.Context, tx pgx.Tx, id string, chunkRows int) error {
 	if err != nil {
 		return fmt.Errorf("create chunks: %w", err)
 	}
-	_, err = tx.Exec(ctx, `UPDATE batches SET status = 'processing', chunk_rows = $2,
-		planned_at = now(), started_at = coalesce(started_at, now()) WHERE id = $1`, id, chunkRows)
+	_, err = tx.Exec(ctx, `UPDATE batches SET status = 'processing', chunk_rows = $2, processing_date = $3,
+		planned_at = now(), started_at = coalesce(started_at, now()) WHERE id = $1`, id, chunkRows, today)
 	return err
 }
 

@@ -23,6 +23,9 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
+// today is the processing date the tests plan batches at.
+var today = time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
+
 func newStore(t testing.TB) *postgres.Store {
 	t.Helper()
 	pool, _ := testenv.DB(t)
@@ -322,7 +325,7 @@ func TestCancelAndPurge(t *testing.T) {
 	if _, err := s.CancelBatch(ctx, c.ID, b.ID); kindOf(err) != batch.KindConflict {
 		t.Errorf("cancel twice: %v, want conflict", err)
 	}
-	if chunks, err := s.PlanBatch(ctx, b.ID, 10); err != nil || len(chunks) != 0 {
+	if chunks, err := s.PlanBatch(ctx, b.ID, 10, today); err != nil || len(chunks) != 0 {
 		t.Errorf("plan of a cancelled batch = %v, %v; want nothing to do", chunks, err)
 	}
 	n, err := s.PurgeBefore(ctx, time.Now().Add(time.Hour))

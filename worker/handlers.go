@@ -46,7 +46,7 @@ func (h *Handlers) HandlePlan(ctx context.Context, t *asynq.Task) error {
 	if err := decode(t, &p); err != nil {
 		return err
 	}
-	chunks, err := h.store.PlanBatch(ctx, p.BatchID, h.rows)
+	chunks, err := h.store.PlanBatch(ctx, p.BatchID, h.rows, h.today())
 	if err != nil {
 		return permanentIfNotFound(err)
 	}
@@ -66,7 +66,7 @@ func (h *Handlers) HandleChunk(ctx context.Context, t *asynq.Task) error {
 	}
 	start := time.Now()
 	c := postgres.Chunk{BatchID: p.BatchID, No: p.ChunkNo, FirstRow: p.FirstRow, LastRow: p.LastRow}
-	res, err := h.store.RunChunk(ctx, c, h.today())
+	res, err := h.store.RunChunk(ctx, c)
 	if err != nil {
 		return err // retried with backoff: nothing of the chunk was committed
 	}

@@ -24,7 +24,7 @@ func TestRedisHoldsNoPersonalData(t *testing.T) {
 		"22222222222,3171014703900002,Siti Aminah,1990-03-07,2026-10-01,PHK,014,1234567891,Siti Aminah,081234567891,,\n",
 		batch.ModeCreate)
 	ctx := context.Background()
-	if _, err := e.store.PlanBatch(ctx, b.ID, 1); err != nil {
+	if _, err := e.store.PlanBatch(ctx, b.ID, 1, today); err != nil {
 		t.Fatal(err)
 	}
 	q := worker.NewEnqueuer(e.redis)
@@ -85,8 +85,8 @@ func TestPromoteClaimsOnTheirDate(t *testing.T) {
 		"22222222222,3171014703900002,Siti Aminah,1990-03-07,2026-11-10,PHK,014,1234567890,Siti Aminah,081234567891,,\n",
 		batch.ModeCreate)
 	ctx := context.Background()
-	chunks, _ := e.store.PlanBatch(ctx, b.ID, 10)
-	if res, err := e.store.RunChunk(ctx, chunks[0], today); err != nil || res.Created != 1 {
+	chunks, _ := e.store.PlanBatch(ctx, b.ID, 10, today)
+	if res, err := e.store.RunChunk(ctx, chunks[0]); err != nil || res.Created != 1 {
 		t.Fatalf("run chunk: %+v, %v", res, err)
 	}
 	for _, step := range []struct {

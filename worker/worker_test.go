@@ -218,7 +218,7 @@ func TestRacingBatchesGiveOneClaimPerKPJ(t *testing.T) {
 	b2 := e.upload(t, header+strings.ReplaceAll(rows, "Budi Santoso,1985", "Budi  Santoso,1985"), batch.ModeCreate)
 	chunks := [][]postgres.Chunk{}
 	for _, id := range []string{b1.ID, b2.ID} {
-		c, err := e.store.PlanBatch(context.Background(), id, 1)
+		c, err := e.store.PlanBatch(context.Background(), id, 1, today)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -230,7 +230,7 @@ func TestRacingBatchesGiveOneClaimPerKPJ(t *testing.T) {
 			wg.Add(1)
 			go func(c postgres.Chunk) {
 				defer wg.Done()
-				if _, err := e.store.RunChunk(context.Background(), c, today); err != nil {
+				if _, err := e.store.RunChunk(context.Background(), c); err != nil {
 					t.Error(err)
 				}
 			}(cs[i])
@@ -268,19 +268,19 @@ func TestChunkRunsOnce(t *testing.T) {
 		"11111111111,3171011205850001,Budi Santoso,1985-05-12,2026-10-01,PHK,014,1234567890,Budi Santoso,081234567890,,\n",
 		batch.ModeCreate)
 	ctx := context.Background()
-	chunks, err := e.store.PlanBatch(ctx, b.ID, 10)
+	chunks, err := e.store.PlanBatch(ctx, b.ID, 10, today)
 	if err != nil || len(chunks) != 1 {
 		t.Fatalf("plan: %v chunks, %v", chunks, err)
 	}
-	again, err := e.store.PlanBatch(ctx, b.ID, 10)
+	again, err := e.store.PlanBatch(ctx, b.ID, 10, today)
 	if err != nil || !cmp.Equal(again, chunks) {
 		t.Fatalf("plan again = %v, %v; want %v", again, err, chunks)
 	}
-	first, err := e.store.RunChunk(ctx, chunks[0], today)
+	first, err := e.store.RunChunk(ctx, chunks[0])
 	if err != nil || first.Created != 1 || !first.BatchDone {
 		t.Fatalf("first run = %+v, %v", first, err)
 	}
-	second, err := e.store.RunChunk(ctx, chunks[0], today)
+	second, err := e.store.RunChunk(ctx, chunks[0])
 	if err != nil || !second.Skipped || second.Created != 0 {
 		t.Fatalf("second run = %+v, %v; want skipped", second, err)
 	}
@@ -315,5 +315,29 @@ func TestSmallBatchIsNotStarvedByABigOne(t *testing.T) {
 	}
 	if b.Status.Finished() || b.ProcessedRows > n/2 {
 		t.Errorf("the small batch finished only after the big one had %d of %d rows (%s)", b.ProcessedRows, n, b.Status)
+	}
+}
+
+// Every row of a batch is judged at the date the batch was planned, even
+// when its chunks run later (past midnight).
+func TestRowsAreJudgedAtThePlanDate(t *testing.T) {
+	e := newEnv(t)
+	b := e.upload(t, header+
+		"11111111111,3171011205850001,Budi Santoso,1985-05-12,2026-10-20,PHK,014,1234567890,Budi Santoso,081234567890,,\n",
+		batch.ModeCreate)
+	ctx := context.Background()
+	planned := time.Date(2026, 10, 15, 0, 0, 0, 0, time.UTC)
+	chunks, err := e.store.PlanBatch(ctx, b.ID, 10, planned)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.store.RunChunk(ctx, chunks[0]); err != nil {
+		t.Fatal(err)
+	}
+	b, _ = e.store.Batch(ctx, e.company.ID, b.ID)
+	got := e.report(t, b)
+	want := []line{{Outcome: batch.OutcomeRejected, Errors: []batch.Code{batch.CodeTerminationInFuture}}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("a termination after the plan date (-want +got):\n%s", diff)
 	}
 }
