@@ -46,6 +46,9 @@ var apiMessages = map[batch.Code]apiText{
 	codeBatchRejected: {
 		"Berkas ini ditolak saat diunggah, sehingga tidak ada tanda terima.",
 		"This file was refused at upload, so it has no receipt."},
+	"DATABASE_UNAVAILABLE": {
+		"Basis data sedang tidak dapat dihubungi. Silakan coba lagi sebentar lagi; tidak ada yang disimpan.",
+		"The database cannot be reached right now. Please try again shortly; nothing was stored."},
 	codeReportPurged: {
 		"Data baris batch ini sudah dihapus sesuai masa retensi; laporan tidak tersedia lagi.",
 		"The rows of this batch were removed after the retention period; the report is no longer available."},

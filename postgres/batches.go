@@ -222,7 +222,7 @@ func (s *Store) RecordRejectedUpload(ctx context.Context, up Upload, reason *bat
 		id, up.CompanyID, up.Mode, up.Filename, up.Info.SHA256[:], up.Info.Size, up.Info.Encoding,
 		batch.RulesVersion, reason.Code, reason.Details)
 	if err != nil {
-		return "", fmt.Errorf("record rejected upload: %w", err)
+		return "", translate(err, "record rejected upload")
 	}
 	return id.String(), nil
 }
@@ -255,7 +255,7 @@ func (s *Store) Batches(ctx context.Context, companyID int64, limit int, cursor 
 		WHERE company_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3::uuid))
 		ORDER BY created_at DESC, id DESC LIMIT $4`, companyID, after, afterID, limit+1)
 	if err != nil {
-		return nil, "", fmt.Errorf("list batches: %w", err)
+		return nil, "", translate(err, "list batches")
 	}
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Batch, error) { return scanBatch(r) })
 	if err != nil {
@@ -299,7 +299,7 @@ func (s *Store) CancelBatch(ctx context.Context, companyID int64, id string) (Ba
 	tag, err := s.pool.Exec(ctx, `UPDATE batches SET status = 'cancelled', finished_at = now()
 		WHERE id = $1 AND status IN ('accepted', 'processing')`, id)
 	if err != nil {
-		return Batch{}, fmt.Errorf("cancel batch: %w", err)
+		return Batch{}, translate(err, "cancel batch")
 	}
 	if tag.RowsAffected() == 0 {
 		return Batch{}, batch.Conflict("BATCH_FINISHED", string(b.Status))
@@ -322,7 +322,7 @@ func (s *Store) ReportLines(ctx context.Context, b Batch, onlyRejected bool, fn 
 		WHERE r.batch_id = $1 AND (NOT $2 OR r.outcome = 'REJECTED')
 		ORDER BY r.row_no`, b.ID, onlyRejected)
 	if err != nil {
-		return fmt.Errorf("read report rows: %w", err)
+		return translate(err, "read report rows")
 	}
 	defer rows.Close()
 	for rows.Next() {

@@ -138,7 +138,7 @@ func (s *Store) Authenticate(ctx context.Context, key string) (batch.Company, er
 		return batch.Company{}, unauthorized
 	}
 	if err != nil {
-		return batch.Company{}, fmt.Errorf("authenticate: %w", err)
+		return batch.Company{}, translate(err, "authenticate")
 	}
 	return c, nil
 }

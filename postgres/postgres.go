@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -118,8 +120,10 @@ func isDuplicateDatabase(err error) bool {
 	return errors.As(err, &pe) && pe.Code == "42P04"
 }
 
-// translate turns driver errors into application errors: no rows → not
-// found; anything else is wrapped with what was being done.
+// translate is the one place that turns driver errors into application
+// errors: no rows → not found; a server that cannot be reached, or that is
+// shutting down → unavailable (503, try again); anything else is wrapped
+// with what was being done.
 func translate(err error, what string) error {
 	if err == nil {
 		return nil
@@ -130,7 +134,27 @@ func translate(err error, what string) error {
 	if batch.ErrorOf(err) != nil {
 		return err
 	}
+	if unreachable(err) {
+		return &batch.Error{Kind: batch.KindUnavailable, Code: "DATABASE_UNAVAILABLE",
+			Details: []batch.Detail{{Code: "DATABASE_UNAVAILABLE"}}, Err: fmt.Errorf("%s: %w", what, err)}
+	}
 	return fmt.Errorf("%s: %w", what, err)
+}
+
+// unreachable reports whether err says PostgreSQL could not be reached or
+// dropped the connection (SQLSTATE classes 08 and 57P), rather than refused
+// the statement.
+func unreachable(err error) bool {
+	var ce *pgconn.ConnectError
+	var pe *pgconn.PgError
+	var ne net.Error
+	switch {
+	case errors.As(err, &ce), errors.As(err, &ne), pgconn.Timeout(err):
+		return true
+	case errors.As(err, &pe):
+		return strings.HasPrefix(pe.Code, "08") || strings.HasPrefix(pe.Code, "57P")
+	}
+	return false
 }
 
 // isUniqueViolation reports whether err is a unique violation of constraint

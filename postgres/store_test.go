@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"jhtbatch/batch"
 	"jhtbatch/postgres"
@@ -336,5 +337,25 @@ func TestCancelAndPurge(t *testing.T) {
 	err = s.ReportLines(ctx, b, false, func(batch.ReportLine) error { return errors.New("a purged batch has no rows") })
 	if kindOf(err) != batch.KindConflict {
 		t.Errorf("report of a purged batch: %v, want conflict", err)
+	}
+}
+
+// A PostgreSQL that cannot be reached is "unavailable" (HTTP 503, try
+// again), not an internal error.
+func TestUnreachableDatabaseIsUnavailable(t *testing.T) {
+	t.Parallel()
+	pool, err := pgxpool.New(context.Background(), "postgres://postgres@127.0.0.1:1/none?sslmode=disable&connect_timeout=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	s := postgres.NewStore(pool)
+	_, err = s.Authenticate(context.Background(), "jht_"+strings.Repeat("a", 43))
+	if kindOf(err) != batch.KindUnavailable {
+		t.Errorf("authenticate against an unreachable database: %v (kind %q), want unavailable", err, kindOf(err))
+	}
+	_, _, err = s.Batches(context.Background(), 1, 10, "")
+	if kindOf(err) != batch.KindUnavailable {
+		t.Errorf("list batches against an unreachable database: %v, want unavailable", err)
 	}
 }
