@@ -22,7 +22,7 @@ type rowValues struct {
 	Reason          string `col:"reason" validate:"required,reason"`
 	BankCode        string `col:"bank_code" validate:"required,bankcode"`
 	BankAccount     string `col:"bank_account" validate:"required,bankaccount"`
-	AccountName     string `col:"account_name" validate:"required,jhtname"`
+	AccountName     string `col:"account_name" validate:"required"` // its one rule: the same name as full_name (CONTRACT §1)
 	Phone           string `col:"phone" validate:"required,idphone"`
 	// email only runs its costly regular expression on a value (omitempty).
 	Email string `col:"email" validate:"omitempty,email"`
