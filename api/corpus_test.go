@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -37,6 +38,7 @@ func TestCorpusThroughTheAPI(t *testing.T) {
 			if res.status/100 != 4 || string(got.Error.Code) != want {
 				t.Errorf("%s/%s: %d %s, want 4xx %s", dir, file, res.status, got.Error.Code, want)
 			}
+			checkNoEnglishValue(t, dir+"/"+file, got)
 		}
 	}
 	var rows, accepted int
@@ -76,4 +78,25 @@ func expected(t *testing.T, dir string) map[string]string {
 		t.Fatalf("%s/EXPECTED.tsv lists no file", dir)
 	}
 	return out
+}
+
+// checkNoEnglishValue checks that a file error answered in Bahasa Indonesia
+// (the default) does not quote the English description its detail's value
+// holds: the message must be Indonesian throughout, as CONTRACT §2 asks.
+func checkNoEnglishValue(t *testing.T, file string, got errorJSON) {
+	t.Helper()
+	english := regexp.MustCompile(`[A-Za-z]{3,}`)
+	for _, d := range got.Error.Details {
+		if d.Code != "CSV_SYNTAX" && d.Code != "FILE_ENCODING" || !english.MatchString(d.Value) {
+			continue
+		}
+		if strings.Contains(d.Message, d.Value) {
+			t.Errorf("%s: Indonesian message %q quotes the English value %q", file, d.Message, d.Value)
+		}
+		for _, word := range []string{"line", "column", "quote", "field", "byte of", "invalid", "never", "longer", "odd"} {
+			if strings.Contains(d.Message, word) {
+				t.Errorf("%s: Indonesian message %q has the English word %q", file, d.Message, word)
+			}
+		}
+	}
 }

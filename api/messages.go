@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"jhtbatch/batch"
@@ -59,7 +60,7 @@ var apiMessages = map[batch.Code]apiText{
 func detailMessage(d batch.Detail, lang batch.Lang) string {
 	t, ok := apiMessages[d.Code]
 	if !ok {
-		return d.Message(lang)
+		return localValue(d, lang).Message(lang)
 	}
 	msg := t.id
 	if lang == batch.LangEN {
@@ -69,4 +70,40 @@ func detailMessage(d batch.Detail, lang batch.Lang) string {
 		return fmt.Sprintf(msg, d.Column)
 	}
 	return msg
+}
+
+// valueTextID is Bahasa Indonesia for the descriptions that the upload's
+// inspection and the decoder give, in English, as the value of a
+// FILE_ENCODING or CSV_SYNTAX detail. The JSON value keeps the English; the
+// message is all in the caller's language.
+var valueTextID = map[string]string{
+	`bare " in non-quoted-field`:              `ada tanda kutip (") di dalam nilai yang tidak diawali tanda kutip`,
+	`extraneous or missing " in quoted-field`: `tanda kutip (") berlebih atau kurang dalam nilai yang diapit tanda kutip`,
+	"a quoted field is never closed":          `nilai yang diawali tanda kutip (") tidak pernah ditutup`,
+	"NUL byte":                                "ada byte NUL",
+	"NUL character":                           "ada karakter NUL",
+	"invalid UTF-8":                           "bukan UTF-8 yang valid",
+	"UTF-16 file of odd length":               "berkas UTF-16 dengan jumlah byte ganjil",
+}
+
+// The decoder's descriptions that carry numbers.
+var (
+	syntaxAtRE = regexp.MustCompile(`^line (\d+), column (\d+): (.+)$`)
+	tooLongRE  = regexp.MustCompile(`^record longer than (\d+) bytes$`)
+)
+
+// localValue returns d with its value in Bahasa Indonesia when lang is not
+// English and the value is one of the descriptions above; else d.
+func localValue(d batch.Detail, lang batch.Lang) batch.Detail {
+	if lang == batch.LangEN || (d.Code != batch.CodeCSVSyntax && d.Code != batch.CodeFileEncoding) {
+		return d
+	}
+	if t, ok := valueTextID[d.Value]; ok {
+		d.Value = t
+	} else if m := syntaxAtRE.FindStringSubmatch(d.Value); m != nil && valueTextID[m[3]] != "" {
+		d.Value = fmt.Sprintf("baris %s, karakter ke-%s: %s", m[1], m[2], valueTextID[m[3]])
+	} else if m := tooLongRE.FindStringSubmatch(d.Value); m != nil {
+		d.Value = fmt.Sprintf("satu baris data lebih dari %s byte", m[1])
+	}
+	return d
 }

@@ -39,7 +39,9 @@ type Record struct {
 	Line int
 	// Fields are the values as uploaded: not trimmed; a CRLF inside a
 	// quoted field reads as LF. A record may have more or fewer fields than
-	// the header (the rules flag FIELD_COUNT). A later Next never changes them.
+	// the header (the rules flag FIELD_COUNT), except that empty fields past
+	// the header's width are dropped (see dropEmptyTail). A later Next never
+	// changes them.
 	Fields []string
 }
 
@@ -66,7 +68,8 @@ type Decoder struct {
 // delimiter from the header line (',', ';' or tab: the one most frequent
 // outside quotes, ',' on a tie) and reads and checks the header: names are
 // case-insensitive, ' ', '-' and '_' are equivalent and aliases map to
-// canonical columns (Columns).
+// canonical columns (Columns); empty names after the last named one are
+// not columns (headerNames).
 //
 // Errors are *Error: FILE_EMPTY when the file has no non-blank line;
 // CSV_SYNTAX or FILE_ENCODING with the header's line; HEADER_UNKNOWN_COLUMN,
@@ -141,10 +144,7 @@ func (d *Decoder) readHeader() error {
 		if err := d.checkText(fields, d.headerLine); err != nil {
 			return err
 		}
-		d.header = make([]string, len(fields))
-		for i, f := range fields {
-			d.header[i] = trimSpace(f)
-		}
+		d.header = headerNames(fields)
 		d.layout, err = checkHeader(d.header, d.headerLine)
 		return err
 	}
@@ -197,6 +197,7 @@ func (d *Decoder) next() (Record, error) {
 		if err := d.checkText(fields, line); err != nil {
 			return Record{}, err
 		}
+		fields = dropEmptyTail(fields, len(d.header))
 		d.rows++
 		if d.maxRows > 0 && d.rows > d.maxRows {
 			return Record{}, FileError(KindTooLarge, CodeTooManyRows,
@@ -204,6 +205,19 @@ func (d *Decoder) next() (Record, error) {
 		}
 		return Record{Line: line, Fields: fields}, nil
 	}
+}
+
+// dropEmptyTail drops the fields past width that are empty or white space:
+// a spreadsheet that once formatted a column right of the data writes an
+// empty cell for it on every line (a trailing ";"). Nothing is lost, and the
+// row is not a FIELD_COUNT; a value past width keeps every field up to it,
+// so that row still is one (no data is dropped silently).
+func dropEmptyTail(fields []string, width int) []string {
+	n := len(fields)
+	for n > width && trimSpace(fields[n-1]) == "" {
+		n--
+	}
+	return fields[:n]
 }
 
 // checkText refuses values that cannot be stored as text: a NUL character,

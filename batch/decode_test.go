@@ -300,3 +300,53 @@ func TestDecodeReadError(t *testing.T) {
 		t.Errorf("err = %v, want a plain error wrapping the read failure", err)
 	}
 }
+
+// TestDecodeTrailingEmptyColumns checks the file a spreadsheet writes when a
+// column right of the data was once formatted: an empty cell at the end of
+// the header and of every row. Those cells are not columns; a value under
+// them keeps the row's extra fields, so the row is still a FIELD_COUNT.
+func TestDecodeTrailingEmptyColumns(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		in     string
+		widths []int // fields of each record
+	}{
+		{"header and rows end in ;", hdr(";") + ";\r\n" + row(";", "a") + ";\r\n" + row(";", "b") + ";\r\n", []int{12, 12}},
+		{"three empty columns", hdr(";") + ";;;\r\n" + row(";", "a") + ";;;\r\n" + row(";", "b") + "\r\n", []int{12, 12}},
+		{"quoted and blank cells", hdr(",") + `,"", ` + "\n" + row(",", "a") + `,"",  ` + "\n", []int{12}},
+		{"only the rows end in ,", hdr(",") + "\n" + row(",", "a") + ",\n", []int{12}},
+		{"a value under an empty name", hdr(";") + ";\n" + row(";", "a") + ";x\n" + row(";", "b") + ";;x;\n", []int{13, 14}},
+		{"short rows stay short", hdr(";") + ";\n" + "a;b;;\n", []int{4}},
+	}
+	for _, tt := range tests {
+		d, recs, err := decodeAll([]byte(tt.in), EncUTF8, DecodeOptions{})
+		if err != nil {
+			t.Errorf("%s: err = %v, want nil", tt.name, err)
+			continue
+		}
+		if got := d.Header(); len(got) != len(Columns) || len(d.Layout()) != len(Columns) {
+			t.Errorf("%s: header %q, want the %d named columns only", tt.name, got, len(Columns))
+		}
+		var widths []int
+		for _, r := range recs {
+			widths = append(widths, len(r.Fields))
+		}
+		if diff := cmp.Diff(tt.widths, widths); diff != "" {
+			t.Errorf("%s: fields per record (-want +got):\n%s", tt.name, diff)
+		}
+	}
+}
+
+// TestDecodeEmptyNameBetweenColumns checks that only trailing empty names
+// are dropped: one between named columns is an unknown column, reported by
+// its position.
+func TestDecodeEmptyNameBetweenColumns(t *testing.T) {
+	t.Parallel()
+	in := "kpj;;" + hdr(";")[4:] + ";\n" + row(";", "a") + "\n"
+	_, _, err := decodeAll([]byte(in), EncUTF8, DecodeOptions{})
+	want := FileError(KindInvalid, CodeHeaderUnknownColumn, Detail{Code: CodeHeaderUnknownColumn, Line: 1, Value: "2"})
+	if diff := cmp.Diff(want, err); diff != "" {
+		t.Errorf("error (-want +got):\n%s", diff)
+	}
+}

@@ -48,6 +48,24 @@ type headerProblems struct {
 	unknown, duplicate, missing []Detail
 }
 
+// headerNames returns the trimmed names of a header record, without the
+// empty names after the last named column: a spreadsheet writes those for
+// columns it formatted but that hold nothing (a trailing ";" on every
+// line), and the decoder drops the rows' empty cells under them too
+// (dropEmptyTail). An empty name between named ones stays: it is an
+// unknown column.
+func headerNames(fields []string) []string {
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = trimSpace(f)
+	}
+	n := len(names)
+	for n > 0 && names[n-1] == "" {
+		n--
+	}
+	return names[:n]
+}
+
 // checkHeader maps the uploaded header names to canonical columns. It
 // returns the layout, or an *Error listing every problem: unknown names
 // first, then duplicates, then missing required columns.

@@ -96,8 +96,13 @@ func demoCompany(ctx context.Context, store *postgres.Store) (batch.Company, str
 }
 
 // printDemoSteps prints the key, on a line of its own that a shell can run,
-// and what to do next.
+// and what to do next. The submit step names the API when the server does
+// not listen where submit looks by default, so that it can be run as shown.
 func printDemoSteps(e env, key, file, web string) {
+	submit := e.self + " submit"
+	if web != defaultAPI {
+		submit = envAPI + "=" + web + " " + submit
+	}
 	fmt.Fprintf(e.stdout, `
 API key of %s (shown once; run the next line in your shell):
 export JHTBATCH_KEY=%s
@@ -106,10 +111,10 @@ Next steps, with "%s all" running:
   1. Upload the file with curl:
        curl -H "Authorization: Bearer $JHTBATCH_KEY" -F file=@%s %s/v1/batches
   2. Or upload it with the CLI, follow its progress and save the result report:
-       %s submit %s --wait --report demo-report.csv
+       %s %s --wait --report demo-report.csv
   3. Or open the web page and upload it there (paste the key when asked):
        %s/
-`, demoNPP, key, e.self, file, web, e.self, file, web)
+`, demoNPP, key, e.self, file, web, submit, file, web)
 }
 
 // webURL is the URL a browser on this machine reaches HTTP_ADDR at.

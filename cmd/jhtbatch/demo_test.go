@@ -143,3 +143,22 @@ func ageOn(birth, day time.Time) int {
 	}
 	return age
 }
+
+// TestDemoStepsNameTheAPI checks that the submit step the demo prints can be
+// run as shown: it names the API (JHTBATCH_API) when HTTP_ADDR is not where
+// submit looks by default.
+func TestDemoStepsNameTheAPI(t *testing.T) {
+	tests := []struct {
+		web, want string
+	}{
+		{"http://127.0.0.1:8080", "\n       bin/jhtbatch submit demo.csv --wait --report demo-report.csv\n"},
+		{"http://127.0.0.1:18181", "\n       JHTBATCH_API=http://127.0.0.1:18181 bin/jhtbatch submit demo.csv --wait --report demo-report.csv\n"},
+	}
+	for _, tt := range tests {
+		var out bytes.Buffer
+		printDemoSteps(env{stdout: &out, self: "bin/jhtbatch"}, "jht_key", "demo.csv", tt.web)
+		if !strings.Contains(out.String(), tt.want) {
+			t.Errorf("web %s: demo steps lack %q; got:\n%s", tt.web, tt.want, out.String())
+		}
+	}
+}

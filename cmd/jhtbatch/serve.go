@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"jhtbatch/api"
 	"jhtbatch/batch"
@@ -142,23 +141,30 @@ func apiService(cfg Config, store *postgres.Store, log *slog.Logger) (service, e
 		return nil, fmt.Errorf("listen on HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
 	}
 	queue := worker.NewEnqueuer(cfg.Redis)
+	srv := api.NewHTTPServer(cfg.HTTPAddr, apiHandler(cfg, store, queue, log))
+	return func(ctx context.Context) error {
+		defer queue.Close()
+		log.Info("listening", "url", "http://"+ln.Addr().String()+"/")
+		return serveHTTP(ctx, srv, ln)
+	}, nil
+}
+
+// apiHandler is the API of one process. Its own metrics go on a fresh
+// registry, so that a test can run several servers in one process; GET
+// /metrics serves them together with the default registry, which holds the
+// Go and process collectors and the workers' metrics (rows by outcome, chunk
+// durations, task failures) of a process that runs both, as "all" does.
+func apiHandler(cfg Config, store *postgres.Store, queue *worker.Enqueuer, log *slog.Logger) http.Handler {
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	h := api.NewServer(api.Config{
+	return api.NewServer(api.Config{
 		Store:          store,
 		Queue:          queue,
 		Logger:         log,
 		MaxUploadBytes: cfg.MaxUploadBytes,
 		MaxRows:        cfg.MaxRows,
 		Registry:       reg,
-		Gatherer:       reg,
+		Gatherer:       prometheus.Gatherers{reg, prometheus.DefaultGatherer},
 	})
-	srv := api.NewHTTPServer(cfg.HTTPAddr, h)
-	return func(ctx context.Context) error {
-		defer queue.Close()
-		log.Info("listening", "url", "http://"+ln.Addr().String()+"/")
-		return serveHTTP(ctx, srv, ln)
-	}, nil
 }
 
 // serveHTTP serves on ln until ctx is done, then shuts srv down.
