@@ -173,3 +173,38 @@ func perRow(b *testing.B, s *postgres.Store, id string, companyID int64, n int) 
 		b.Fatal(err)
 	}
 }
+
+// BenchmarkPlan plans a 20,000-row batch on a fresh database (the baseline)
+// and after 40 one-row batches were planned on the same pool. The two must
+// cost about the same: when PostgreSQL's generic plan of the duplicate
+// search was a nested loop, the second took minutes (quadratic).
+func BenchmarkPlan(b *testing.B) {
+	const n = 20000
+	_, file := benchFile(n)
+	run := func(b *testing.B, small int) {
+		s := newStore(b)
+		c, _, _ := s.CreateCompany(context.Background(), "AB123456", "PT Bench")
+		for i := range small {
+			bt, _, err := uploadWith(b, s, c.ID, header+strings.Replace(row, "Budi Santoso,1985", "Budi "+letters(i)+",1985", 1), batch.ModeCreate, "", 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := s.PlanBatch(context.Background(), bt.ID, 2000, today); err != nil {
+				b.Fatal(err)
+			}
+		}
+		for i := 0; b.Loop(); i++ {
+			b.StopTimer()
+			bt, _, err := uploadWith(b, s, c.ID, file+strings.Repeat("\n", i+1), batch.ModeValidate, "", 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			if _, err := s.PlanBatch(context.Background(), bt.ID, 2000, today); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.Run("baseline-fresh", func(b *testing.B) { run(b, 0) })
+	b.Run("after-40-small", func(b *testing.B) { run(b, 40) })
+}

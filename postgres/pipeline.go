@@ -58,6 +58,18 @@ func (s *Store) PlanBatch(ctx context.Context, id string, chunkRows int, today t
 // earlier one when it has the same trimmed KPJ or NIK; the first occurrence
 // is processed, the later ones point at the earliest row they repeat.
 func planRows(ctx context.Context, tx pgx.Tx, id string, chunkRows int, today time.Time) error {
+	// The statement below joins a batch's rows with a window over the same
+	// rows. Planned generically (pgx prepares statements, and PostgreSQL
+	// switches a prepared statement to a generic plan after five runs) while
+	// batches were small, it became a nested loop that reran the window for
+	// every row: a 100k-row batch planned for over ten minutes. Plan it for
+	// this batch, and never as a nested loop.
+	if _, err := tx.Exec(ctx, `SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
+		return fmt.Errorf("set plan cache mode: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `SET LOCAL enable_nestloop = off`); err != nil {
+		return fmt.Errorf("set planner options: %w", err)
+	}
 	_, err := tx.Exec(ctx, `
 		UPDATE batch_rows r SET duplicate_of = d.first
 		FROM (

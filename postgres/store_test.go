@@ -130,12 +130,17 @@ const row = "11111111111,3171011205850001,Budi Santoso,1985-05-12,2026-10-01,PHK
 
 func upload(t *testing.T, s *postgres.Store, companyID int64, file string, mode batch.Mode, idem string) (postgres.Batch, bool, error) {
 	t.Helper()
+	return uploadWith(t, s, companyID, file, mode, idem, 5)
+}
+
+func uploadWith(t testing.TB, s *postgres.Store, companyID int64, file string, mode batch.Mode, idem string, maxRows int) (postgres.Batch, bool, error) {
+	t.Helper()
 	var spool bytes.Buffer
 	info, err := batch.Inspect(strings.NewReader(file), &spool, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	dec, err := batch.NewDecoder(&spool, info.Encoding, batch.DecodeOptions{MaxRows: 5})
+	dec, err := batch.NewDecoder(&spool, info.Encoding, batch.DecodeOptions{MaxRows: maxRows})
 	if err != nil {
 		t.Fatal(err)
 	}
