@@ -14,7 +14,6 @@ const (
 	codeBatchFinished        batch.Code = "BATCH_FINISHED"
 	codeCursorInvalid        batch.Code = "CURSOR_INVALID"
 	codeReportPurged         batch.Code = "REPORT_PURGED"
-	codeBatchRejected        batch.Code = "BATCH_REJECTED"
 )
 
 // apiText is the message of a code in both languages; %s, where present,
@@ -44,9 +43,6 @@ var apiMessages = map[batch.Code]apiText{
 	codeCursorInvalid: {
 		"Parameter cursor tidak valid; gunakan next_cursor dari halaman sebelumnya.",
 		"The cursor parameter is invalid; use next_cursor from the previous page."},
-	codeBatchRejected: {
-		"Berkas ini ditolak saat diunggah, sehingga tidak ada tanda terima.",
-		"This file was refused at upload, so it has no receipt."},
 	"DATABASE_UNAVAILABLE": {
 		"Basis data sedang tidak dapat dihubungi. Silakan coba lagi sebentar lagi; tidak ada yang disimpan.",
 		"The database cannot be reached right now. Please try again shortly; nothing was stored."},

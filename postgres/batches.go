@@ -212,7 +212,7 @@ func (s *Store) duplicateFile(ctx context.Context, up Upload) error {
 }
 
 // RecordRejectedUpload keeps a refused upload for audit: a batch with status
-// rejected, its reason, and no rows.
+// rejected, its reason, and no rows. The API never shows it.
 func (s *Store) RecordRejectedUpload(ctx context.Context, up Upload, reason *batch.Error) (string, error) {
 	id := uuid.New()
 	_, err := s.pool.Exec(ctx, `
@@ -227,14 +227,15 @@ func (s *Store) RecordRejectedUpload(ctx context.Context, up Upload, reason *bat
 	return id.String(), nil
 }
 
-// Batch returns the company's batch id; another company's batch, or an id
-// that is not a UUID, is not found.
+// Batch returns the company's batch id; another company's batch, an id that
+// is not a UUID, or a file refused at upload (kept for audit only, its id
+// never given out) is not found.
 func (s *Store) Batch(ctx context.Context, companyID int64, id string) (Batch, error) {
 	if _, err := uuid.Parse(id); err != nil {
 		return Batch{}, batch.NotFound("batch")
 	}
 	b, err := scanBatch(s.pool.QueryRow(ctx, `SELECT `+batchColumns+` FROM batches
-		WHERE id = $1 AND company_id = $2`, id, companyID))
+		WHERE id = $1 AND company_id = $2 AND status <> 'rejected'`, id, companyID))
 	return b, translate(err, "batch")
 }
 
@@ -243,7 +244,8 @@ func (s *Store) batchByID(ctx context.Context, id string) (Batch, error) {
 	return b, translate(err, "batch")
 }
 
-// Batches lists the company's batches, newest first, limit at a time;
+// Batches lists the company's batches, newest first, limit at a time (files
+// refused at upload are not batches to the company: the 4xx said why);
 // cursor is "" for the first page and the returned next cursor for the
 // following ones ("" when there are no more).
 func (s *Store) Batches(ctx context.Context, companyID int64, limit int, cursor string) ([]Batch, string, error) {
@@ -252,7 +254,7 @@ func (s *Store) Batches(ctx context.Context, companyID int64, limit int, cursor 
 		return nil, "", err
 	}
 	rows, err := s.pool.Query(ctx, `SELECT `+batchColumns+` FROM batches
-		WHERE company_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3::uuid))
+		WHERE company_id = $1 AND status <> 'rejected' AND ($2::timestamptz IS NULL OR (created_at, id) < ($2, $3::uuid))
 		ORDER BY created_at DESC, id DESC LIMIT $4`, companyID, after, afterID, limit+1)
 	if err != nil {
 		return nil, "", translate(err, "list batches")

@@ -13,8 +13,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-
-	"jhtbatch/batch"
 )
 
 // Receipt is the signed proof that a batch was accepted: what was received,
@@ -44,14 +42,11 @@ type ReceiptPayload struct {
 }
 
 // Receipt returns the signed receipt of the company's batch. A file refused
-// at upload has no receipt.
+// at upload is no batch (Batch does not find it), so it has no receipt.
 func (s *Store) Receipt(ctx context.Context, companyID int64, id string) (Receipt, error) {
 	b, err := s.Batch(ctx, companyID, id)
 	if err != nil {
 		return Receipt{}, err
-	}
-	if b.Status == batch.StatusRejected {
-		return Receipt{}, batch.Conflict("BATCH_REJECTED", b.ID)
 	}
 	var npp, name string
 	if err := s.pool.QueryRow(ctx, `SELECT npp, name FROM companies WHERE id = $1`, companyID).Scan(&npp, &name); err != nil {

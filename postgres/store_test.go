@@ -364,3 +364,28 @@ func TestUnreachableDatabaseIsUnavailable(t *testing.T) {
 		t.Errorf("list batches against an unreachable database: %v, want unavailable", err)
 	}
 }
+
+// A refused upload is kept for audit but is no batch to the company: not
+// listed, not found.
+func TestRejectedUploadIsNotABatch(t *testing.T) {
+	t.Parallel()
+	s := newStore(t)
+	ctx := context.Background()
+	c, _ := newCompany(t, s, "AB123456")
+	id, err := s.RecordRejectedUpload(ctx, postgres.Upload{CompanyID: c.ID, Mode: batch.ModeCreate, Filename: "x.csv"},
+		batch.FileError(batch.KindInvalid, batch.CodeNoDataRows))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var status, code string
+	if err := s.Pool().QueryRow(ctx, `SELECT status, reject_code FROM batches WHERE id = $1`, id).Scan(&status, &code); err != nil ||
+		status != "rejected" || code != "NO_DATA_ROWS" {
+		t.Fatalf("audit record = %q %q (%v), want rejected NO_DATA_ROWS", status, code, err)
+	}
+	if list, _, err := s.Batches(ctx, c.ID, 10, ""); err != nil || len(list) != 0 {
+		t.Errorf("Batches = %d batches (%v), want none", len(list), err)
+	}
+	if _, err := s.Batch(ctx, c.ID, id); kindOf(err) != batch.KindNotFound {
+		t.Errorf("Batch of a refused upload: %v, want not found", err)
+	}
+}
