@@ -56,14 +56,23 @@ func quality(params string) float64 {
 // the issue's argument (an earlier row, a usual length) where the rule has
 // one. Messages never carry personal data.
 func (i Issue) Message(lang Lang) string {
+	return i.message(lang, "")
+}
+
+// message renders the issue naming its column as name (the header as
+// uploaded), or by its canonical name when name is "".
+func (i Issue) message(lang Lang, name string) string {
 	body := render(i.Code, i.Arg, lang)
 	if i.Column == "" {
 		return capitalize(body)
 	}
-	if lang == LangEN {
-		return "Column " + string(i.Column) + ": " + body
+	if name == "" {
+		name = string(i.Column)
 	}
-	return "Kolom " + string(i.Column) + ": " + body
+	if lang == LangEN {
+		return "Column " + name + ": " + body
+	}
+	return "Kolom " + name + ": " + body
 }
 
 // Message renders a file-level detail in lang: where it is (line, column as
@@ -283,7 +292,16 @@ var catalogue = map[Code]text{
 		"alasan pensiun, tetapi umur pada tanggal berhenti %s tahun, di bawah 56 (peringatan; peraturan perusahaan boleh menetapkan usia pensiun lebih rendah).",
 		"retirement, but the age at the termination date is %s, under 56 (warning; company rules may set a lower retirement age)."},
 
-	// Not a CONTRACT code: the detail of NotFound (errors.go).
+	// Not CONTRACT codes: the detail of NotFound (errors.go), and what the
+	// operator commands (company create, participants import) report.
 	"not_found": {
 		"tidak ditemukan.", "not found.", "%s tidak ditemukan.", "%s was not found."},
+	"COMPANY_EXISTS": {
+		"perusahaan dengan NPP ini sudah terdaftar.", "a company with this NPP is already registered.",
+		"perusahaan dengan NPP %s sudah terdaftar.", "a company with NPP %s is already registered."},
+	"NPP_FORMAT": {
+		"NPP harus 8 karakter huruf atau angka.", "the NPP must be 8 letters or digits.",
+		"NPP harus 8 karakter huruf atau angka (diterima: \"%s\").", "the NPP must be 8 letters or digits (got \"%s\")."},
+	"BALANCE_FORMAT": {
+		"saldo JHT harus bilangan bulat rupiah, tidak negatif.", "the JHT balance must be a whole number of rupiah, not negative.", "", ""},
 }

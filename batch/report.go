@@ -75,8 +75,29 @@ type reportCells struct {
 	gross, tax, net int64
 }
 
-// cellsOf renders l for a report on an upload of width columns, messages in lang.
-func cellsOf(l ReportLine, width int, lang Lang) reportCells {
+// renderer turns report lines into cells for one batch: its header's width,
+// the language of the messages, and the uploaded name of each column, so
+// that a message names the column as the user wrote it ("Kolom Nama
+// Lengkap"), not by its canonical name.
+type renderer struct {
+	width int
+	lang  Lang
+	names map[Column]string
+}
+
+func newRenderer(m ReportMeta) renderer {
+	names := make(map[Column]string, len(m.Header))
+	for _, h := range m.Header {
+		if col, ok := columnsByKey[headerKey(h)]; ok {
+			names[col] = h
+		}
+	}
+	return renderer{width: len(m.Header), lang: m.Lang, names: names}
+}
+
+// cells renders l.
+func (r renderer) cells(l ReportLine) reportCells {
+	width, lang := r.width, r.lang
 	c := reportCells{
 		fields:      fitFields(l.Fields, width),
 		amounts:     l.HasAmounts,
@@ -92,7 +113,7 @@ func cellsOf(l ReportLine, width int, lang Lang) reportCells {
 	c.errs, c.warns = joinCodes(errs), joinCodes(warns)
 	msgs := make([]string, len(l.Issues))
 	for i, is := range l.Issues {
-		msgs[i] = is.Message(lang)
+		msgs[i] = is.message(lang, r.names[is.Column])
 	}
 	c.messages = strings.Join(msgs, messageSeparator)
 	return c
@@ -141,8 +162,7 @@ func safeCell(s string) string {
 // " | "; every cell is defused with safeCell.
 type CSVReport struct {
 	w      *csv.Writer
-	width  int
-	lang   Lang
+	r      renderer
 	record []string
 }
 
@@ -156,7 +176,7 @@ func NewCSVReport(w io.Writer, m ReportMeta) (*CSVReport, error) {
 		cw.Comma = m.Delimiter
 	}
 	cw.UseCRLF = true
-	r := &CSVReport{w: cw, width: len(m.Header), lang: m.Lang}
+	r := &CSVReport{w: cw, r: newRenderer(m)}
 	if err := r.writeRecord(reportHeader(m.Header)); err != nil {
 		return nil, fmt.Errorf("write report header: %w", err)
 	}
@@ -165,7 +185,7 @@ func NewCSVReport(w io.Writer, m ReportMeta) (*CSVReport, error) {
 
 // Write writes the report line of one data row.
 func (r *CSVReport) Write(l ReportLine) error {
-	c := cellsOf(l, r.width, r.lang)
+	c := r.r.cells(l)
 	rec := append(r.record[:0], strconv.Itoa(l.Row), strconv.Itoa(l.Line))
 	rec = append(rec, c.fields...)
 	rec = append(rec, c.outcome, c.claimNumber, c.claimStatus, c.eligibleOn,

@@ -56,11 +56,21 @@ func writeCSVReport(t *testing.T, m ReportMeta, ls []ReportLine) []byte {
 	return buf.Bytes()
 }
 
+// uploadedAs names the columns as testMeta's header does: a message must
+// name a column as the user wrote it.
+var uploadedAs = map[Column]string{ColKPJ: "No KPJ", ColFullName: "nama", ColPhone: "phone"}
+
 // messagesOf is what the messages cell of l must hold.
 func messagesOf(l ReportLine, lang Lang) string {
 	var m []string
 	for _, i := range l.Issues {
-		m = append(m, i.Message(lang))
+		msg := i.Message(lang)
+		if name, ok := uploadedAs[i.Column]; ok {
+			for _, word := range []string{"Column ", "Kolom "} {
+				msg = strings.Replace(msg, word+string(i.Column)+":", word+name+":", 1)
+			}
+		}
+		m = append(m, msg)
 	}
 	return strings.Join(m, " | ")
 }

@@ -77,7 +77,8 @@ func writeReportSheet(f *excelize.File, st xlsxStyles, m ReportMeta, next func()
 	if err != nil {
 		return fmt.Errorf("stream report sheet: %w", err)
 	}
-	width := len(m.Header)
+	render := newRenderer(m)
+	width := render.width
 	if err := reportColumnStyles(sw, st, width); err != nil {
 		return err
 	}
@@ -97,7 +98,7 @@ func writeReportSheet(f *excelize.File, st xlsxStyles, m ReportMeta, next func()
 		if !ok {
 			break
 		}
-		values = xlsxRow(values[:0], cellsOf(l, width, m.Lang), l)
+		values = xlsxRow(values[:0], render.cells(l), l)
 		if err := sw.SetRow(cellName(1, row), values); err != nil {
 			return fmt.Errorf("xlsx report row %d: %w", l.Row, err)
 		}
