@@ -25,6 +25,7 @@ type Config struct {
 	DatabaseURL    string
 	Redis          asynq.RedisConnOpt
 	HTTPAddr       string
+	MetricsAddr    string // "jhtbatch work" only: where to serve /metrics and /healthz; "" = nowhere
 	Location       *time.Location
 	MaxUploadBytes int64
 	MaxRows        int
@@ -55,6 +56,7 @@ var settings = []setting{
 	{"DATABASE_URL", "database-url", "postgres://postgres@127.0.0.1:5432/jhtbatch?sslmode=disable", "PostgreSQL URL", true, setDatabaseURL},
 	{"REDIS_URL", "redis-url", "redis://127.0.0.1:6379/0", "Redis URL (redis://, rediss://, redis-socket://)", true, setRedisURL},
 	{"HTTP_ADDR", "http-addr", "127.0.0.1:8080", "address the API and web page listen on", false, setHTTPAddr},
+	{"METRICS_ADDR", "metrics-addr", "off", "address where \"work\" serves /metrics and /healthz (the API serves them itself)", false, setMetricsAddr},
 	{"BUSINESS_TZ", "business-tz", "Asia/Jakarta", "time zone of business dates", false, setBusinessTZ},
 	{"MAX_UPLOAD_BYTES", "max-upload-bytes", "64MiB", "largest accepted file in bytes (KiB, MiB, GiB suffixes allowed)", false, setMaxUploadBytes},
 	{"MAX_ROWS", "max-rows", "200000", "most data rows in one file", false, positiveInt(func(c *Config, n int) { c.MaxRows = n })},
@@ -67,7 +69,7 @@ var settings = []setting{
 
 // Which settings each kind of command reads.
 var (
-	serverSettings = []string{"DATABASE_URL", "REDIS_URL", "HTTP_ADDR", "BUSINESS_TZ", "MAX_UPLOAD_BYTES",
+	serverSettings = []string{"DATABASE_URL", "REDIS_URL", "HTTP_ADDR", "METRICS_ADDR", "BUSINESS_TZ", "MAX_UPLOAD_BYTES",
 		"MAX_ROWS", "CHUNK_ROWS", "WORKER_CONCURRENCY", "RETENTION_DAYS", "LOG_LEVEL", "LOG_FORMAT"}
 	databaseSettings = []string{"DATABASE_URL", "LOG_LEVEL", "LOG_FORMAT"}
 )
@@ -156,6 +158,18 @@ func setHTTPAddr(c *Config, v string) error {
 		return errors.New("want host:port, such as 127.0.0.1:8080 or :8080")
 	}
 	c.HTTPAddr = v
+	return nil
+}
+
+func setMetricsAddr(c *Config, v string) error {
+	if v == "off" || v == "" {
+		c.MetricsAddr = ""
+		return nil
+	}
+	if _, _, err := net.SplitHostPort(v); err != nil {
+		return errors.New("want host:port, such as 127.0.0.1:9090, or off")
+	}
+	c.MetricsAddr = v
 	return nil
 }
 

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"jhtbatch/testenv"
 )
 
 // TestMetricsServeWorkerAndAPIMetrics checks that GET /metrics of the API
@@ -35,5 +38,47 @@ func TestMetricsServeWorkerAndAPIMetrics(t *testing.T) {
 		if !strings.Contains(body, "\n"+name) {
 			t.Errorf("GET /metrics has no %s; got:\n%s", name, body)
 		}
+	}
+}
+
+// A workers-only process ("jhtbatch work") serves its metrics and a health
+// check on METRICS_ADDR, so operators can watch it.
+func TestWorkOnlyProcessServesMetrics(t *testing.T) {
+	addr := testenv.FreeAddr(t)
+	svc, err := metricsService(addr, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- svc(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("metrics service: %v", err)
+		}
+	}()
+	for path, want := range map[string]string{"/metrics": "jhtbatch_batches_finished_total", "/healthz": `"ok"`} {
+		res, err := http.Get("http://" + addr + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK || !strings.Contains(string(body), want) {
+			t.Errorf("GET %s: %d, want 200 with %q; body %.300s", path, res.StatusCode, want, body)
+		}
+	}
+}
+
+func TestMetricsAddrSetting(t *testing.T) {
+	for v, want := range map[string]string{"off": "", "": "", "127.0.0.1:9090": "127.0.0.1:9090"} {
+		var c Config
+		if err := setMetricsAddr(&c, v); err != nil || c.MetricsAddr != want {
+			t.Errorf("METRICS_ADDR=%q: %q, %v; want %q", v, c.MetricsAddr, err, want)
+		}
+	}
+	if err := setMetricsAddr(&Config{}, "9090"); err == nil {
+		t.Error("METRICS_ADDR=9090 accepted; want host:port")
 	}
 }

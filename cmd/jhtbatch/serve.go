@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"jhtbatch/api"
 	"jhtbatch/batch"
@@ -97,6 +99,13 @@ func runServer(ctx context.Context, e env, args []string, name string, r roles, 
 	if r.workers {
 		services = append(services, workerService(cfg, store, log, e.now))
 	}
+	if r.workers && !r.api && cfg.MetricsAddr != "" {
+		svc, err := metricsService(cfg.MetricsAddr, log)
+		if err != nil {
+			return err
+		}
+		services = append(services, svc)
+	}
 	log.Info("jhtbatch started", "command", name, "rules_version", batch.RulesVersion)
 	err = runServices(ctx, services...)
 	log.Info("jhtbatch stopped", "command", name)
@@ -165,6 +174,27 @@ func apiHandler(cfg Config, store *postgres.Store, queue *worker.Enqueuer, log *
 		Registry:       reg,
 		Gatherer:       prometheus.Gatherers{reg, prometheus.DefaultGatherer},
 	})
+}
+
+// metricsService serves /metrics (the workers' and the process's) and
+// /healthz for a process that runs workers only, so operators can watch it.
+func metricsService(addr string, log *slog.Logger) (service, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on METRICS_ADDR %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.Handler())
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"status":"ok"}`+"\n")
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute,
+		WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute}
+	return func(ctx context.Context) error {
+		log.Info("metrics listening", "url", "http://"+ln.Addr().String()+"/metrics")
+		return serveHTTP(ctx, srv, ln)
+	}, nil
 }
 
 // serveHTTP serves on ln until ctx is done, then shuts srv down.
