@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"os"
+	"strings"
 	"time"
 
 	"jhtbatch/batch"
@@ -42,6 +43,11 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	return demo(ctx, e, store, cfg, *out)
 }
 
+// templateParticipant is the registry entry of the example row of
+// schemas/template.csv.
+const templateParticipant = "kpj,nik,full_name,birth_date,npp,jht_balance,membership_start\n" +
+	"23012345678,3171011708850001,Budi Santoso,1985-08-17," + demoNPP + ",25000000,2010-01-01\n"
+
 // demo does the work of the demo command once the store is open.
 func demo(ctx context.Context, e env, store *postgres.Store, cfg Config, out string) error {
 	company, key, created, err := demoCompany(ctx, store)
@@ -56,6 +62,11 @@ func demo(ctx context.Context, e env, store *postgres.Store, cfg Config, out str
 	}
 	if len(res.Rejected) > 0 {
 		return fmt.Errorf("demo: the registry refused %d participants: %s", len(res.Rejected), res.Rejected[0].Message(batch.LangEN))
+	}
+	// The example row of GET /v1/template.csv is a participant of the demo
+	// company too, so that the template uploads as a valid row.
+	if _, err := store.ImportParticipants(ctx, strings.NewReader(templateParticipant)); err != nil {
+		return fmt.Errorf("demo: import the template's participant: %w", err)
 	}
 	if err := os.WriteFile(out, demoBatch(ids, today), 0o644); err != nil {
 		return fmt.Errorf("demo: %w", err)

@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
+	"jhtbatch/schemas"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -44,6 +46,22 @@ func checkDemo(t *testing.T, s *server, dir string, submit func(func(string) str
 	}
 	for i, rec := range recs {
 		checkDemoLine(t, i+1, reportLine{rec: rec, width: len(demoHeader)}, demoRows[i])
+	}
+
+	// The template's example row is a participant of the demo company: the
+	// template validates as VALID.
+	tmpl := filepath.Join(dir, "template.csv")
+	if err := os.WriteFile(tmpl, schemas.TemplateCSV, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tmplReport := filepath.Join(dir, "template-report.csv")
+	r = submit(s.getenv, tmpl, "--key", key, "--validate", "--report", tmplReport, "--poll", "100ms")
+	if exitStatus(r.err) != 0 {
+		t.Fatalf("submit the template after the demo: exit %d (%v)\n%s%s", exitStatus(r.err), r.err, r.stdout, r.stderr)
+	}
+	header := strings.Split(strings.SplitN(string(schemas.TemplateCSV), "\n", 2)[0], ",")
+	if recs := readReport(t, tmplReport, ',', header); len(recs) != 1 || (reportLine{rec: recs[0], width: len(header)}).col("outcome") != "VALID" {
+		t.Errorf("template after the demo: report %v, want one VALID row", recs)
 	}
 
 	// Again: the company is reused with a new key.
