@@ -97,6 +97,18 @@ func bindConfig(fs *flag.FlagSet, getenv func(string) string, names []string) *c
 	return c
 }
 
+// parse parses the arguments of a command that takes flags only, then
+// loads its configuration.
+func (c *configFlags) parse(args []string) (Config, error) {
+	if err := c.fs.Parse(args); err != nil {
+		return Config{}, helpRequested(err)
+	}
+	if err := wantArgs(c.fs, c.fs.Args(), 0, ""); err != nil {
+		return Config{}, err
+	}
+	return c.load()
+}
+
 // load reads each bound setting after fs was parsed: the flag when given,
 // else the environment variable when set, else the default.
 func (c *configFlags) load() (Config, error) {

@@ -25,13 +25,7 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	fs := newFlagSet(e, "demo", "[--out FILE]", demoAbout)
 	out := fs.String("out", demoBatchFile, "where to write the demo batch `file`")
 	cf := bindConfig(fs, e.getenv, []string{"DATABASE_URL", "HTTP_ADDR", "BUSINESS_TZ", "LOG_LEVEL", "LOG_FORMAT"})
-	if err := fs.Parse(args); err != nil {
-		return helpRequested(err)
-	}
-	if err := wantArgs(fs, fs.Args(), 0, ""); err != nil {
-		return err
-	}
-	cfg, err := cf.load()
+	cfg, err := cf.parse(args)
 	if err != nil {
 		return err
 	}

@@ -45,13 +45,7 @@ func runWork(ctx context.Context, e env, args []string) error {
 func runMigrate(ctx context.Context, e env, args []string) error {
 	fs := newFlagSet(e, "migrate", "", "Applies the database migrations and exits. Safe to run from several processes at once.")
 	cf := bindConfig(fs, e.getenv, databaseSettings)
-	if err := fs.Parse(args); err != nil {
-		return helpRequested(err)
-	}
-	if err := wantArgs(fs, fs.Args(), 0, ""); err != nil {
-		return err
-	}
-	cfg, err := cf.load()
+	cfg, err := cf.parse(args)
 	if err != nil {
 		return err
 	}
@@ -67,13 +61,7 @@ func runMigrate(ctx context.Context, e env, args []string) error {
 func runServer(ctx context.Context, e env, args []string, name string, r roles, about string) error {
 	fs := newFlagSet(e, name, "[flags]", about)
 	cf := bindConfig(fs, e.getenv, serverSettings)
-	if err := fs.Parse(args); err != nil {
-		return helpRequested(err)
-	}
-	if err := wantArgs(fs, fs.Args(), 0, ""); err != nil {
-		return err
-	}
-	cfg, err := cf.load()
+	cfg, err := cf.parse(args)
 	if err != nil {
 		return err
 	}
