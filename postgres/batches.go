@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 
@@ -349,6 +348,3 @@ func (s *Store) ReportLines(ctx context.Context, b Batch, onlyRejected bool, fn 
 	}
 	return rows.Err()
 }
-
-// itoa keeps the call sites short.
-var itoa = strconv.Itoa
