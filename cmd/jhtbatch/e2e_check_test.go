@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -173,9 +172,6 @@ func batchIDOf(t *testing.T, stdout string) string {
 	}
 	return m[1]
 }
-
-// tempPath returns a path in the test's temporary directory.
-func tempPath(t *testing.T, name string) string { return filepath.Join(t.TempDir(), name) }
 
 // yearsAround is the business year now and a second later, so that a test
 // running over New Year's midnight does not fail.
