@@ -141,6 +141,9 @@ func (s *server) startReport(w http.ResponseWriter, req reportRequest, contentTy
 		map[string]string{"filename": reportFilename(req.batch.Filename, suffix)}))
 	h.Set("Cache-Control", "no-store") // the report holds personal data
 	h.Set("X-Content-Type-Options", "nosniff")
+	// The CSV has no room for a summary: the rule set that judged the rows
+	// travels in a header (the XLSX has it on its Summary sheet).
+	h.Set("Jhtbatch-Rules-Version", req.batch.RulesVersion)
 	sw := &sentWriter{w: w}
 	return reportOutput{sent: sw, buf: bufio.NewWriterSize(sw, reportBufSize)}
 }

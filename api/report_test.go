@@ -56,6 +56,9 @@ func TestReportCSV(t *testing.T) {
 			if got := attachmentName(t, res); got != tt.filename {
 				t.Errorf("attachment filename %q, want %q", got, tt.filename)
 			}
+			if got := res.header.Get("Jhtbatch-Rules-Version"); got != batch.RulesVersion {
+				t.Errorf("Jhtbatch-Rules-Version %q, want %q", got, batch.RulesVersion)
+			}
 			records := readCSV(t, res.body)
 			head := records[0]
 			col := func(name string) int {
