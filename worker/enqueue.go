@@ -24,6 +24,9 @@ func NewEnqueuer(opt asynq.RedisConnOpt) *Enqueuer {
 // Close releases the Redis connection.
 func (e *Enqueuer) Close() error { return e.client.Close() }
 
+// inspector returns an Asynq inspector on the same Redis; the caller closes it.
+func (e *Enqueuer) inspector() *asynq.Inspector { return asynq.NewInspector(e.redis) }
+
 // Ping checks that Redis answers.
 func (e *Enqueuer) Ping(ctx context.Context) error {
 	return e.client.Ping()

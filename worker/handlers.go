@@ -129,8 +129,13 @@ func (h *Handlers) HandleReconcile(ctx context.Context, _ *asynq.Task) error {
 			return err
 		}
 	}
-	if n := len(u.Plan) + len(u.Chunks) + len(u.Finalize); n > 0 {
-		h.log.Debug("reconciled", "plans", len(u.Plan), "chunks", len(u.Chunks), "finalizes", len(u.Finalize))
+	rescued, err := h.rescueOrphans(ctx)
+	if err != nil {
+		return err
+	}
+	if n := len(u.Plan) + len(u.Chunks) + len(u.Finalize) + rescued; n > 0 {
+		h.log.Debug("reconciled", "plans", len(u.Plan), "chunks", len(u.Chunks), "finalizes", len(u.Finalize),
+			"orphans_rescued", rescued)
 	}
 	return nil
 }

@@ -27,6 +27,10 @@ const (
 	QueueChunks  = "chunks"
 )
 
+// maxRetry is how often a pipeline task is retried (with backoff up to five
+// minutes, about an hour and a half in all) before its batch is failed.
+const maxRetry = 25
+
 // PlanPayload names the batch to plan.
 type PlanPayload struct {
 	BatchID string `json:"batch_id"`
@@ -65,5 +69,5 @@ func newTask(typ string, payload any, id, queue string) (*asynq.Task, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode %s payload: %w", typ, err)
 	}
-	return asynq.NewTask(typ, b, asynq.TaskID(id), asynq.Queue(queue), asynq.MaxRetry(25)), nil
+	return asynq.NewTask(typ, b, asynq.TaskID(id), asynq.Queue(queue), asynq.MaxRetry(maxRetry)), nil
 }
