@@ -39,8 +39,8 @@ type Record struct {
 	Line int
 	// Fields are the values as uploaded: not trimmed; a CRLF inside a
 	// quoted field reads as LF. A record may have more or fewer fields than
-	// the header (the rules flag FIELD_COUNT), except that empty fields past
-	// the header's width are dropped (see dropEmptyTail). A later Next never
+	// the header (the rules flag FIELD_COUNT), except that empty fields under
+	// the header's trailing empty names are dropped (see dropEmptyTail). A later Next never
 	// changes them.
 	Fields []string
 }
@@ -55,6 +55,7 @@ type Decoder struct {
 	csv        *csv.Reader
 	guard      *recordGuard
 	header     []string
+	rawWidth   int // fields of the header record, trailing empty names included
 	layout     Layout
 	comma      rune
 	headerLine int
@@ -144,7 +145,7 @@ func (d *Decoder) readHeader() error {
 		if err := d.checkText(fields, d.headerLine); err != nil {
 			return err
 		}
-		d.header = headerNames(fields)
+		d.header, d.rawWidth = headerNames(fields), len(fields)
 		d.layout, err = checkHeader(d.header, d.headerLine)
 		return err
 	}
@@ -197,7 +198,9 @@ func (d *Decoder) next() (Record, error) {
 		if err := d.checkText(fields, line); err != nil {
 			return Record{}, err
 		}
-		fields = dropEmptyTail(fields, len(d.header))
+		if len(fields) <= d.rawWidth {
+			fields = dropEmptyTail(fields, len(d.header))
+		}
 		d.rows++
 		if d.maxRows > 0 && d.rows > d.maxRows {
 			return Record{}, FileError(KindTooLarge, CodeTooManyRows,
@@ -207,11 +210,13 @@ func (d *Decoder) next() (Record, error) {
 	}
 }
 
-// dropEmptyTail drops the fields past width that are empty or white space:
-// a spreadsheet that once formatted a column right of the data writes an
-// empty cell for it on every line (a trailing ";"). Nothing is lost, and the
-// row is not a FIELD_COUNT; a value past width keeps every field up to it,
-// so that row still is one (no data is dropped silently).
+// dropEmptyTail drops the fields past width that are empty or white space.
+// It applies to a row no wider than the header record: a spreadsheet that
+// once formatted a column right of the data writes an empty name for it in
+// the header and an empty cell on every line (a trailing ";"), and that
+// column is not data. A value there keeps every field up to it, so that row
+// is a FIELD_COUNT (no data is dropped silently); so is a row wider than the
+// header record, as CONTRACT.md §2 says.
 func dropEmptyTail(fields []string, width int) []string {
 	n := len(fields)
 	for n > width && trimSpace(fields[n-1]) == "" {

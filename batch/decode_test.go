@@ -315,8 +315,9 @@ func TestDecodeTrailingEmptyColumns(t *testing.T) {
 		{"header and rows end in ;", hdr(";") + ";\r\n" + row(";", "a") + ";\r\n" + row(";", "b") + ";\r\n", []int{12, 12}},
 		{"three empty columns", hdr(";") + ";;;\r\n" + row(";", "a") + ";;;\r\n" + row(";", "b") + "\r\n", []int{12, 12}},
 		{"quoted and blank cells", hdr(",") + `,"", ` + "\n" + row(",", "a") + `,"",  ` + "\n", []int{12}},
-		{"only the rows end in ,", hdr(",") + "\n" + row(",", "a") + ",\n", []int{12}},
-		{"a value under an empty name", hdr(";") + ";\n" + row(";", "a") + ";x\n" + row(";", "b") + ";;x;\n", []int{13, 14}},
+		// Wider than the header record: FIELD_COUNT, as CONTRACT.md §2 says.
+		{"only the rows end in ,", hdr(",") + "\n" + row(",", "a") + ",\n", []int{13}},
+		{"a value under an empty name", hdr(";") + ";\n" + row(";", "a") + ";x\n" + row(";", "b") + ";;x;\n", []int{13, 15}},
 		{"short rows stay short", hdr(";") + ";\n" + "a;b;;\n", []int{4}},
 	}
 	for _, tt := range tests {
