@@ -18,6 +18,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"jhtbatch/batch"
+	"jhtbatch/batch/batchtest"
 	"jhtbatch/postgres"
 	"jhtbatch/worker"
 )
@@ -103,36 +104,6 @@ func (c *child) stop() {
 	}
 }
 
-// bigFile returns a registry and a batch file of n valid rows.
-func bigFile(n int) (registry, file string) {
-	var reg, f strings.Builder
-	reg.WriteString("kpj,nik,full_name,birth_date,npp,jht_balance,membership_start\n")
-	f.WriteString(header)
-	base := time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
-	for i := range n {
-		birth := base.AddDate(0, 0, i%9000)
-		kpj := fmt.Sprintf("%011d", 10000000000+i)
-		nik := fmt.Sprintf("317101%02d%02d%02d%04d", birth.Day(), birth.Month(), birth.Year()%100, i/9000+1)
-		name := "Pekerja " + letters(i)
-		fmt.Fprintf(&reg, "%s,%s,%s,%s,AB123456,%d,2000-01-01\n", kpj, nik, name, birth.Format(time.DateOnly), 1_000_000+i*1000)
-		fmt.Fprintf(&f, "%s,%s,%s,%s,2026-09-01,PHK,014,%010d,%s,0812%08d,,\n",
-			kpj, nik, name, birth.Format(time.DateOnly), i, name, i)
-	}
-	return reg.String(), f.String()
-}
-
-// letters spells i in letters, since names may not hold digits.
-func letters(i int) string {
-	s := ""
-	for {
-		s = string(rune('A'+i%26)) + s
-		i /= 26
-		if i == 0 {
-			return s
-		}
-	}
-}
-
 // waitFor polls until cond holds for the batch, failing after timeout.
 func (e env) waitFor(t *testing.T, id string, timeout time.Duration, cond func(postgres.Batch) bool) postgres.Batch {
 	t.Helper()
@@ -196,7 +167,7 @@ func flushRedis(t *testing.T, redisURL string) {
 func TestSurvivesKillFlushKill(t *testing.T) {
 	const n = 20000
 	e := newEnv(t)
-	reg, file := bigFile(n)
+	reg, file := batchtest.ValidFile(n, "AB123456")
 	if _, err := e.store.ImportParticipants(context.Background(), strings.NewReader(reg)); err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +208,7 @@ func (e env) mustBeUnfinished(t *testing.T, id, when string) {
 func TestGracefulShutdownOnSIGTERM(t *testing.T) {
 	const n = 3000
 	e := newEnv(t)
-	reg, file := bigFile(n)
+	reg, file := batchtest.ValidFile(n, "AB123456")
 	if _, err := e.store.ImportParticipants(context.Background(), strings.NewReader(reg)); err != nil {
 		t.Fatal(err)
 	}
@@ -257,7 +228,7 @@ func TestGracefulShutdownOnSIGTERM(t *testing.T) {
 func TestSurvivesPostgresConnectionsCut(t *testing.T) {
 	const n = 3000
 	e := newEnv(t)
-	reg, file := bigFile(n)
+	reg, file := batchtest.ValidFile(n, "AB123456")
 	if _, err := e.store.ImportParticipants(context.Background(), strings.NewReader(reg)); err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"jhtbatch/batch"
+	"jhtbatch/batch/batchtest"
 	"jhtbatch/postgres"
 	"jhtbatch/testenv"
 	"jhtbatch/worker"
@@ -296,7 +297,7 @@ func TestChunkRunsOnce(t *testing.T) {
 func TestSmallBatchIsNotStarvedByABigOne(t *testing.T) {
 	const n = 10000
 	e := newEnv(t)
-	reg, file := bigFile(n)
+	reg, file := batchtest.ValidFile(n, "AB123456")
 	if _, err := e.store.ImportParticipants(context.Background(), strings.NewReader(reg)); err != nil {
 		t.Fatal(err)
 	}
