@@ -104,6 +104,17 @@ func (c *child) stop() {
 	}
 }
 
+// validBatch registers n participants and uploads a batch of n valid rows
+// for them.
+func (e env) validBatch(t *testing.T, n int) postgres.Batch {
+	t.Helper()
+	reg, file := batchtest.ValidFile(n, e.company.NPP)
+	if _, err := e.store.ImportParticipants(context.Background(), strings.NewReader(reg)); err != nil {
+		t.Fatal(err)
+	}
+	return e.upload(t, file, batch.ModeCreate)
+}
+
 // waitFor polls until cond holds for the batch, failing after timeout.
 func (e env) waitFor(t *testing.T, id string, timeout time.Duration, cond func(postgres.Batch) bool) postgres.Batch {
 	t.Helper()
@@ -167,11 +178,7 @@ func flushRedis(t *testing.T, redisURL string) {
 func TestSurvivesKillFlushKill(t *testing.T) {
 	const n = 20000
 	e := newEnv(t)
-	reg, file := batchtest.ValidFile(n, "AB123456")
-	if _, err := e.store.ImportParticipants(context.Background(), strings.NewReader(reg)); err != nil {
-		t.Fatal(err)
-	}
-	b := e.upload(t, file, batch.ModeCreate)
+	b := e.validBatch(t, n)
 	e.enqueuePlan(t, b.ID)
 
 	c := startChild(t, e.dsn, e.redisURL, 250)
@@ -208,11 +215,7 @@ func (e env) mustBeUnfinished(t *testing.T, id, when string) {
 func TestGracefulShutdownOnSIGTERM(t *testing.T) {
 	const n = 3000
 	e := newEnv(t)
-	reg, file := batchtest.ValidFile(n, "AB123456")
-	if _, err := e.store.ImportParticipants(context.Background(), strings.NewReader(reg)); err != nil {
-		t.Fatal(err)
-	}
-	b := e.upload(t, file, batch.ModeCreate)
+	b := e.validBatch(t, n)
 	e.enqueuePlan(t, b.ID)
 	c := startChild(t, e.dsn, e.redisURL, 100)
 	e.waitFor(t, b.ID, time.Minute, func(b postgres.Batch) bool { return b.ProcessedRows >= 300 })
@@ -228,11 +231,7 @@ func TestGracefulShutdownOnSIGTERM(t *testing.T) {
 func TestSurvivesPostgresConnectionsCut(t *testing.T) {
 	const n = 3000
 	e := newEnv(t)
-	reg, file := batchtest.ValidFile(n, "AB123456")
-	if _, err := e.store.ImportParticipants(context.Background(), strings.NewReader(reg)); err != nil {
-		t.Fatal(err)
-	}
-	b := e.upload(t, file, batch.ModeCreate)
+	b := e.validBatch(t, n)
 	e.run(t, 100)
 	e.enqueuePlan(t, b.ID)
 	e.waitFor(t, b.ID, time.Minute, func(b postgres.Batch) bool { return b.ProcessedRows >= 300 })

@@ -14,7 +14,6 @@ import (
 	"github.com/hibiken/asynq"
 
 	"jhtbatch/batch"
-	"jhtbatch/batch/batchtest"
 	"jhtbatch/postgres"
 	"jhtbatch/testenv"
 	"jhtbatch/worker"
@@ -297,11 +296,7 @@ func TestChunkRunsOnce(t *testing.T) {
 func TestSmallBatchIsNotStarvedByABigOne(t *testing.T) {
 	const n = 10000
 	e := newEnv(t)
-	reg, file := batchtest.ValidFile(n, "AB123456")
-	if _, err := e.store.ImportParticipants(context.Background(), strings.NewReader(reg)); err != nil {
-		t.Fatal(err)
-	}
-	big := e.upload(t, file, batch.ModeCreate)
+	big := e.validBatch(t, n)
 	e.run(t, 100)
 	e.enqueuePlan(t, big.ID)
 	e.waitFor(t, big.ID, time.Minute, func(b postgres.Batch) bool { return b.ProcessedRows >= 200 })
