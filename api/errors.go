@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 
 	"jhtbatch/batch"
 )
@@ -16,17 +17,19 @@ const (
 	codeInvalidParameter batch.Code = "INVALID_PARAMETER"
 	codeBatchNotFinished batch.Code = "BATCH_NOT_FINISHED"
 	codeInternal         batch.Code = "INTERNAL"
+	codeMethodNotAllowed batch.Code = "METHOD_NOT_ALLOWED"
 )
 
 // statusOf is the one table from an error kind to an HTTP status.
 var statusOf = map[batch.Kind]int{
-	batch.KindInvalid:      http.StatusBadRequest,
-	batch.KindUnauthorized: http.StatusUnauthorized,
-	batch.KindNotFound:     http.StatusNotFound,
-	batch.KindConflict:     http.StatusConflict,
-	batch.KindTooLarge:     http.StatusRequestEntityTooLarge,
-	batch.KindUnavailable:  http.StatusServiceUnavailable,
-	batch.KindInternal:     http.StatusInternalServerError,
+	batch.KindInvalid:          http.StatusBadRequest,
+	batch.KindUnauthorized:     http.StatusUnauthorized,
+	batch.KindNotFound:         http.StatusNotFound,
+	batch.KindConflict:         http.StatusConflict,
+	batch.KindTooLarge:         http.StatusRequestEntityTooLarge,
+	batch.KindUnavailable:      http.StatusServiceUnavailable,
+	batch.KindMethodNotAllowed: http.StatusMethodNotAllowed,
+	batch.KindInternal:         http.StatusInternalServerError,
 }
 
 // errorBody is the JSON of every error answer.
@@ -114,7 +117,27 @@ func invalidParam(name string) *batch.Error {
 }
 
 func (s *server) handleNoRoute(w http.ResponseWriter, r *http.Request) {
+	if allow := s.allowedMethods(r); len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		s.writeError(w, r, &batch.Error{Kind: batch.KindMethodNotAllowed, Code: codeMethodNotAllowed,
+			Details: []batch.Detail{{Code: codeMethodNotAllowed, Value: r.Method}}})
+		return
+	}
 	s.writeError(w, r, &batch.Error{Kind: batch.KindNotFound, Code: codeNotFound})
+}
+
+// allowedMethods lists the methods a route of r's path answers, when r's
+// own method is not one of them.
+func (s *server) allowedMethods(r *http.Request) []string {
+	var allow []string
+	for _, m := range []string{http.MethodGet, http.MethodPost} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != "/v1/" {
+			allow = append(allow, m)
+		}
+	}
+	return allow
 }
 
 // langOf is the language of the messages for r, from Accept-Language.

@@ -128,7 +128,7 @@ func TestStatusOfEveryKind(t *testing.T) {
 	want := map[batch.Kind]int{
 		batch.KindInvalid: 400, batch.KindUnauthorized: 401, batch.KindNotFound: 404,
 		batch.KindConflict: 409, batch.KindTooLarge: 413, batch.KindUnavailable: 503,
-		batch.KindInternal: 500,
+		batch.KindInternal: 500, batch.KindMethodNotAllowed: 405,
 	}
 	for k, status := range want {
 		if got := statusOf[k]; got != status {

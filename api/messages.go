@@ -31,6 +31,9 @@ var apiMessages = map[batch.Code]apiText{
 	codeBatchNotFinished: {
 		"Batch belum selesai diproses; laporan tersedia setelah selesai.",
 		"The batch has not finished processing; the report is available once it has."},
+	codeMethodNotAllowed: {
+		"Metode HTTP ini tidak didukung untuk alamat ini; lihat header Allow.",
+		"This HTTP method is not supported for this path; see the Allow header."},
 	codeInternal: {
 		"Terjadi kesalahan di server. Silakan coba lagi nanti.",
 		"Something went wrong on the server. Please try again later."},

@@ -110,6 +110,18 @@ func TestPublicRoutes(t *testing.T) {
 	for _, path := range []string{"/static/nothing.js", "/static/..%2Fweb.go", "/v1/nothing"} {
 		wantError(t, e.get(path, ""), http.StatusNotFound, "not_found")
 	}
+	// A path that exists, with a method it does not take: 405 and Allow.
+	for path, allow := range map[string]string{
+		"/v1/batches/x":        "GET",
+		"/v1/batches/x/cancel": "POST",
+		"/v1/template.csv":     "GET",
+	} {
+		res := e.do(http.MethodDelete, path, e.keyA, nil, nil)
+		wantError(t, res, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED")
+		if got := res.header.Get("Allow"); got != allow {
+			t.Errorf("DELETE %s: Allow %q, want %q", path, got, allow)
+		}
+	}
 }
 
 // TestTemplateUploads checks that the template served is itself a file the

@@ -49,6 +49,7 @@ type server struct {
 	tempDir string
 	metrics *metrics
 	gather  prometheus.Gatherer
+	mux     *http.ServeMux // the routes, to tell a wrong method (405) from a wrong path (404)
 }
 
 // NewServer returns the handler of every route of the API, wrapped in the
@@ -57,6 +58,7 @@ func NewServer(cfg Config) http.Handler {
 	s := newServer(cfg)
 	mux := http.NewServeMux()
 	s.routes(mux)
+	s.mux = mux
 	return s.observe(mux)
 }
 

@@ -11,13 +11,14 @@ type Kind string
 
 // Error kinds.
 const (
-	KindInvalid      Kind = "invalid"      // the input is wrong (400)
-	KindUnauthorized Kind = "unauthorized" // no or bad credentials (401)
-	KindNotFound     Kind = "not_found"    // absent, or another company's (404)
-	KindConflict     Kind = "conflict"     // the state forbids it (409)
-	KindTooLarge     Kind = "too_large"    // a limit was exceeded (413)
-	KindUnavailable  Kind = "unavailable"  // a dependency is down (503)
-	KindInternal     Kind = "internal"     // a bug or an unexpected failure (500)
+	KindInvalid          Kind = "invalid"            // the input is wrong (400)
+	KindUnauthorized     Kind = "unauthorized"       // no or bad credentials (401)
+	KindNotFound         Kind = "not_found"          // absent, or another company's (404)
+	KindConflict         Kind = "conflict"           // the state forbids it (409)
+	KindTooLarge         Kind = "too_large"          // a limit was exceeded (413)
+	KindMethodNotAllowed Kind = "method_not_allowed" // the path exists, not with that method (405)
+	KindUnavailable      Kind = "unavailable"        // a dependency is down (503)
+	KindInternal         Kind = "internal"           // a bug or an unexpected failure (500)
 )
 
 // Detail is one specific problem behind an error: a code, where it is (line
