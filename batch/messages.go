@@ -302,6 +302,8 @@ var catalogue = map[Code]text{
 	"NPP_FORMAT": {
 		"NPP harus 8 karakter huruf atau angka.", "the NPP must be 8 letters or digits.",
 		"NPP harus 8 karakter huruf atau angka (diterima: \"%s\").", "the NPP must be 8 letters or digits (got \"%s\")."},
+	"WEBHOOK_URL": {
+		"URL webhook harus http:// atau https:// dengan nama host.", "the webhook URL must be http:// or https:// with a host name.", "", ""},
 	"BALANCE_FORMAT": {
 		"saldo JHT harus bilangan bulat rupiah, tidak negatif.", "the JHT balance must be a whole number of rupiah, not negative.", "", ""},
 }

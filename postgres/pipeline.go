@@ -173,11 +173,12 @@ func (s *Store) FailBatch(ctx context.Context, id, reason string) error {
 
 // Unfinished is the work PostgreSQL says is not done: batches to plan,
 // chunks to process (at most perBatch of each processing batch, the lowest
-// first), and batches to finalize.
+// first), batches to finalize, and finished batches to announce.
 type Unfinished struct {
 	Plan     []string
 	Chunks   []Chunk
 	Finalize []string
+	Notify   []string // finished batches not yet announced to their company's webhook
 }
 
 // UnfinishedWork lists what the reconciler must make sure is queued.
@@ -213,7 +214,8 @@ func (s *Store) UnfinishedWork(ctx context.Context, perBatch int) (Unfinished, e
 	if u.Finalize, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
 		return u, fmt.Errorf("list batches to finalize: %w", err)
 	}
-	return u, nil
+	u.Notify, err = unannounced(ctx, s.pool)
+	return u, err
 }
 
 // PromoteClaims moves WAITING claims whose eligible date has come to READY.

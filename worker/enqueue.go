@@ -73,3 +73,11 @@ func (e *Enqueuer) enqueueFinalize(ctx context.Context, batchID string) error {
 	}
 	return e.enqueue(ctx, t)
 }
+
+func (e *Enqueuer) enqueueNotify(ctx context.Context, batchID string) error {
+	t, err := NewNotifyTask(batchID)
+	if err != nil {
+		return err
+	}
+	return e.enqueue(ctx, t)
+}

@@ -101,11 +101,12 @@ func (h *Handlers) HandleFinalize(ctx context.Context, t *asynq.Task) error {
 	if err != nil {
 		return permanentIfNotFound(err)
 	}
-	if done {
-		h.log.Info("batch finished", "batch_id", p.BatchID)
-		batchesFinished.Inc()
+	if !done {
+		return nil
 	}
-	return nil
+	h.log.Info("batch finished", "batch_id", p.BatchID)
+	batchesFinished.Inc()
+	return h.enq.enqueueNotify(ctx, p.BatchID)
 }
 
 // HandleReconcile queues again whatever PostgreSQL says is unfinished:
@@ -126,6 +127,11 @@ func (h *Handlers) HandleReconcile(ctx context.Context, _ *asynq.Task) error {
 	}
 	for _, id := range u.Finalize {
 		if err := h.enq.enqueueFinalize(ctx, id); err != nil {
+			return err
+		}
+	}
+	for _, id := range u.Notify {
+		if err := h.enq.enqueueNotify(ctx, id); err != nil {
 			return err
 		}
 	}

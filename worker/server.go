@@ -101,6 +101,7 @@ func (h *Handlers) mux() *asynq.ServeMux {
 	mux.HandleFunc(TypePlan, h.HandlePlan)
 	mux.HandleFunc(TypeChunk, h.HandleChunk)
 	mux.HandleFunc(TypeFinalize, h.HandleFinalize)
+	mux.HandleFunc(TypeNotify, h.HandleNotify)
 	mux.HandleFunc(TypeReconcile, h.HandleReconcile)
 	mux.HandleFunc(TypePromote, h.HandlePromote)
 	mux.HandleFunc(TypeRetention, h.HandleRetention)

@@ -16,6 +16,7 @@ const (
 	TypePlan      = "batch:plan"
 	TypeChunk     = "batch:chunk"
 	TypeFinalize  = "batch:finalize"
+	TypeNotify    = "batch:notify"
 	TypeReconcile = "batch:reconcile"
 	TypePromote   = "claims:promote"
 	TypeRetention = "batches:retention"
@@ -62,6 +63,12 @@ func NewChunkTask(p ChunkPayload) (*asynq.Task, error) {
 // NewFinalizeTask returns the finalize task of a batch, deduplicated by TaskID.
 func NewFinalizeTask(batchID string) (*asynq.Task, error) {
 	return newTask(TypeFinalize, FinalizePayload{BatchID: batchID}, "finalize:"+batchID, QueueControl)
+}
+
+// NewNotifyTask returns the task that announces a finished batch to its
+// company's webhook, deduplicated by TaskID.
+func NewNotifyTask(batchID string) (*asynq.Task, error) {
+	return newTask(TypeNotify, FinalizePayload{BatchID: batchID}, "notify:"+batchID, QueueControl)
 }
 
 func newTask(typ string, payload any, id, queue string) (*asynq.Task, error) {

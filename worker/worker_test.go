@@ -3,10 +3,15 @@ package worker_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -335,5 +340,73 @@ func TestRowsAreJudgedAtThePlanDate(t *testing.T) {
 	want := []line{{Outcome: batch.OutcomeRejected, Errors: []batch.Code{batch.CodeTerminationInFuture}}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("a termination after the plan date (-want +got):\n%s", diff)
+	}
+}
+
+// A company with a webhook hears once, signed, that its batch finished.
+func TestFinishedBatchIsAnnouncedToTheWebhook(t *testing.T) {
+	e := newEnv(t)
+	type call struct {
+		sig  string
+		body []byte
+	}
+	calls := make(chan call, 10)
+	var failed atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if !failed.Swap(true) { // the first call fails: the notice must be retried
+			http.Error(w, "down", http.StatusServiceUnavailable)
+			return
+		}
+		calls <- call{r.Header.Get("Jhtbatch-Signature"), body}
+	}))
+	defer srv.Close()
+	secret, err := e.store.SetWebhook(context.Background(), e.company.NPP, srv.URL+"/hook")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := e.upload(t, header+
+		"11111111111,3171011205850001,Budi Santoso,1985-05-12,2026-10-01,PHK,014,1234567890,Budi Santoso,081234567890,,\n",
+		batch.ModeCreate)
+	e.run(t, 10)
+	e.enqueuePlan(t, b.ID)
+	var got call
+	select {
+	case got = <-calls:
+	case <-time.After(60 * time.Second):
+		t.Fatal("no webhook call within 60 s")
+	}
+	ts, mac, ok := strings.Cut(strings.TrimPrefix(got.sig, "t="), ",v1=")
+	if !ok || mac != worker.Sign([]byte(secret), ts, got.body) {
+		t.Errorf("signature %q does not verify with the secret", got.sig)
+	}
+	var n struct {
+		Event string `json:"event"`
+		Batch struct {
+			ID      string `json:"id"`
+			Status  string `json:"status"`
+			Created int    `json:"created"`
+		} `json:"batch"`
+	}
+	if err := json.Unmarshal(got.body, &n); err != nil {
+		t.Fatal(err)
+	}
+	if n.Event != "batch.finished" || n.Batch.ID != b.ID || n.Batch.Status != "completed" || n.Batch.Created != 1 {
+		t.Errorf("notice = %+v, want batch.finished of %s, completed, 1 created", n, b.ID)
+	}
+	for _, pd := range []string{"11111111111", "3171011205850001", "Budi"} {
+		if strings.Contains(string(got.body), pd) {
+			t.Errorf("the notice holds %q from the file", pd)
+		}
+	}
+	// Announced once: reconciling again sends nothing more.
+	h := worker.NewHandlers(e.store, worker.NewEnqueuer(e.redis), worker.Config{Logger: slog.New(slog.DiscardHandler)})
+	if err := h.HandleReconcile(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case c := <-calls:
+		t.Errorf("a second call: %s", c.body)
+	case <-time.After(2 * time.Second):
 	}
 }

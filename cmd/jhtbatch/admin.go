@@ -122,6 +122,36 @@ func runKeyCreate(ctx context.Context, e env, args []string) error {
 	return nil
 }
 
+func runCompanyWebhook(ctx context.Context, e env, args []string) error {
+	fs := newFlagSet(e, "company webhook", "--npp NPP --url URL",
+		"Sets the URL that hears, by a signed POST, when each of the company's batches finishes,\n"+
+			"and prints the new signing secret alone on the last line. --url \"\" turns it off.")
+	npp := fs.String("npp", "", "the company's registration number (NPP)")
+	rawURL := fs.String("url", "", "the webhook URL (http or https); empty turns announcements off")
+	_, store, closeStore, err := adminCommand(ctx, e, fs, args, 0, "", func([]string) error {
+		if strings.TrimSpace(*npp) == "" {
+			return errors.New("company webhook: -npp is required")
+		}
+		return nil
+	})
+	if err != nil {
+		return helpRequested(err)
+	}
+	defer closeStore()
+	secret, err := store.SetWebhook(ctx, strings.TrimSpace(*npp), strings.TrimSpace(*rawURL))
+	if err != nil {
+		return fmt.Errorf("set the webhook of company %s: %w", *npp, err)
+	}
+	if secret == "" {
+		fmt.Fprintf(e.stdout, "Company %s: batches are no longer announced.\n", strings.ToUpper(*npp))
+		return nil
+	}
+	fmt.Fprintf(e.stdout, "Company %s: finished batches are announced to %s.\n"+
+		"Each POST carries Jhtbatch-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of \"<t>.<body>\" keyed with this secret>.\n"+
+		"Signing secret (shown once):\n%s\n", strings.ToUpper(*npp), *rawURL, secret)
+	return nil
+}
+
 func runKeyRevoke(ctx context.Context, e env, args []string) error {
 	fs := newFlagSet(e, "key revoke", "KEY_ID",
 		"Revokes an API key. KEY_ID is the key's public id: its first characters, as\nshown in the key itself before the secret part.")

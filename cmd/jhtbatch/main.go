@@ -82,6 +82,7 @@ func commands() []command {
 		{"work", "workers and scheduler only", runWork},
 		{"migrate", "apply the database migrations and exit", runMigrate},
 		{"company create", "--npp NPP --name NAME: register a company; its API key is the last line", runCompanyCreate},
+		{"company webhook", "--npp NPP --url URL: announce the company's finished batches to URL (signed POST)", runCompanyWebhook},
 		{"key create", "--npp NPP: give a company a new API key; the key is the last line", runKeyCreate},
 		{"key revoke", "KEY_ID: revoke an API key by its public id", runKeyRevoke},
 		{"participants import", "FILE: load or refresh the participant registry from CSV", runParticipantsImport},

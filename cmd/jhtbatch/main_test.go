@@ -368,3 +368,25 @@ func TestExitCode(t *testing.T) {
 		t.Errorf("finalStatus(completed) = %v, want nil", err)
 	}
 }
+
+func TestCompanyWebhook(t *testing.T) {
+	_, dsn := testenv.DB(t)
+	getenv := envMap(map[string]string{"DATABASE_URL": dsn})
+	if r := runCmd(t, getenv, "company", "create", "--npp", "WEBH0001", "--name", "PT Hook"); r.err != nil {
+		t.Fatalf("company create: %v\n%s", r.err, r.stderr)
+	}
+	r := runCmd(t, getenv, "company", "webhook", "--npp", "webh0001", "--url", "https://hr.example.com/jht")
+	if r.err != nil || !strings.HasPrefix(lastLine(r.stdout), "whsec_") {
+		t.Fatalf("company webhook: %v; want the secret on the last line:\n%s", r.err, r.stdout)
+	}
+	if r := runCmd(t, getenv, "company", "webhook", "--npp", "WEBH0001", "--url", "ftp://x"); r.err == nil {
+		t.Error("an ftp URL was accepted")
+	}
+	if r := runCmd(t, getenv, "company", "webhook", "--npp", "NOPE0001", "--url", "https://x.example"); r.err == nil {
+		t.Error("a webhook for an unknown company was set")
+	}
+	r = runCmd(t, getenv, "company", "webhook", "--npp", "WEBH0001", "--url", "")
+	if r.err != nil || !strings.Contains(r.stdout, "no longer announced") {
+		t.Errorf("turning the webhook off: %v\n%s", r.err, r.stdout)
+	}
+}

@@ -1,0 +1,102 @@
+package postgres
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+
+	"github.com/jackc/pgx/v5"
+
+	"jhtbatch/batch"
+)
+
+// SetWebhook sets the URL the company's finished batches are announced to
+// and returns the new secret that signs them, in clear this once. An empty
+// url turns announcements off. Only batches finished from now on are
+// announced.
+func (s *Store) SetWebhook(ctx context.Context, npp, rawURL string) (string, error) {
+	c, err := s.CompanyByNPP(ctx, npp)
+	if err != nil {
+		return "", err
+	}
+	if rawURL == "" {
+		_, err := s.pool.Exec(ctx, `UPDATE companies SET webhook_url = NULL, webhook_secret = NULL,
+			webhook_since = NULL WHERE id = $1`, c.ID)
+		return "", translate(err, "clear webhook")
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return "", &batch.Error{Kind: batch.KindInvalid, Code: "WEBHOOK_URL",
+			Details: []batch.Detail{{Code: "WEBHOOK_URL", Column: "url"}}}
+	}
+	random := make([]byte, 32)
+	if _, err := rand.Read(random); err != nil {
+		return "", fmt.Errorf("make webhook secret: %w", err)
+	}
+	// The secret as printed is the HMAC key: what the receiver is given is
+	// what it checks with.
+	secret := "whsec_" + hex.EncodeToString(random)
+	_, err = s.pool.Exec(ctx, `UPDATE companies SET webhook_url = $2, webhook_secret = $3, webhook_since = now()
+		WHERE id = $1`, c.ID, u.String(), []byte(secret))
+	if err != nil {
+		return "", translate(err, "set webhook")
+	}
+	return secret, nil
+}
+
+// Notice is what announcing a finished batch needs.
+type Notice struct {
+	URL    string
+	Secret []byte
+	Batch  Batch
+}
+
+// PendingNotice returns the announcement batch id still needs, or false when
+// it needs none: not finished, already announced, or its company has no
+// webhook (or set it after the batch finished).
+func (s *Store) PendingNotice(ctx context.Context, id string) (Notice, bool, error) {
+	var n Notice
+	err := s.pool.QueryRow(ctx, `
+		SELECT c.webhook_url, c.webhook_secret FROM batches b JOIN companies c ON c.id = b.company_id
+		WHERE b.id = $1 AND b.notified_at IS NULL AND b.finished_at IS NOT NULL AND b.status <> 'rejected'
+			AND c.webhook_url IS NOT NULL AND b.finished_at >= c.webhook_since`, id).Scan(&n.URL, &n.Secret)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Notice{}, false, nil
+	}
+	if err != nil {
+		return Notice{}, false, translate(err, "read webhook of batch "+id)
+	}
+	if n.Batch, err = s.batchByID(ctx, id); err != nil {
+		return Notice{}, false, err
+	}
+	return n, true, nil
+}
+
+// MarkNotified records that batch id was announced.
+func (s *Store) MarkNotified(ctx context.Context, id string) error {
+	_, err := s.pool.Exec(ctx, `UPDATE batches SET notified_at = now() WHERE id = $1`, id)
+	return translate(err, "mark batch notified")
+}
+
+// unannounced lists finished batches whose company wants them announced and
+// that were not yet (at most a day back: an endpoint down longer than that
+// is not called for old news).
+func unannounced(ctx context.Context, q querier) ([]string, error) {
+	rows, err := q.Query(ctx, `
+		SELECT b.id::text FROM batches b JOIN companies c ON c.id = b.company_id
+		WHERE b.notified_at IS NULL AND b.finished_at IS NOT NULL AND b.status <> 'rejected'
+			AND c.webhook_url IS NOT NULL AND b.finished_at >= c.webhook_since
+			AND b.finished_at > now() - interval '1 day'
+		ORDER BY b.finished_at LIMIT 1000`)
+	if err != nil {
+		return nil, fmt.Errorf("list batches to announce: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("list batches to announce: %w", err)
+	}
+	return ids, nil
+}
