@@ -46,7 +46,6 @@ CREATE TABLE batches (
     idempotency_key text,
     rules_version   text NOT NULL,
     chunk_rows      int NOT NULL DEFAULT 0,
-    processing_date date,                            -- the date every row of the batch is judged at
     total_rows      int NOT NULL DEFAULT 0,
     processed_rows  int NOT NULL DEFAULT 0,
     created         int NOT NULL DEFAULT 0,
