@@ -201,8 +201,13 @@ ensure_database() {
     die "cannot look up database '$PGU_DB' on $PGU_HOST:$PGU_PORT"
   [ "$exists" = 1 ] && return 0
   say "PostgreSQL: creating database '$PGU_DB'"
-  PGCONNECT_TIMEOUT=5 psql -X -w -q -v ON_ERROR_STOP=1 -v db="$PGU_DB" "$maint" \
-    <<<"CREATE DATABASE :\"db\";" >/dev/null || die "cannot create database '$PGU_DB' on $PGU_HOST:$PGU_PORT"
+  if ! PGCONNECT_TIMEOUT=5 psql -X -w -q -v ON_ERROR_STOP=1 -v db="$PGU_DB" "$maint" \
+    <<<"CREATE DATABASE :\"db\";" >/dev/null 2>&1; then
+    # Another run (scripts/run.sh beside scripts/test.sh) may have created it just now.
+    exists=$(PGCONNECT_TIMEOUT=5 psql -X -w -Atq -v ON_ERROR_STOP=1 -v db="$PGU_DB" "$maint" \
+      <<<"SELECT count(*) FROM pg_database WHERE datname = :'db';") || exists=0
+    [ "$exists" = 1 ] || die "cannot create database '$PGU_DB' on $PGU_HOST:$PGU_PORT"
+  fi
 }
 
 # setup_postgres sets PG_URL to a PostgreSQL URL that works, reusing the configured server if it can.
