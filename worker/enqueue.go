@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/hibiken/asynq"
 
@@ -14,6 +15,9 @@ import (
 type Enqueuer struct {
 	client *asynq.Client
 	redis  asynq.RedisConnOpt
+
+	inspectOnce sync.Once
+	inspect     *asynq.Inspector // made on first use: only the reconciler needs one
 }
 
 // NewEnqueuer returns an Enqueuer that talks to Redis at opt.
@@ -21,11 +25,22 @@ func NewEnqueuer(opt asynq.RedisConnOpt) *Enqueuer {
 	return &Enqueuer{client: asynq.NewClient(opt), redis: opt}
 }
 
-// Close releases the Redis connection.
-func (e *Enqueuer) Close() error { return e.client.Close() }
+// Close releases the Redis connections.
+func (e *Enqueuer) Close() error {
+	err := e.client.Close()
+	e.inspectOnce.Do(func() {}) // no inspector may be made after Close
+	if e.inspect != nil {
+		err = errors.Join(err, e.inspect.Close())
+	}
+	return err
+}
 
-// inspector returns an Asynq inspector on the same Redis; the caller closes it.
-func (e *Enqueuer) inspector() *asynq.Inspector { return asynq.NewInspector(e.redis) }
+// inspector returns the Enqueuer's Asynq inspector on the same Redis, made
+// once and reused by every reconcile.
+func (e *Enqueuer) inspector() *asynq.Inspector {
+	e.inspectOnce.Do(func() { e.inspect = asynq.NewInspector(e.redis) })
+	return e.inspect
+}
 
 // Ping checks that Redis answers.
 func (e *Enqueuer) Ping(ctx context.Context) error {

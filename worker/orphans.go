@@ -18,7 +18,6 @@ import (
 // happen once, so the original finds nothing to do when Asynq retries it.
 func (h *Handlers) rescueOrphans(ctx context.Context) (int, error) {
 	ins := h.enq.inspector()
-	defer ins.Close()
 	n := 0
 	for _, q := range []string{QueueControl, QueueChunks} {
 		tasks, err := ins.ListActiveTasks(q, asynq.PageSize(1000))
