@@ -13,7 +13,7 @@ import (
 // codes of the domain and the store's own (messages.go has their texts).
 const (
 	codeUnauthorized     batch.Code = "UNAUTHORIZED" // as Store.Authenticate says it
-	codeNotFound         batch.Code = "not_found"    // as batch.NotFound says it
+	codeNotFound                    = batch.CodeNotFound
 	codeInvalidParameter batch.Code = "INVALID_PARAMETER"
 	codeBatchNotFinished batch.Code = "BATCH_NOT_FINISHED"
 	codeInternal         batch.Code = "INTERNAL"
@@ -27,6 +27,8 @@ var statusOf = map[batch.Kind]int{
 	batch.KindNotFound:         http.StatusNotFound,
 	batch.KindConflict:         http.StatusConflict,
 	batch.KindTooLarge:         http.StatusRequestEntityTooLarge,
+	batch.KindUnprocessable:    http.StatusUnprocessableEntity,
+	batch.KindTooManyRequests:  http.StatusTooManyRequests,
 	batch.KindUnavailable:      http.StatusServiceUnavailable,
 	batch.KindMethodNotAllowed: http.StatusMethodNotAllowed,
 	batch.KindInternal:         http.StatusInternalServerError,

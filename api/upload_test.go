@@ -314,7 +314,7 @@ func TestIdempotencyKey(t *testing.T) {
 	}
 
 	other := e.upload(e.keyA, "", "b.csv", header+row1, key)
-	wantError(t, other, http.StatusConflict, "IDEMPOTENCY_KEY_REUSED")
+	wantError(t, other, http.StatusUnprocessableEntity, "IDEMPOTENCY_KEY_REUSED")
 
 	if res := e.upload(e.keyB, "", "a.csv", sampleFile, key); res.status != http.StatusAccepted ||
 		res.header.Get("Idempotent-Replayed") != "" {

@@ -8,9 +8,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net"
 	"strings"
+	"syscall"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -143,13 +145,20 @@ func translate(err error, what string) error {
 
 // unreachable reports whether err says PostgreSQL could not be reached or
 // dropped the connection (SQLSTATE classes 08 and 57P), rather than refused
-// the statement.
+// the statement. A connection the server closed while pgx read from it
+// surfaces as an unexpected EOF, a reset or a broken pipe: the first request
+// after PostgreSQL dropped its connections sees that, not a PgError.
 func unreachable(err error) bool {
 	var ce *pgconn.ConnectError
 	var pe *pgconn.PgError
 	var ne net.Error
 	switch {
 	case errors.As(err, &ce), errors.As(err, &ne), pgconn.Timeout(err):
+		return true
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF),
+		errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), errors.Is(err, syscall.ECONNREFUSED):
+		return true
+	case pgconn.SafeToRetry(err): // failed before the statement was sent: the connection is gone
 		return true
 	case errors.As(err, &pe):
 		return strings.HasPrefix(pe.Code, "08") || strings.HasPrefix(pe.Code, "57P")
