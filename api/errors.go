@@ -1,8 +1,6 @@
 package api
 
 import (
-	"context"
-	"errors"
 	"net/http"
 	"strings"
 
@@ -59,6 +57,10 @@ type detailJSON struct {
 // is logged with its cause and shown as a generic internal error, so no
 // driver message or personal data reaches the client.
 func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	if clientGone(r, err) {
+		s.noteClientGone(r, err) // nobody is there to read an answer
+		return
+	}
 	e := batch.ErrorOf(err)
 	if e == nil || e.Kind == batch.KindInternal {
 		s.logCause(r, err)
@@ -101,8 +103,8 @@ func errorOf(e *batch.Error, lang batch.Lang) errorJSON {
 // logCause logs the cause of an error the client only sees generically. A
 // client that went away is not an error of ours.
 func (s *server) logCause(r *http.Request, err error) {
-	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
-		s.log.InfoContext(r.Context(), "client went away", "route", routeOf(r))
+	if clientGone(r, err) {
+		s.noteClientGone(r, err)
 		return
 	}
 	s.log.ErrorContext(r.Context(), "request failed", "route", routeOf(r), "err", err)

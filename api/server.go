@@ -29,7 +29,14 @@ type Config struct {
 	MaxUploadBytes int64  // MAX_UPLOAD_BYTES; 0 means DefaultMaxUploadBytes
 	MaxRows        int    // MAX_ROWS; 0 means DefaultMaxRows
 	MaxRecordBytes int    // longest record accepted; 0 means the decoder's default (1 MiB)
-	TempDir        string // where uploads are spooled; "" means os.TempDir()
+	TempDir        string // where uploads and XLSX reports are spooled; "" means os.TempDir()
+	// ReportConcurrency caps the reports built at once (REPORT_CONCURRENCY),
+	// a company's at half of it; 0 means DefaultReportConcurrency. Beyond
+	// it a download is answered 429 with Retry-After.
+	ReportConcurrency int
+	// ReportStallTimeout cuts a report download whose client has not taken
+	// a write for that long; 0 means one minute.
+	ReportStallTimeout time.Duration
 	// Registry receives the API's metrics; nil means
 	// prometheus.DefaultRegisterer. Tests pass a fresh registry.
 	Registry prometheus.Registerer
@@ -47,9 +54,12 @@ type server struct {
 	maxRows int
 	maxRec  int
 	tempDir string
-	metrics *metrics
-	gather  prometheus.Gatherer
-	mux     *http.ServeMux // the routes, to tell a wrong method (405) from a wrong path (404)
+	reports *reportSlots
+	// reportStall cuts a download whose client stopped reading.
+	reportStall time.Duration
+	metrics     *metrics
+	gather      prometheus.Gatherer
+	mux         *http.ServeMux // the routes, to tell a wrong method (405) from a wrong path (404)
 }
 
 // NewServer returns the handler of every route of the API, wrapped in the
@@ -64,13 +74,18 @@ func NewServer(cfg Config) http.Handler {
 
 func newServer(cfg Config) *server {
 	s := &server{
-		store:   cfg.Store,
-		queue:   cfg.Queue,
-		log:     cfg.Logger,
-		maxSize: cfg.MaxUploadBytes,
-		maxRows: cfg.MaxRows,
-		maxRec:  cfg.MaxRecordBytes,
-		tempDir: cfg.TempDir,
+		store:       cfg.Store,
+		queue:       cfg.Queue,
+		log:         cfg.Logger,
+		maxSize:     cfg.MaxUploadBytes,
+		maxRows:     cfg.MaxRows,
+		maxRec:      cfg.MaxRecordBytes,
+		tempDir:     cfg.TempDir,
+		reports:     newReportSlots(cfg.ReportConcurrency),
+		reportStall: cfg.ReportStallTimeout,
+	}
+	if s.reportStall <= 0 {
+		s.reportStall = time.Minute
 	}
 	if s.log == nil {
 		s.log = slog.Default()

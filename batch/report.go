@@ -40,6 +40,7 @@ type ReportMeta struct {
 	CreatedAt         time.Time
 	FinishedAt        time.Time
 	Lang              Lang
+	TempDir           string // where the XLSX writer may spool its sheet; "" means os.TempDir()
 }
 
 // reportColumns follow the uploaded columns in every report.

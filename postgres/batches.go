@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
-	"fmt"
 	"io"
 	"strings"
 	"time"
@@ -330,45 +329,4 @@ func (s *Store) CancelBatch(ctx context.Context, companyID int64, id string) (Ba
 		return Batch{}, batch.Conflict("BATCH_FINISHED", string(b.Status))
 	}
 	return s.batchByID(ctx, id)
-}
-
-// ReportLines calls fn for every row of b in input order (only rejected rows
-// when onlyRejected), streaming from the database. The claim status is the
-// claim's current one.
-func (s *Store) ReportLines(ctx context.Context, b Batch, onlyRejected bool, fn func(batch.ReportLine) error) error {
-	if b.PurgedAt != nil {
-		return batch.Conflict("REPORT_PURGED", b.PurgedAt.Format(time.DateOnly))
-	}
-	rows, err := s.pool.Query(ctx, `
-		SELECT r.row_no, r.line_no, r.fields, coalesce(r.outcome, ''), coalesce(r.issues, '[]'::jsonb),
-			coalesce(r.claim_number, ''), coalesce(c.status, ''), r.eligible_on,
-			r.gross_amount, r.tax_amount, r.net_amount
-		FROM batch_rows r LEFT JOIN claims c ON c.claim_number = r.claim_number
-		WHERE r.batch_id = $1 AND (NOT $2 OR r.outcome = 'REJECTED')
-		ORDER BY r.row_no`, b.ID, onlyRejected)
-	if err != nil {
-		return translate(err, "read report rows")
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var l batch.ReportLine
-		var outcome, status string
-		var eligible *time.Time
-		var gross, tax, net *int64
-		if err := rows.Scan(&l.Row, &l.Line, &l.Fields, &outcome, &l.Issues, &l.ClaimNumber, &status,
-			&eligible, &gross, &tax, &net); err != nil {
-			return fmt.Errorf("read report row: %w", err)
-		}
-		l.Outcome, l.ClaimStatus = batch.Outcome(outcome), batch.ClaimStatus(status)
-		if eligible != nil {
-			l.EligibleOn = *eligible
-		}
-		if gross != nil && tax != nil && net != nil {
-			l.Gross, l.Tax, l.Net, l.HasAmounts = *gross, *tax, *net, true
-		}
-		if err := fn(l); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }

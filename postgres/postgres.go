@@ -39,9 +39,24 @@ func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 
 // Connect opens a pool to dsn and checks that the server answers.
 func Connect(ctx context.Context, dsn string) (*pgxpool.Pool, error) {
+	return ConnectPool(ctx, dsn, 0, "")
+}
+
+// ConnectPool opens a pool of at most size connections (0: pgx's default,
+// the larger of 4 and the number of CPUs, or pool_max_conns in dsn) whose
+// sessions PostgreSQL shows as application_name name ("" keeps dsn's), and
+// checks that the server answers. A process that runs the API and the
+// workers opens one pool for each, so that neither can starve the other.
+func ConnectPool(ctx context.Context, dsn string, size int, name string) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("parse DATABASE_URL: %w", err)
+	}
+	if size > 0 {
+		cfg.MaxConns = int32(min(size, 1<<16))
+	}
+	if name != "" && cfg.ConnConfig.RuntimeParams["application_name"] == "" {
+		cfg.ConnConfig.RuntimeParams["application_name"] = name
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
