@@ -31,50 +31,62 @@ const cellStarts = ",;\t\r\n"
 // formulaTriggers start a formula at the start of a cell.
 const formulaTriggers = "=+-@\t\r\uFF1D\uFF0B\uFF0D\uFF20"
 
-// markAt reports whether a mark belongs in front of s, the text at a place
-// where a cell could start: after spaces and double quotes (a reader may
-// trim the one and open a quoted field with the other) comes a trigger, or s
-// starts with a ' that is followed by what would need a mark.
-func markAt(s string) bool {
-	if strings.HasPrefix(s, "'") {
-		return markAt(s[1:])
+// markAt looks at the place i of s where a cell could start. A reader may
+// trim spaces and open a quoted field with '"', so the mark's place j is
+// after those; a mark belongs there when what follows is a trigger, or a
+// run of ' and then a trigger (a ' the user wrote gets a mark too, so that
+// UnquoteCell can tell the two apart).
+func markAt(s string, i int) (j int, mark bool) {
+	j = i
+	for j < len(s) && (s[j] == ' ' || s[j] == '"') {
+		j++
 	}
-	s = strings.TrimLeft(s, ` "`)
-	r, _ := utf8.DecodeRuneInString(s)
-	return s != "" && strings.ContainsRune(formulaTriggers, r)
+	return j, trigger(s[j:])
 }
 
-// QuoteCell returns s defused for any spreadsheet: a ' at the start when s
-// would start a formula, and after each ',' ';' tab or line break inside s
-// that is followed by a trigger. Most cells come back unchanged.
+// trigger reports whether s is a trigger after a run of '.
+func trigger(s string) bool {
+	r, size := utf8.DecodeRuneInString(strings.TrimLeft(s, "'"))
+	return size > 0 && strings.ContainsRune(formulaTriggers, r)
+}
+
+// cellStart reports whether a cell could start at i in s.
+func cellStart(s string, i int) bool {
+	return i == 0 || strings.IndexByte(cellStarts, s[i-1]) >= 0
+}
+
+// QuoteCell returns s defused for any spreadsheet: a ' before each trigger
+// that could start a cell's text (at the start of s, or after a ',' ';'
+// tab or line break inside it, past spaces and quotes). A cell that starts
+// with a trigger thus gets a leading '. Most cells come back unchanged.
 func QuoteCell(s string) string {
 	if !NeedsQuote(s) {
 		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s) + 2)
-	start := 0
-	for i := 0; i <= len(s); i++ {
-		if i == 0 || strings.IndexByte(cellStarts, s[i-1]) >= 0 {
-			if markAt(s[i:]) {
-				b.WriteString(s[start:i])
-				b.WriteByte('\'')
-				start = i
-			}
+	done := 0
+	for i := 0; i < len(s); i++ {
+		if !cellStart(s, i) {
+			continue
+		}
+		if j, mark := markAt(s, i); mark {
+			b.WriteString(s[done:j])
+			b.WriteByte('\'')
+			done = j
 		}
 	}
-	b.WriteString(s[start:])
+	b.WriteString(s[done:])
 	return b.String()
 }
 
 // NeedsQuote reports whether QuoteCell changes s.
 func NeedsQuote(s string) bool {
-	if markAt(s) {
-		return true
-	}
 	for i := 0; i < len(s); i++ {
-		if strings.IndexByte(cellStarts, s[i]) >= 0 && markAt(s[i+1:]) {
-			return true
+		if cellStart(s, i) {
+			if _, mark := markAt(s, i); mark {
+				return true
+			}
 		}
 	}
 	return false
@@ -89,12 +101,17 @@ func UnquoteCell(s string) string {
 	}
 	var b strings.Builder
 	b.Grow(len(s))
+	drop := -1
 	for i := 0; i < len(s); i++ {
-		atStart := i == 0 || strings.IndexByte(cellStarts, s[i-1]) >= 0
-		if atStart && s[i] == '\'' && markAt(s[i+1:]) {
-			continue
+		if cellStart(s, i) {
+			// A mark sits where markAt puts one, before a ' run and a trigger.
+			if j, _ := markAt(s, i); j < len(s) && s[j] == '\'' && trigger(s[j+1:]) {
+				drop = j
+			}
 		}
-		b.WriteByte(s[i])
+		if i != drop {
+			b.WriteByte(s[i])
+		}
 	}
 	return b.String()
 }
