@@ -112,7 +112,7 @@ func bindConfig(fs *flag.FlagSet, getenv func(string) string, names []string) *c
 // loads its configuration.
 func (c *configFlags) parse(args []string) (Config, error) {
 	if err := c.fs.Parse(args); err != nil {
-		return Config{}, helpRequested(err)
+		return Config{}, err // flag.ErrHelp too: the command must stop after its usage
 	}
 	if err := wantArgs(c.fs, c.fs.Args(), 0, ""); err != nil {
 		return Config{}, err
