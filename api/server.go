@@ -115,17 +115,37 @@ func newServer(cfg Config) *server {
 	return s
 }
 
+// serverTimeouts are the limits NewHTTPServer sets against slow and idle
+// clients.
+type serverTimeouts struct {
+	readHeader, read, write, idle time.Duration
+}
+
+// defaultTimeouts: the read timeout is generous, since a 64 MiB upload over a
+// slow office line takes minutes; a report download sets a deadline per
+// write of its own (ReportStallTimeout), so a long download that keeps
+// moving is not cut by the write timeout, and one that stops is.
+var defaultTimeouts = serverTimeouts{
+	readHeader: 10 * time.Second,
+	read:       5 * time.Minute,
+	write:      10 * time.Minute,
+	idle:       2 * time.Minute,
+}
+
 // NewHTTPServer returns an http.Server for h on addr with timeouts set, so
-// a slow or idle client cannot hold a connection forever. The read timeout
-// is generous: a 64 MiB upload over a slow office line takes minutes.
+// a slow or idle client cannot hold a connection forever.
 func NewHTTPServer(addr string, h http.Handler) *http.Server {
+	return newHTTPServer(addr, h, defaultTimeouts)
+}
+
+func newHTTPServer(addr string, h http.Handler, t serverTimeouts) *http.Server {
 	return &http.Server{
 		Addr:              addr,
 		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       5 * time.Minute,
-		WriteTimeout:      10 * time.Minute, // a 200k-row report is written while rows stream from the database
-		IdleTimeout:       2 * time.Minute,
+		ReadHeaderTimeout: t.readHeader,
+		ReadTimeout:       t.read,
+		WriteTimeout:      t.write,
+		IdleTimeout:       t.idle,
 		MaxHeaderBytes:    64 << 10,
 	}
 }
