@@ -5,14 +5,18 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"jhtbatch/api"
 	"jhtbatch/batch"
@@ -217,4 +221,180 @@ func bigBatch(t *testing.T, e *env, n int) string {
 		t.Fatal(err)
 	}
 	return id
+}
+
+// syncBuf is a log sink safe for the server's goroutines.
+type syncBuf struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuf) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuf) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestClientGoneIsNotAnError hangs up in the middle of a raw upload, of a
+// multipart upload, and of a report download. Each is logged at INFO as
+// "client went away", never at ERROR, and counted with status 499, never
+// as a 5xx.
+func TestClientGoneIsNotAnError(t *testing.T) {
+	t.Parallel()
+	logs := &syncBuf{}
+	reg := prometheus.NewRegistry()
+	e := newEnv(t, func(c *api.Config) {
+		c.Logger = slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		c.Registry, c.Gatherer = reg, reg
+	})
+	big := bigBatch(t, e, 5000)
+	addr := strings.TrimPrefix(e.srv.URL, "http://")
+	send := func(s string) net.Conn {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.WriteString(conn, s); err != nil {
+			t.Fatal(err)
+		}
+		return conn
+	}
+	auth := "Authorization: Bearer " + e.keyA + "\r\n"
+	part := header + row1 + row2
+	// A raw body cut short.
+	c := send("POST /v1/batches HTTP/1.1\r\nHost: x\r\n" + auth + "Content-Type: text/csv\r\nContent-Length: 100000\r\n\r\n" + part)
+	time.Sleep(100 * time.Millisecond)
+	c.Close()
+	// A multipart body cut short.
+	c = send("POST /v1/batches HTTP/1.1\r\nHost: x\r\n" + auth + "Content-Type: multipart/form-data; boundary=XX\r\n" +
+		"Content-Length: 100000\r\n\r\n--XX\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\n" + part)
+	time.Sleep(100 * time.Millisecond)
+	c.Close()
+	// A report download closed after its head.
+	c = send("GET /v1/batches/" + big + "/report.csv HTTP/1.1\r\nHost: x\r\n" + auth + "\r\n")
+	if _, err := http.ReadResponse(bufio.NewReader(c), nil); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+
+	deadline := time.Now().Add(20 * time.Second)
+	for strings.Count(logs.String(), `"msg":"client went away"`) < 3 {
+		if time.Now().After(deadline) {
+			t.Fatalf("want 3 \"client went away\" records; logs:\n%s", logs.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond) // the request log lines follow
+	for _, line := range strings.Split(logs.String(), "\n") {
+		if strings.Contains(line, `"level":"ERROR"`) {
+			t.Errorf("a client that went away was logged as an error: %s", line)
+		}
+	}
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := 0.0
+	for _, mf := range mfs {
+		if mf.GetName() != "http_requests_total" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() != "code" {
+					continue
+				}
+				if strings.HasPrefix(l.GetValue(), "5") {
+					t.Errorf("a request counted as %s: %v", l.GetValue(), m)
+				}
+				if l.GetValue() == "499" {
+					gone += m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	if gone < 2 {
+		t.Errorf("%v requests counted with 499, want the two uploads at least", gone)
+	}
+}
+
+// TestSpoolLeavesNothing checks the upload spool: PrepareSpool empties the
+// directory of what a crash left (and makes it private); while an upload is
+// in progress its spool file is already unlinked (open, but no name, so a
+// kill -9 leaves nothing); after the upload nothing is left.
+func TestSpoolLeavesNothing(t *testing.T) {
+	t.Parallel()
+	if _, err := os.Stat("/proc/self/fd"); err != nil {
+		t.Skip("needs /proc to see open files")
+	}
+	dir := filepath.Join(t.TempDir(), "jhtbatch-spool")
+	if err := os.MkdirAll(filepath.Join(dir, "old"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"upload-123", "excelize-9", "old/x"} {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte("3171011708850001"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := api.PrepareSpool(dir); err != nil {
+		t.Fatal(err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("PrepareSpool left %v", entries)
+	}
+	if fi, err := os.Stat(dir); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("spool directory: %v, mode %v; want 0700", err, fi.Mode().Perm())
+	}
+
+	e := newEnv(t, func(c *api.Config) { c.TempDir = dir })
+	body := sampleFile + strings.Repeat(row1, 20)
+	conn, err := net.Dial("tcp", strings.TrimPrefix(e.srv.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /v1/batches?mode=validate HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"+
+		"Content-Type: text/csv\r\nContent-Length: %d\r\n\r\n%s", e.keyA, len(body), body[:len(body)/2])
+	// The server is now spooling: its file is open but has no name.
+	deadline := time.Now().Add(10 * time.Second)
+	for !openDeletedIn(dir) {
+		if time.Now().After(deadline) {
+			t.Fatal("no open spool file seen in the spool directory")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("spool file has a name while the upload runs: %v", entries)
+	}
+	io.WriteString(conn, body[len(body)/2:])
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil || res.StatusCode != http.StatusAccepted {
+		t.Fatalf("upload: %v, status %v", err, res)
+	}
+	res.Body.Close()
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("spool directory after the upload: %v", entries)
+	}
+	if openDeletedIn(dir) {
+		t.Error("a spool file is still open after the upload")
+	}
+}
+
+// openDeletedIn reports whether this process holds an unlinked file of dir
+// open.
+func openDeletedIn(dir string) bool {
+	fds, _ := os.ReadDir("/proc/self/fd")
+	for _, fd := range fds {
+		target, err := os.Readlink(filepath.Join("/proc/self/fd", fd.Name()))
+		if err == nil && strings.HasPrefix(target, dir+"/") && strings.HasSuffix(target, " (deleted)") {
+			return true
+		}
+	}
+	return false
 }

@@ -24,6 +24,9 @@ func PrepareSpool(dir string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("create spool directory: %w", err)
 	}
+	if err := os.Chmod(dir, 0o700); err != nil { // made earlier by someone else, or wider
+		return fmt.Errorf("make spool directory private: %w", err)
+	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return fmt.Errorf("read spool directory: %w", err)
