@@ -140,6 +140,11 @@ func (s *server) storeUpload(ctx context.Context, body io.Reader, up *postgres.U
 	if err != nil {
 		return postgres.Batch{}, false, tooLargeOr(err, err)
 	}
+	// The Idempotency-Key comes first: a key already used answers with its
+	// batch (or 422), whatever this file's content.
+	if b, replayed, err := s.store.Replay(ctx, *up); replayed || err != nil {
+		return b, replayed, err
+	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return postgres.Batch{}, false, fmt.Errorf("rewind upload spool file: %w", err)
 	}

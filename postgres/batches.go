@@ -202,6 +202,18 @@ func (r *recordSource) Values() ([]any, error) {
 
 func (r *recordSource) Err() error { return r.err }
 
+// Replay returns the batch an earlier upload with up's Idempotency-Key
+// created (replayed true), IDEMPOTENCY_KEY_REUSED when that upload had other
+// bytes or another mode, or replayed false when the key is new (or up has
+// none). The upload asks it before it decodes the file, so that a key's
+// answer does not depend on the new file; CreateBatch decides the races.
+func (s *Store) Replay(ctx context.Context, up Upload) (Batch, bool, error) {
+	if up.IdempotencyKey == "" {
+		return Batch{}, false, nil
+	}
+	return s.replay(ctx, up)
+}
+
 // replay returns the batch an earlier request with the same Idempotency-Key
 // created, if any.
 func (s *Store) replay(ctx context.Context, up Upload) (Batch, bool, error) {
