@@ -81,18 +81,21 @@ func Routes() []Route {
 // pathRules says what each path wildcard of the route table may hold. A
 // wildcard not named here holds whatever the mux lets through (static
 // file names, checked by their handler).
-var pathRules = map[string]func(string) bool{
-	"id":     batch.ValidBatchID,
-	"number": batch.ValidClaimNumber,
+var pathRules = map[string]struct {
+	valid func(string) bool
+	what  string // what a 404 says was not found, as the store says it
+}{
+	"id":     {batch.ValidBatchID, "batch"},
+	"number": {batch.ValidClaimNumber, "claim"},
 }
 
 // validPath answers 404 NOT_FOUND when a path value of the request is not
 // what its wildcard may hold: a malformed id never reaches the store.
 func (s *server) validPath(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		for name, ok := range pathRules {
-			if strings.Contains(r.Pattern, "{"+name+"}") && !ok(r.PathValue(name)) {
-				s.writeError(w, r, batch.NotFound("path"))
+		for name, rule := range pathRules {
+			if strings.Contains(r.Pattern, "{"+name+"}") && !rule.valid(r.PathValue(name)) {
+				s.writeError(w, r, batch.NotFound(rule.what))
 				return
 			}
 		}
