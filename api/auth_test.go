@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"jhtbatch/api"
 	"jhtbatch/batch"
 	"jhtbatch/postgres"
 )
@@ -55,30 +56,87 @@ func TestAuth(t *testing.T) {
 	}
 }
 
-// TestAuthEveryRoute checks that no /v1 route but the template answers
-// without a key.
+// TestAuthEveryRoute checks, for every route of the route table, that a
+// route that needs a key answers 401 without one, and that a public route
+// does not ask for one.
 func TestAuthEveryRoute(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	b := e.mustUpload("", sampleFile)
-	for _, r := range companyRoutes(b.ID, "JHT-2026-00000001") {
-		t.Run(r.method+" "+r.path, func(t *testing.T) {
-			wantError(t, e.do(r.method, r.path, "", nil, nil), http.StatusUnauthorized, "UNAUTHORIZED")
+	var needKey int
+	for _, r := range api.Routes() {
+		path := pathOf(r, b.ID, "JHT-2026-00000001")
+		t.Run(r.Method+" "+path, func(t *testing.T) {
+			res := e.do(r.Method, path, "", nil, nil)
+			if r.Auth {
+				wantError(t, res, http.StatusUnauthorized, "UNAUTHORIZED")
+			} else if res.status == http.StatusUnauthorized {
+				t.Errorf("public route answered 401")
+			}
 		})
+		if r.Auth {
+			needKey++
+		}
 	}
+	if needKey < 8 {
+		t.Errorf("only %d routes need a key; the route table lost some", needKey)
+	}
+}
+
+// pathOf is a request path for r: its wildcards filled with id (a batch),
+// claim (a claim number) or a static file name.
+func pathOf(r api.Route, id, claim string) string {
+	return strings.NewReplacer("{id}", id, "{number}", claim, "{name}", "app.js", "{$}", "").Replace(r.Path)
 }
 
 type route struct{ method, path string }
 
-// companyRoutes are the routes that show one company's data.
+// companyRoutes are the routes of the route table that show one company's
+// data: those that name a batch or a claim.
 func companyRoutes(batchID, claim string) []route {
-	return []route{
-		{http.MethodGet, "/v1/batches/" + batchID},
-		{http.MethodGet, "/v1/batches/" + batchID + "/report.csv"},
-		{http.MethodGet, "/v1/batches/" + batchID + "/report.xlsx"},
-		{http.MethodGet, "/v1/batches/" + batchID + "/receipt"},
-		{http.MethodPost, "/v1/batches/" + batchID + "/cancel"},
-		{http.MethodGet, "/v1/claims/" + claim},
+	var out []route
+	for _, r := range api.Routes() {
+		if r.Auth && (strings.Contains(r.Path, "{id}") || strings.Contains(r.Path, "{number}")) {
+			out = append(out, route{r.Method, pathOf(r, batchID, claim)})
+		}
+	}
+	return out
+}
+
+// TestMalformedPathValues sends ids and claim numbers that are not well
+// formed, to every route of the route table that takes one: each answers
+// 404 NOT_FOUND, never reaches the database as a malformed value (a 5xx).
+func TestMalformedPathValues(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	b := e.mustUpload("", sampleFile)
+	bad := []string{
+		"urn:uuid:" + b.ID, "%7B" + b.ID + "%7D", strings.ReplaceAll(b.ID, "-", ""), "%ff", "%00", "x",
+		b.ID + "%00", "JHT-2026-0000000%ff", "JHT-2026-%00", "jht-2026-00000001", "JHT-2026-1", "%C0%80",
+		strings.ToUpper(b.ID[:35]) + "g", "00000000-0000-0000-0000-000000000000",
+	}
+	n := 0
+	for _, r := range api.Routes() {
+		if !strings.Contains(r.Path, "{id}") && !strings.Contains(r.Path, "{number}") {
+			continue
+		}
+		for _, v := range bad {
+			path := pathOf(r, v, v)
+			res := e.do(r.Method, path, e.keyA, nil, nil)
+			if res.status != http.StatusNotFound {
+				t.Errorf("%s %s: status %d, want 404; body %s", r.Method, path, res.status, res.body)
+				continue
+			}
+			wantError(t, res, http.StatusNotFound, "NOT_FOUND")
+			n++
+		}
+	}
+	if n == 0 {
+		t.Fatal("no route takes an id")
+	}
+	// The canonical id in upper case is the same batch.
+	if res := e.get("/v1/batches/"+strings.ToUpper(b.ID), e.keyA); res.status != http.StatusOK {
+		t.Errorf("upper-case id: status %d, want 200; body %s", res.status, res.body)
 	}
 }
 
@@ -97,7 +155,7 @@ func TestForeignCompany(t *testing.T) {
 		for _, r := range companyRoutes(id, claim) {
 			t.Run(r.method+" "+r.path, func(t *testing.T) {
 				res := e.do(r.method, r.path, e.keyB, nil, nil)
-				wantError(t, res, http.StatusNotFound, "not_found")
+				wantError(t, res, http.StatusNotFound, "NOT_FOUND")
 				if strings.Contains(string(res.body), id) || strings.Contains(string(res.body), claim) {
 					t.Errorf("404 body names the foreign object: %s", res.body)
 				}

@@ -110,7 +110,7 @@ func TestGetClaim(t *testing.T) {
 			t.Errorf("the claim answer shows %q unmasked", secret)
 		}
 	}
-	wantError(t, e.get("/v1/claims/JHT-2026-99999999", e.keyA), http.StatusNotFound, "not_found")
+	wantError(t, e.get("/v1/claims/JHT-2026-99999999", e.keyA), http.StatusNotFound, "NOT_FOUND")
 }
 
 func TestReceipt(t *testing.T) {

@@ -1,8 +1,6 @@
 package api
 
 import (
-	"context"
-	"errors"
 	"net/http"
 	"strings"
 
@@ -13,7 +11,7 @@ import (
 // codes of the domain and the store's own (messages.go has their texts).
 const (
 	codeUnauthorized     batch.Code = "UNAUTHORIZED" // as Store.Authenticate says it
-	codeNotFound         batch.Code = "not_found"    // as batch.NotFound says it
+	codeNotFound                    = batch.CodeNotFound
 	codeInvalidParameter batch.Code = "INVALID_PARAMETER"
 	codeBatchNotFinished batch.Code = "BATCH_NOT_FINISHED"
 	codeInternal         batch.Code = "INTERNAL"
@@ -27,6 +25,8 @@ var statusOf = map[batch.Kind]int{
 	batch.KindNotFound:         http.StatusNotFound,
 	batch.KindConflict:         http.StatusConflict,
 	batch.KindTooLarge:         http.StatusRequestEntityTooLarge,
+	batch.KindUnprocessable:    http.StatusUnprocessableEntity,
+	batch.KindTooManyRequests:  http.StatusTooManyRequests,
 	batch.KindUnavailable:      http.StatusServiceUnavailable,
 	batch.KindMethodNotAllowed: http.StatusMethodNotAllowed,
 	batch.KindInternal:         http.StatusInternalServerError,
@@ -57,6 +57,10 @@ type detailJSON struct {
 // is logged with its cause and shown as a generic internal error, so no
 // driver message or personal data reaches the client.
 func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	if clientGone(r, err) {
+		s.noteClientGone(r, err) // nobody is there to read an answer
+		return
+	}
 	e := batch.ErrorOf(err)
 	if e == nil || e.Kind == batch.KindInternal {
 		s.logCause(r, err)
@@ -99,8 +103,8 @@ func errorOf(e *batch.Error, lang batch.Lang) errorJSON {
 // logCause logs the cause of an error the client only sees generically. A
 // client that went away is not an error of ours.
 func (s *server) logCause(r *http.Request, err error) {
-	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
-		s.log.InfoContext(r.Context(), "client went away", "route", routeOf(r))
+	if clientGone(r, err) {
+		s.noteClientGone(r, err)
 		return
 	}
 	s.log.ErrorContext(r.Context(), "request failed", "route", routeOf(r), "err", err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -128,7 +129,8 @@ func TestStatusOfEveryKind(t *testing.T) {
 	want := map[batch.Kind]int{
 		batch.KindInvalid: 400, batch.KindUnauthorized: 401, batch.KindNotFound: 404,
 		batch.KindConflict: 409, batch.KindTooLarge: 413, batch.KindUnavailable: 503,
-		batch.KindInternal: 500, batch.KindMethodNotAllowed: 405,
+		batch.KindInternal: 500, batch.KindMethodNotAllowed: 405, batch.KindUnprocessable: 422,
+		batch.KindTooManyRequests: 429,
 	}
 	for k, status := range want {
 		if got := statusOf[k]; got != status {
@@ -242,22 +244,81 @@ func TestLineStream(t *testing.T) {
 	})
 }
 
-// TestNewHTTPServerTimeouts checks that no timeout is left unset: an unset
-// one lets a slow client hold a connection for ever.
+// TestNewHTTPServerTimeouts checks what the timeouts do to slow clients.
+// The server of NewHTTPServer itself cuts a client that never finishes its
+// request head (slowloris); a server with the same code and short limits
+// cuts a client whose body stalls, a client that stops reading the answer,
+// and an idle keep-alive connection. Each cut is seen as the connection
+// closing well before the test's own generous deadline.
 func TestNewHTTPServerTimeouts(t *testing.T) {
-	s := NewHTTPServer("127.0.0.1:0", http.NotFoundHandler())
-	for name, d := range map[string]time.Duration{
-		"ReadHeaderTimeout": s.ReadHeaderTimeout, "ReadTimeout": s.ReadTimeout,
-		"WriteTimeout": s.WriteTimeout, "IdleTimeout": s.IdleTimeout,
-	} {
-		if d <= 0 {
-			t.Errorf("%s is unset", name)
+	t.Parallel()
+	big := strings.Repeat("x", 64<<20)
+	bigWritten := make(chan error, 1)
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/big" {
+			_, err := io.WriteString(w, big)
+			bigWritten <- err
+			return
 		}
+		_, _ = io.Copy(io.Discard, r.Body)
+		_, _ = io.WriteString(w, "ok")
+	})
+	start := func(s *http.Server) string {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		go func() { _ = s.Serve(ln) }()
+		t.Cleanup(func() { s.Close() })
+		return ln.Addr().String()
 	}
-	if s.ReadTimeout < 2*time.Minute {
-		t.Errorf("ReadTimeout %v is too short for a 64 MiB upload on a slow line", s.ReadTimeout)
+	real := start(NewHTTPServer("", h))
+	short := start(newHTTPServer("", h, serverTimeouts{readHeader: 300 * time.Millisecond,
+		read: 500 * time.Millisecond, write: 500 * time.Millisecond, idle: 300 * time.Millisecond}))
+
+	tests := []struct {
+		name, addr, send string
+		readAll          bool // read the answer, then wait on the idle connection
+		stopReading      bool // send, then read nothing
+	}{
+		{"request head never finished (real server)", real, "GET / HTTP/1.1\r\nHost: x\r\n", false, false},
+		{"body stalls", short, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc", false, false},
+		{"idle keep-alive", short, "GET / HTTP/1.1\r\nHost: x\r\n\r\n", true, false},
+		{"answer never read", short, "GET /big HTTP/1.1\r\nHost: x\r\n\r\n", false, true},
 	}
-	if s.MaxHeaderBytes <= 0 || s.MaxHeaderBytes > 1<<20 {
-		t.Errorf("MaxHeaderBytes %d, want a bound below the 1 MiB default", s.MaxHeaderBytes)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			conn, err := net.Dial("tcp", tt.addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			if tt.stopReading {
+				_ = conn.(*net.TCPConn).SetReadBuffer(4096)
+			}
+			if _, err := io.WriteString(conn, tt.send); err != nil {
+				t.Fatal(err)
+			}
+			if tt.stopReading {
+				// The server's write to a client that reads nothing fails:
+				// the writer is cut, its goroutine freed.
+				select {
+				case err := <-bigWritten:
+					if err == nil {
+						t.Error("the whole answer was written to a client that reads nothing")
+					}
+				case <-time.After(30 * time.Second):
+					t.Fatal("the write to a client that reads nothing still blocks after 30 s")
+				}
+				return
+			}
+			_ = conn.SetReadDeadline(time.Now().Add(30 * time.Second))
+			_, err = io.Copy(io.Discard, conn) // until the server closes the connection
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				t.Fatal("the connection was still open after 30 s: the server did not cut the client")
+			}
+		})
 	}
 }

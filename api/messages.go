@@ -49,6 +49,9 @@ var apiMessages = map[batch.Code]apiText{
 	"DATABASE_UNAVAILABLE": {
 		"Basis data sedang tidak dapat dihubungi. Silakan coba lagi sebentar lagi; tidak ada yang disimpan.",
 		"The database cannot be reached right now. Please try again shortly; nothing was stored."},
+	codeTooManyRequests: {
+		"Terlalu banyak laporan sedang dibuat saat ini. Silakan coba lagi sebentar lagi (lihat header Retry-After).",
+		"Too many reports are being built right now. Please try again shortly (see the Retry-After header)."},
 	codeReportPurged: {
 		"Data baris batch ini sudah dihapus sesuai masa retensi; laporan tidak tersedia lagi.",
 		"The rows of this batch were removed after the retention period; the report is no longer available."},

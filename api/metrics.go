@@ -23,6 +23,7 @@ const (
 	uploadReplayed = "replayed"
 	uploadRejected = "rejected"
 	uploadFailed   = "error"
+	uploadGone     = "client_gone" // the client hung up mid-upload: not our error
 )
 
 func newMetrics(reg prometheus.Registerer) *metrics {

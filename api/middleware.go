@@ -14,9 +14,10 @@ import (
 // the handlers as they learn it. Only ids and codes go in: never query
 // strings, bodies or personal data.
 type note struct {
-	companyID int64
-	batchID   string
-	errorCode string
+	companyID  int64
+	batchID    string
+	errorCode  string
+	clientGone bool // the client went away before the answer (gone.go)
 }
 
 type noteKey struct{}
@@ -64,15 +65,23 @@ func (s *server) observe(next http.Handler) http.Handler {
 		n := &note{}
 		r = r.WithContext(context.WithValue(r.Context(), noteKey{}, n))
 		rec := &statusRecorder{ResponseWriter: w}
+		// Deferred: a download aborted mid-way (http.ErrAbortHandler) is
+		// logged and counted too.
+		defer func() {
+			status := rec.status
+			switch {
+			case n.clientGone:
+				status = statusClientGone
+			case status == 0:
+				status = http.StatusOK
+			}
+			elapsed := time.Since(start)
+			route := routeOf(r)
+			s.metrics.requests.WithLabelValues(route, r.Method, strconv.Itoa(status)).Inc()
+			s.metrics.duration.WithLabelValues(route).Observe(elapsed.Seconds())
+			s.logRequest(r, route, status, elapsed, n)
+		}()
 		next.ServeHTTP(rec, r)
-		if rec.status == 0 {
-			rec.status = http.StatusOK
-		}
-		elapsed := time.Since(start)
-		route := routeOf(r)
-		s.metrics.requests.WithLabelValues(route, r.Method, strconv.Itoa(rec.status)).Inc()
-		s.metrics.duration.WithLabelValues(route).Observe(elapsed.Seconds())
-		s.logRequest(r, route, rec.status, elapsed, n)
 	})
 }
 

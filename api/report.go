@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"time"
 
 	"jhtbatch/batch"
 	"jhtbatch/postgres"
@@ -38,7 +39,12 @@ func (s *server) handleReportCSV(w http.ResponseWriter, r *http.Request, c batch
 	if !ok {
 		return
 	}
-	out := s.startReport(w, req, contentTypeCSV, ".csv")
+	release, ok := s.reportSlot(w, r, c)
+	if !ok {
+		return
+	}
+	defer release()
+	out := s.startReport(w, r, req, contentTypeCSV, ".csv")
 	rep, err := batch.NewCSVReport(out.buf, req.meta)
 	if err == nil {
 		err = s.store.ReportLines(r.Context(), req.batch, req.onlyRejected, rep.Write)
@@ -50,14 +56,20 @@ func (s *server) handleReportCSV(w http.ResponseWriter, r *http.Request, c batch
 }
 
 // handleReportXLSX writes the spreadsheet report. Rows come from the
-// database through a bounded channel, so memory stays flat however large
-// the batch.
+// database through a bounded channel, and the sheet is spooled to a file
+// past excelize's in-memory chunk, so memory is bounded per report; the
+// report slots bound the number of reports.
 func (s *server) handleReportXLSX(w http.ResponseWriter, r *http.Request, c batch.Company) {
 	req, ok := s.reportRequest(w, r, c)
 	if !ok {
 		return
 	}
-	out := s.startReport(w, req, contentTypeXLSX, ".xlsx")
+	release, ok := s.reportSlot(w, r, c)
+	if !ok {
+		return
+	}
+	defer release()
+	out := s.startReport(w, r, req, contentTypeXLSX, ".xlsx")
 	lines := newLineStream(r.Context(), func(ctx context.Context, fn func(batch.ReportLine) error) error {
 		return s.store.ReportLines(ctx, req.batch, req.onlyRejected, fn)
 	})
@@ -92,6 +104,7 @@ func (s *server) reportRequest(w http.ResponseWriter, r *http.Request, c batch.C
 	}
 	req.batch = b
 	req.meta = reportMeta(b, langOf(r))
+	req.meta.TempDir = s.tempDir
 	return req, true
 }
 
@@ -117,20 +130,30 @@ type reportOutput struct {
 	buf  *bufio.Writer
 }
 
-// sentWriter records whether anything reached the client.
+// sentWriter records whether anything reached the client, and gives each
+// write a deadline of its own: a client that stops reading is cut after
+// stall, however long the whole download may take while it keeps reading.
+// Its errors are the client's connection's (clientError).
 type sentWriter struct {
-	w    io.Writer
-	sent bool
+	w     io.Writer
+	rc    *http.ResponseController
+	stall time.Duration
+	sent  bool
 }
 
 func (s *sentWriter) Write(p []byte) (int, error) {
 	s.sent = true
-	return s.w.Write(p)
+	_ = s.rc.SetWriteDeadline(time.Now().Add(s.stall)) // not every writer supports it (tests)
+	n, err := s.w.Write(p)
+	if err != nil {
+		err = &clientError{err}
+	}
+	return n, err
 }
 
 // startReport sets the headers of a report download: its type, and a file
 // name made from the upload's.
-func (s *server) startReport(w http.ResponseWriter, req reportRequest, contentType, ext string) reportOutput {
+func (s *server) startReport(w http.ResponseWriter, r *http.Request, req reportRequest, contentType, ext string) reportOutput {
 	suffix := "-report" + ext
 	if req.onlyRejected {
 		suffix = "-rejected" + ext
@@ -144,7 +167,7 @@ func (s *server) startReport(w http.ResponseWriter, req reportRequest, contentTy
 	// The CSV has no room for a summary: the rule set that judged the rows
 	// travels in a header (the XLSX has it on its Summary sheet).
 	h.Set("Jhtbatch-Rules-Version", req.batch.RulesVersion)
-	sw := &sentWriter{w: w}
+	sw := &sentWriter{w: w, rc: http.NewResponseController(w), stall: s.reportStall}
 	return reportOutput{sent: sw, buf: bufio.NewWriterSize(sw, reportBufSize)}
 }
 
@@ -173,7 +196,7 @@ func (s *server) finishReport(w http.ResponseWriter, r *http.Request, out report
 		s.writeError(w, r, err)
 		return
 	}
-	s.logCause(r, err)
+	s.logCause(r, err) // INFO "client went away" when it was the client
 	panic(http.ErrAbortHandler)
 }
 

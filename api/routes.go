@@ -1,28 +1,104 @@
 package api
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
 
-// routes registers every route of the API (CONTRACT.md §4) in one place.
+	"jhtbatch/batch"
+)
+
+// Route is one route of the API, as the route table registers it; tests
+// walk Routes() so that a new route cannot escape the auth, method and
+// path checks.
+type Route struct {
+	Method string // GET, POST
+	Path   string // a net/http pattern path: /v1/batches/{id}
+	Auth   bool   // needs a company's API key
+}
+
+// route is an entry of the route table: a Route and its handler, either a
+// company's (behind the API key) or a public one.
+type route struct {
+	Route
+	company companyHandler
+	public  http.Handler
+}
+
+// routeTable is every route of the API (CONTRACT.md §4), in one place.
 // Routes under /v1 other than the template need an API key.
+func (s *server) routeTable() []route {
+	c := func(method, path string, h companyHandler) route {
+		return route{Route: Route{method, path, true}, company: h}
+	}
+	p := func(method, path string, h http.Handler) route {
+		return route{Route: Route{method, path, false}, public: h}
+	}
+	return []route{
+		c("POST", "/v1/batches", s.handleUpload),
+		c("GET", "/v1/batches", s.handleListBatches),
+		c("GET", "/v1/batches/{id}", s.handleGetBatch),
+		c("GET", "/v1/batches/{id}/report.csv", s.handleReportCSV),
+		c("GET", "/v1/batches/{id}/report.xlsx", s.handleReportXLSX),
+		c("POST", "/v1/batches/{id}/cancel", s.handleCancel),
+		c("GET", "/v1/batches/{id}/receipt", s.handleReceipt),
+		c("GET", "/v1/claims/{number}", s.handleGetClaim),
+		p("GET", "/v1/template.csv", http.HandlerFunc(s.handleTemplate)),
+
+		p("GET", "/healthz", http.HandlerFunc(s.handleHealthz)),
+		p("GET", "/readyz", http.HandlerFunc(s.handleReadyz)),
+		p("GET", "/metrics", s.metricsHandler()),
+		p("GET", "/openapi.yaml", http.HandlerFunc(s.handleOpenAPI)),
+		p("GET", "/{$}", s.webPage()),
+		p("GET", "/static/{name}", s.webStatic()),
+	}
+}
+
+// routes registers the route table on mux. Every path value is checked
+// (validPath) before the handler, and so before any SQL, runs.
 func (s *server) routes(mux *http.ServeMux) {
-	mux.Handle("POST /v1/batches", s.auth(s.handleUpload))
-	mux.Handle("GET /v1/batches", s.auth(s.handleListBatches))
-	mux.Handle("GET /v1/batches/{id}", s.auth(s.handleGetBatch))
-	mux.Handle("GET /v1/batches/{id}/report.csv", s.auth(s.handleReportCSV))
-	mux.Handle("GET /v1/batches/{id}/report.xlsx", s.auth(s.handleReportXLSX))
-	mux.Handle("POST /v1/batches/{id}/cancel", s.auth(s.handleCancel))
-	mux.Handle("GET /v1/batches/{id}/receipt", s.auth(s.handleReceipt))
-	mux.Handle("GET /v1/claims/{number}", s.auth(s.handleGetClaim))
-	mux.HandleFunc("GET /v1/template.csv", s.handleTemplate)
-
-	mux.HandleFunc("GET /healthz", s.handleHealthz)
-	mux.HandleFunc("GET /readyz", s.handleReadyz)
-	mux.Handle("GET /metrics", s.metricsHandler())
-	mux.HandleFunc("GET /openapi.yaml", s.handleOpenAPI)
-	mux.Handle("GET /{$}", s.webPage())
-	mux.Handle("GET /static/{name}", s.webStatic())
-
+	for _, rt := range s.routeTable() {
+		h := rt.public
+		if rt.Auth {
+			h = s.auth(rt.company)
+		}
+		mux.Handle(rt.Method+" "+rt.Path, s.validPath(h))
+	}
 	// Anything else under /v1 answers with the API's JSON error, not the
 	// mux's plain-text 404.
 	mux.HandleFunc("/v1/", s.handleNoRoute)
+}
+
+// Routes lists the routes of the API, for tests and documentation.
+func Routes() []Route {
+	s := &server{}
+	var out []Route
+	for _, rt := range s.routeTable() {
+		out = append(out, rt.Route)
+	}
+	return out
+}
+
+// pathRules says what each path wildcard of the route table may hold. A
+// wildcard not named here holds whatever the mux lets through (static
+// file names, checked by their handler).
+var pathRules = map[string]struct {
+	valid func(string) bool
+	what  string // what a 404 says was not found, as the store says it
+}{
+	"id":     {batch.ValidBatchID, "batch"},
+	"number": {batch.ValidClaimNumber, "claim"},
+}
+
+// validPath answers 404 NOT_FOUND when a path value of the request is not
+// what its wildcard may hold: a malformed id never reaches the store.
+func (s *server) validPath(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for name, rule := range pathRules {
+			if strings.Contains(r.Pattern, "{"+name+"}") && !rule.valid(r.PathValue(name)) {
+				s.writeError(w, r, batch.NotFound(rule.what))
+				return
+			}
+		}
+		h.ServeHTTP(w, r)
+	})
 }

@@ -29,7 +29,14 @@ type Config struct {
 	MaxUploadBytes int64  // MAX_UPLOAD_BYTES; 0 means DefaultMaxUploadBytes
 	MaxRows        int    // MAX_ROWS; 0 means DefaultMaxRows
 	MaxRecordBytes int    // longest record accepted; 0 means the decoder's default (1 MiB)
-	TempDir        string // where uploads are spooled; "" means os.TempDir()
+	TempDir        string // where uploads and XLSX reports are spooled; "" means os.TempDir()
+	// ReportConcurrency caps the reports built at once (REPORT_CONCURRENCY),
+	// a company's at half of it; 0 means DefaultReportConcurrency. Beyond
+	// it a download is answered 429 with Retry-After.
+	ReportConcurrency int
+	// ReportStallTimeout cuts a report download whose client has not taken
+	// a write for that long; 0 means one minute.
+	ReportStallTimeout time.Duration
 	// Registry receives the API's metrics; nil means
 	// prometheus.DefaultRegisterer. Tests pass a fresh registry.
 	Registry prometheus.Registerer
@@ -47,9 +54,12 @@ type server struct {
 	maxRows int
 	maxRec  int
 	tempDir string
-	metrics *metrics
-	gather  prometheus.Gatherer
-	mux     *http.ServeMux // the routes, to tell a wrong method (405) from a wrong path (404)
+	reports *reportSlots
+	// reportStall cuts a download whose client stopped reading.
+	reportStall time.Duration
+	metrics     *metrics
+	gather      prometheus.Gatherer
+	mux         *http.ServeMux // the routes, to tell a wrong method (405) from a wrong path (404)
 }
 
 // NewServer returns the handler of every route of the API, wrapped in the
@@ -64,13 +74,18 @@ func NewServer(cfg Config) http.Handler {
 
 func newServer(cfg Config) *server {
 	s := &server{
-		store:   cfg.Store,
-		queue:   cfg.Queue,
-		log:     cfg.Logger,
-		maxSize: cfg.MaxUploadBytes,
-		maxRows: cfg.MaxRows,
-		maxRec:  cfg.MaxRecordBytes,
-		tempDir: cfg.TempDir,
+		store:       cfg.Store,
+		queue:       cfg.Queue,
+		log:         cfg.Logger,
+		maxSize:     cfg.MaxUploadBytes,
+		maxRows:     cfg.MaxRows,
+		maxRec:      cfg.MaxRecordBytes,
+		tempDir:     cfg.TempDir,
+		reports:     newReportSlots(cfg.ReportConcurrency),
+		reportStall: cfg.ReportStallTimeout,
+	}
+	if s.reportStall <= 0 {
+		s.reportStall = time.Minute
 	}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -100,17 +115,37 @@ func newServer(cfg Config) *server {
 	return s
 }
 
+// serverTimeouts are the limits NewHTTPServer sets against slow and idle
+// clients.
+type serverTimeouts struct {
+	readHeader, read, write, idle time.Duration
+}
+
+// defaultTimeouts: the read timeout is generous, since a 64 MiB upload over a
+// slow office line takes minutes; a report download sets a deadline per
+// write of its own (ReportStallTimeout), so a long download that keeps
+// moving is not cut by the write timeout, and one that stops is.
+var defaultTimeouts = serverTimeouts{
+	readHeader: 10 * time.Second,
+	read:       5 * time.Minute,
+	write:      10 * time.Minute,
+	idle:       2 * time.Minute,
+}
+
 // NewHTTPServer returns an http.Server for h on addr with timeouts set, so
-// a slow or idle client cannot hold a connection forever. The read timeout
-// is generous: a 64 MiB upload over a slow office line takes minutes.
+// a slow or idle client cannot hold a connection forever.
 func NewHTTPServer(addr string, h http.Handler) *http.Server {
+	return newHTTPServer(addr, h, defaultTimeouts)
+}
+
+func newHTTPServer(addr string, h http.Handler, t serverTimeouts) *http.Server {
 	return &http.Server{
 		Addr:              addr,
 		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       5 * time.Minute,
-		WriteTimeout:      10 * time.Minute, // a 200k-row report is written while rows stream from the database
-		IdleTimeout:       2 * time.Minute,
+		ReadHeaderTimeout: t.readHeader,
+		ReadTimeout:       t.read,
+		WriteTimeout:      t.write,
+		IdleTimeout:       t.idle,
 		MaxHeaderBytes:    64 << 10,
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"os"
 	"path"
 	"strings"
 	"time"
@@ -103,10 +102,10 @@ func validIdempotencyKey(k string) bool {
 func (s *server) uploadBody(w http.ResponseWriter, r *http.Request) (io.Reader, string, error) {
 	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mediaType != "multipart/form-data" {
-		r.Body = http.MaxBytesReader(w, r.Body, s.maxSize+1)
+		r.Body = clientBody{http.MaxBytesReader(w, r.Body, s.maxSize+1)}
 		return r.Body, "", nil
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, s.maxSize+multipartSlack)
+	r.Body = clientBody{http.MaxBytesReader(w, r.Body, s.maxSize+multipartSlack)}
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return nil, "", invalidParam("file")
@@ -115,7 +114,11 @@ func (s *server) uploadBody(w http.ResponseWriter, r *http.Request) (io.Reader, 
 		part, err := mr.NextPart()
 		if err != nil {
 			// io.EOF: the form has no "file" field; anything else: a
-			// malformed form. Either way the client must fix the request.
+			// malformed form, and the client must fix the request, unless
+			// it went away.
+			if clientGone(r, err) {
+				return nil, "", err
+			}
 			return nil, "", tooLargeOr(err, invalidParam("file"))
 		}
 		if part.FormName() == "file" {
@@ -124,19 +127,23 @@ func (s *server) uploadBody(w http.ResponseWriter, r *http.Request) (io.Reader, 
 	}
 }
 
-// storeUpload spools body to a temporary file (removed when done), checks
+// storeUpload spools body to an anonymous file (spool.go), checks
 // its encoding and header and stores it. up gets the file's info.
 func (s *server) storeUpload(ctx context.Context, body io.Reader, up *postgres.Upload) (postgres.Batch, bool, error) {
-	f, err := os.CreateTemp(s.tempDir, "jhtbatch-upload-*.csv")
+	f, cleanup, err := spoolFile(s.tempDir)
 	if err != nil {
-		return postgres.Batch{}, false, fmt.Errorf("create upload spool file: %w", err)
+		return postgres.Batch{}, false, err
 	}
-	defer os.Remove(f.Name())
-	defer f.Close()
+	defer cleanup()
 
 	up.Info, err = batch.Inspect(body, f, s.maxSize)
 	if err != nil {
 		return postgres.Batch{}, false, tooLargeOr(err, err)
+	}
+	// The Idempotency-Key comes first: a key already used answers with its
+	// batch (or 422), whatever this file's content.
+	if b, replayed, err := s.store.Replay(ctx, *up); replayed || err != nil {
+		return b, replayed, err
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return postgres.Batch{}, false, fmt.Errorf("rewind upload spool file: %w", err)
@@ -194,6 +201,11 @@ func (s *server) enqueuePlan(r *http.Request, id string) {
 // body is not read.
 func (s *server) refuseUpload(w http.ResponseWriter, r *http.Request, up postgres.Upload, err error) {
 	e := batch.ErrorOf(err)
+	if clientGone(r, err) {
+		s.metrics.uploads.WithLabelValues(uploadGone).Inc()
+		s.writeError(w, r, err)
+		return
+	}
 	if e == nil || !fileLevel[e.Code] {
 		s.metrics.uploads.WithLabelValues(uploadFailed).Inc()
 		s.writeError(w, r, err)

@@ -314,7 +314,11 @@ func TestIdempotencyKey(t *testing.T) {
 	}
 
 	other := e.upload(e.keyA, "", "b.csv", header+row1, key)
-	wantError(t, other, http.StatusConflict, "IDEMPOTENCY_KEY_REUSED")
+	wantError(t, other, http.StatusUnprocessableEntity, "IDEMPOTENCY_KEY_REUSED")
+	// The key is decided before the file is read: a broken file under a used
+	// key is the key's 422, not the file's 400.
+	broken := e.upload(e.keyA, "", "c.csv", "kpj,nama\n1,2\n", key)
+	wantError(t, broken, http.StatusUnprocessableEntity, "IDEMPOTENCY_KEY_REUSED")
 
 	if res := e.upload(e.keyB, "", "a.csv", sampleFile, key); res.status != http.StatusAccepted ||
 		res.header.Get("Idempotent-Replayed") != "" {

@@ -16,6 +16,8 @@ const (
 	KindNotFound         Kind = "not_found"          // absent, or another company's (404)
 	KindConflict         Kind = "conflict"           // the state forbids it (409)
 	KindTooLarge         Kind = "too_large"          // a limit was exceeded (413)
+	KindUnprocessable    Kind = "unprocessable"      // well-formed, but contradicts an earlier request (422)
+	KindTooManyRequests  Kind = "too_many_requests"  // a capacity is full; try again later (429)
 	KindMethodNotAllowed Kind = "method_not_allowed" // the path exists, not with that method (405)
 	KindUnavailable      Kind = "unavailable"        // a dependency is down (503)
 	KindInternal         Kind = "internal"           // a bug or an unexpected failure (500)
@@ -79,9 +81,13 @@ func ErrorOf(err error) *Error {
 	return nil
 }
 
+// CodeNotFound is the code of NotFound: something absent, not the
+// caller's, or named by a malformed id (404).
+const CodeNotFound Code = "NOT_FOUND"
+
 // NotFound returns the error for something absent or not the caller's.
 func NotFound(what string) *Error {
-	return &Error{Kind: KindNotFound, Code: Code("not_found"), Details: []Detail{{Code: "not_found", Value: what}}}
+	return &Error{Kind: KindNotFound, Code: CodeNotFound, Details: []Detail{{Code: CodeNotFound, Value: what}}}
 }
 
 // Conflict returns the error for an action the current state forbids.

@@ -294,7 +294,7 @@ var catalogue = map[Code]text{
 
 	// Not CONTRACT codes: the detail of NotFound (errors.go), and what the
 	// operator commands (company create, participants import) report.
-	"not_found": {
+	CodeNotFound: {
 		"tidak ditemukan.", "not found.", "%s tidak ditemukan.", "%s was not found."},
 	"COMPANY_EXISTS": {
 		"perusahaan dengan NPP ini sudah terdaftar.", "a company with this NPP is already registered.",

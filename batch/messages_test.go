@@ -25,7 +25,7 @@ func TestAllCodes(t *testing.T) {
 	if len(AllCodes) != 36 || warnings != 3 {
 		t.Errorf("AllCodes has %d codes, %d warnings; want 36, 3", len(AllCodes), warnings)
 	}
-	operatorCodes := map[Code]bool{"not_found": true, "COMPANY_EXISTS": true, "NPP_FORMAT": true, "BALANCE_FORMAT": true, "WEBHOOK_URL": true}
+	operatorCodes := map[Code]bool{CodeNotFound: true, "COMPANY_EXISTS": true, "NPP_FORMAT": true, "BALANCE_FORMAT": true, "WEBHOOK_URL": true}
 	for c := range catalogue {
 		if !seen[c] && !operatorCodes[c] {
 			t.Errorf("catalogue has %s, which AllCodes lacks", c)
@@ -105,7 +105,7 @@ func TestDetailMessage(t *testing.T) {
 			"Berkas berisi terlalu banyak baris data (batas 200000 baris).", "The file has too many data rows (limit 200000 rows)."},
 		{Detail{Code: CodeDuplicateFile, Value: "b-42"},
 			"Berkas yang sama persis sudah diunggah sebelumnya (batch b-42).", "The exact same file was already uploaded (batch b-42)."},
-		{Detail{Code: "not_found", Value: "batch"}, "Batch tidak ditemukan.", "Batch was not found."},
+		{Detail{Code: CodeNotFound, Value: "batch"}, "Batch tidak ditemukan.", "Batch was not found."},
 		{Detail{Code: "conflict", Value: "x"}, "Conflict: x", "Conflict: x"},
 	}
 	for _, tt := range tests {

@@ -1,7 +1,7 @@
 package batch
 
 import (
-	"encoding/csv"
+	"bufio"
 	"fmt"
 	"io"
 	"strconv"
@@ -40,6 +40,7 @@ type ReportMeta struct {
 	CreatedAt         time.Time
 	FinishedAt        time.Time
 	Lang              Lang
+	TempDir           string // where the XLSX writer may spool its sheet; "" means os.TempDir()
 }
 
 // reportColumns follow the uploaded columns in every report.
@@ -147,21 +148,17 @@ func (c reportCells) amount(v int64) string {
 	return strconv.FormatInt(v, 10)
 }
 
-// safeCell defuses a cell a spreadsheet would run as a formula: one that
-// starts with '=', '+', '-', '@', tab or CR gets a leading apostrophe.
-func safeCell(s string) string {
-	if s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
-		return "'" + s
-	}
-	return s
-}
+// safeCell defuses a cell a spreadsheet would run as a formula, in any
+// dialect: see QuoteCell.
+func safeCell(s string) string { return QuoteCell(s) }
 
 // CSVReport writes the result report as CSV: UTF-8 with a BOM (so Excel
 // reads it as UTF-8), the upload's delimiter and CRLF line ends (RFC 4180,
 // what Excel writes). Codes in one cell are joined by ';' and messages by
-// " | "; every cell is defused with safeCell.
+// " | "; every cell is defused with safeCell, and every cell holding ',', ';'
+// or a tab is quoted, whatever the delimiter.
 type CSVReport struct {
-	w      *csv.Writer
+	w      *csvRecordWriter
 	r      renderer
 	record []string
 }
@@ -171,11 +168,10 @@ func NewCSVReport(w io.Writer, m ReportMeta) (*CSVReport, error) {
 	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 		return nil, fmt.Errorf("write report BOM: %w", err)
 	}
-	cw := csv.NewWriter(w)
+	cw := &csvRecordWriter{w: bufio.NewWriter(w), comma: ','}
 	if m.Delimiter != 0 {
-		cw.Comma = m.Delimiter
+		cw.comma = m.Delimiter
 	}
-	cw.UseCRLF = true
 	r := &CSVReport{w: cw, r: newRenderer(m)}
 	if err := r.writeRecord(reportHeader(m.Header)); err != nil {
 		return nil, fmt.Errorf("write report header: %w", err)
@@ -201,13 +197,12 @@ func (r *CSVReport) writeRecord(rec []string) error {
 	for i, s := range rec {
 		rec[i] = safeCell(s)
 	}
-	return r.w.Write(rec)
+	return r.w.write(rec)
 }
 
 // Close flushes the report. It does not close the underlying writer.
 func (r *CSVReport) Close() error {
-	r.w.Flush()
-	if err := r.w.Error(); err != nil {
+	if err := r.w.flush(); err != nil {
 		return fmt.Errorf("flush report: %w", err)
 	}
 	return nil

@@ -128,8 +128,17 @@ func TestSafeCell(t *testing.T) {
 		{"\tx", "'\tx"},
 		{"\rx", "'\rx"},
 		{"a=1", "a=1"},
-		{" =1", " =1"},
-		{"'=1", "'=1"},
+		{" =1", " '=1"},  // a reader that trims spaces would start a formula
+		{"'=1", "''=1"},  // the user's own ' is kept on the way back
+		{"'abc", "'abc"}, // nothing to defuse behind it
+		{"Budi;=1+1", "Budi;'=1+1"},
+		{"a,\"+1\"", "a,\"'+1\""},
+		{"x\t@y", "x\t'@y"},
+		{"x\n-1", "x\n'-1"},
+		{"=a;=b", "'=a;'=b"},
+		{"\uFF1D1", "'\uFF1D1"},
+		{"a-b;c", "a-b;c"},
+		{"1, 2", "1, 2"},
 		{"Budi", "Budi"},
 	}
 	for _, tt := range tests {

@@ -31,7 +31,7 @@ type xlsxStyles struct {
 // StreamWriter), so memory stays bounded. next returns (line, true, nil) for
 // each row in order and (_, false, nil) at the end.
 func WriteXLSX(w io.Writer, m ReportMeta, next func() (ReportLine, bool, error)) (err error) {
-	f := excelize.NewFile()
+	f := excelize.NewFile(excelize.Options{TmpDir: m.TempDir})
 	defer func() {
 		if cerr := f.Close(); cerr != nil && err == nil {
 			err = fmt.Errorf("close xlsx report: %w", cerr)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
-	"fmt"
 	"io"
 	"strings"
 	"time"
@@ -83,19 +82,25 @@ func scanBatch(row pgx.Row) (Batch, error) {
 // transaction (COPY), so the batch exists with all its rows or not at all.
 // A file-level problem from the decoder comes back as the decoder's
 // *batch.Error and nothing is stored. The same file already accepted in
-// create mode gives a DUPLICATE_FILE conflict naming the earlier batch. An
-// Idempotency-Key already used by the company gives back the batch it created
-// with replayed true (or an IDEMPOTENCY_KEY_REUSED conflict for other bytes).
+// create mode gives a DUPLICATE_FILE conflict naming the earlier batch.
+//
+// An Idempotency-Key already used by the company gives back the batch it
+// created with replayed true, or IDEMPOTENCY_KEY_REUSED (422) for other
+// bytes or another mode. The key is decided first and without a race: the
+// batch row is inserted ON CONFLICT DO NOTHING on the unique index of
+// (company, key), so parallel requests with one key wait for the first and
+// then replay it. A request that loses the race on another unique index
+// (the same file, in flight) looks the key up again before it says
+// DUPLICATE_FILE, since by then the winner has committed.
 func (s *Store) CreateBatch(ctx context.Context, up Upload, dec *batch.Decoder) (Batch, bool, error) {
-	if up.IdempotencyKey != "" {
-		if b, replayed, err := s.replay(ctx, up); replayed || err != nil {
-			return b, replayed, err
-		}
-	}
 	id := uuid.New()
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := insertBatch(ctx, tx, id, up, dec); err != nil {
+		inserted, err := insertBatch(ctx, tx, id, up, dec)
+		if err != nil {
 			return err
+		}
+		if !inserted {
+			return errKeyUsed
 		}
 		src := &recordSource{batchID: id, dec: dec}
 		n, err := tx.CopyFrom(ctx, pgx.Identifier{"batch_rows"},
@@ -113,10 +118,18 @@ func (s *Store) CreateBatch(ctx context.Context, up Upload, dec *batch.Decoder) 
 		return err
 	})
 	switch {
-	case isUniqueViolation(err, "batches_one_live_file"):
-		return Batch{}, false, s.duplicateFile(ctx, up)
-	case isUniqueViolation(err, "batches_idempotency"):
+	case errors.Is(err, errKeyUsed):
 		return s.replay(ctx, up)
+	case isUniqueViolation(err, ""):
+		if up.IdempotencyKey != "" {
+			if b, replayed, rerr := s.replay(ctx, up); replayed || rerr != nil {
+				return b, replayed, rerr
+			}
+		}
+		if isUniqueViolation(err, "batches_one_live_file") {
+			return Batch{}, false, s.duplicateFile(ctx, up)
+		}
+		return Batch{}, false, translate(err, "store batch")
 	case err != nil:
 		return Batch{}, false, translate(err, "store batch")
 	}
@@ -124,7 +137,13 @@ func (s *Store) CreateBatch(ctx context.Context, up Upload, dec *batch.Decoder) 
 	return b, false, err
 }
 
-func insertBatch(ctx context.Context, tx pgx.Tx, id uuid.UUID, up Upload, dec *batch.Decoder) error {
+// errKeyUsed rolls back a CreateBatch whose Idempotency-Key has a batch.
+var errKeyUsed = errors.New("idempotency key already used")
+
+// insertBatch inserts the batch row; false when the company's
+// Idempotency-Key already has one (committed, or committed while this
+// statement waited for it).
+func insertBatch(ctx context.Context, tx pgx.Tx, id uuid.UUID, up Upload, dec *batch.Decoder) (bool, error) {
 	layout := make([]string, len(dec.Layout()))
 	for i, c := range dec.Layout() {
 		layout[i] = string(c)
@@ -133,13 +152,18 @@ func insertBatch(ctx context.Context, tx pgx.Tx, id uuid.UUID, up Upload, dec *b
 	if up.IdempotencyKey != "" {
 		idem = &up.IdempotencyKey
 	}
-	_, err := tx.Exec(ctx, `
+	err := tx.QueryRow(ctx, `
 		INSERT INTO batches (id, company_id, status, mode, filename, file_sha256, file_size, encoding,
 			delimiter, header, layout, idempotency_key, rules_version)
-		VALUES ($1, $2, 'accepted', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		VALUES ($1, $2, 'accepted', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+		ON CONFLICT (company_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+		RETURNING true`,
 		id, up.CompanyID, up.Mode, up.Filename, up.Info.SHA256[:], up.Info.Size, up.Info.Encoding,
-		string(dec.Delimiter()), dec.Header(), layout, idem, batch.RulesVersion)
-	return err
+		string(dec.Delimiter()), dec.Header(), layout, idem, batch.RulesVersion).Scan(new(bool))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // recordSource feeds the decoder's records to COPY. Only the trimmed KPJ
@@ -178,6 +202,18 @@ func (r *recordSource) Values() ([]any, error) {
 
 func (r *recordSource) Err() error { return r.err }
 
+// Replay returns the batch an earlier upload with up's Idempotency-Key
+// created (replayed true), IDEMPOTENCY_KEY_REUSED when that upload had other
+// bytes or another mode, or replayed false when the key is new (or up has
+// none). The upload asks it before it decodes the file, so that a key's
+// answer does not depend on the new file; CreateBatch decides the races.
+func (s *Store) Replay(ctx context.Context, up Upload) (Batch, bool, error) {
+	if up.IdempotencyKey == "" {
+		return Batch{}, false, nil
+	}
+	return s.replay(ctx, up)
+}
+
 // replay returns the batch an earlier request with the same Idempotency-Key
 // created, if any.
 func (s *Store) replay(ctx context.Context, up Upload) (Batch, bool, error) {
@@ -187,12 +223,11 @@ func (s *Store) replay(ctx context.Context, up Upload) (Batch, bool, error) {
 		return Batch{}, false, nil
 	}
 	if err != nil {
-		return Batch{}, false, fmt.Errorf("look up idempotency key: %w", err)
+		return Batch{}, false, translate(err, "look up idempotency key")
 	}
 	if !bytes.Equal(b.SHA256[:], up.Info.SHA256[:]) || b.Mode != up.Mode {
-		e := batch.Conflict("IDEMPOTENCY_KEY_REUSED", "")
-		e.BatchID = b.ID
-		return Batch{}, false, e
+		return Batch{}, false, &batch.Error{Kind: batch.KindUnprocessable, Code: "IDEMPOTENCY_KEY_REUSED",
+			Details: []batch.Detail{{Code: "IDEMPOTENCY_KEY_REUSED"}}, BatchID: b.ID}
 	}
 	return b, true, nil
 }
@@ -203,7 +238,7 @@ func (s *Store) duplicateFile(ctx context.Context, up Upload) error {
 		AND mode = 'create' AND status NOT IN ('cancelled', 'failed', 'rejected')`,
 		up.CompanyID, up.Info.SHA256[:]).Scan(&earlier)
 	if err != nil {
-		return fmt.Errorf("look up the earlier batch of a duplicate file: %w", err)
+		return translate(err, "look up the earlier batch of a duplicate file")
 	}
 	e := batch.FileError(batch.KindConflict, batch.CodeDuplicateFile, batch.Detail{Code: batch.CodeDuplicateFile, Value: earlier})
 	e.BatchID = earlier
@@ -230,7 +265,7 @@ func (s *Store) RecordRejectedUpload(ctx context.Context, up Upload, reason *bat
 // is not a UUID, or a file refused at upload (kept for audit only, its id
 // never given out) is not found.
 func (s *Store) Batch(ctx context.Context, companyID int64, id string) (Batch, error) {
-	if _, err := uuid.Parse(id); err != nil {
+	if !batch.ValidBatchID(id) {
 		return Batch{}, batch.NotFound("batch")
 	}
 	b, err := scanBatch(s.pool.QueryRow(ctx, `SELECT `+batchColumns+` FROM batches
@@ -260,7 +295,7 @@ func (s *Store) Batches(ctx context.Context, companyID int64, limit int, cursor 
 	}
 	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Batch, error) { return scanBatch(r) })
 	if err != nil {
-		return nil, "", fmt.Errorf("list batches: %w", err)
+		return nil, "", translate(err, "list batches")
 	}
 	next := ""
 	if len(list) > limit {
@@ -306,45 +341,4 @@ func (s *Store) CancelBatch(ctx context.Context, companyID int64, id string) (Ba
 		return Batch{}, batch.Conflict("BATCH_FINISHED", string(b.Status))
 	}
 	return s.batchByID(ctx, id)
-}
-
-// ReportLines calls fn for every row of b in input order (only rejected rows
-// when onlyRejected), streaming from the database. The claim status is the
-// claim's current one.
-func (s *Store) ReportLines(ctx context.Context, b Batch, onlyRejected bool, fn func(batch.ReportLine) error) error {
-	if b.PurgedAt != nil {
-		return batch.Conflict("REPORT_PURGED", b.PurgedAt.Format(time.DateOnly))
-	}
-	rows, err := s.pool.Query(ctx, `
-		SELECT r.row_no, r.line_no, r.fields, coalesce(r.outcome, ''), coalesce(r.issues, '[]'::jsonb),
-			coalesce(r.claim_number, ''), coalesce(c.status, ''), r.eligible_on,
-			r.gross_amount, r.tax_amount, r.net_amount
-		FROM batch_rows r LEFT JOIN claims c ON c.claim_number = r.claim_number
-		WHERE r.batch_id = $1 AND (NOT $2 OR r.outcome = 'REJECTED')
-		ORDER BY r.row_no`, b.ID, onlyRejected)
-	if err != nil {
-		return translate(err, "read report rows")
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var l batch.ReportLine
-		var outcome, status string
-		var eligible *time.Time
-		var gross, tax, net *int64
-		if err := rows.Scan(&l.Row, &l.Line, &l.Fields, &outcome, &l.Issues, &l.ClaimNumber, &status,
-			&eligible, &gross, &tax, &net); err != nil {
-			return fmt.Errorf("read report row: %w", err)
-		}
-		l.Outcome, l.ClaimStatus = batch.Outcome(outcome), batch.ClaimStatus(status)
-		if eligible != nil {
-			l.EligibleOn = *eligible
-		}
-		if gross != nil && tax != nil && net != nil {
-			l.Gross, l.Tax, l.Net, l.HasAmounts = *gross, *tax, *net, true
-		}
-		if err := fn(l); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }

@@ -24,6 +24,9 @@ type ClaimRecord struct {
 func (s *Store) Claim(ctx context.Context, companyID int64, number string) (ClaimRecord, error) {
 	var c ClaimRecord
 	var reason, status string
+	if !batch.ValidClaimNumber(number) {
+		return c, batch.NotFound("claim")
+	}
 	err := s.pool.QueryRow(ctx, `
 		SELECT claim_number, batch_id::text, row_no, company_id, kpj, nik, full_name, reason, termination_date,
 			eligible_on, status, bank_code, bank_account, account_name, phone, email, npwp,

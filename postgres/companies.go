@@ -91,7 +91,7 @@ func insertKey(ctx context.Context, db execer, companyID int64) (string, error) 
 	_, err := db.Exec(ctx, `INSERT INTO api_keys (company_id, key_id, key_hash) VALUES ($1, $2, $3)`,
 		companyID, KeyID(key), hash[:])
 	if err != nil {
-		return "", fmt.Errorf("store API key: %w", err)
+		return "", translate(err, "store API key")
 	}
 	return key, nil
 }
@@ -110,7 +110,7 @@ func KeyID(key string) string {
 func (s *Store) RevokeKey(ctx context.Context, keyID string) error {
 	tag, err := s.pool.Exec(ctx, `UPDATE api_keys SET revoked_at = now() WHERE key_id = $1 AND revoked_at IS NULL`, KeyID(keyID))
 	if err != nil {
-		return fmt.Errorf("revoke API key: %w", err)
+		return translate(err, "revoke API key")
 	}
 	if tag.RowsAffected() == 0 {
 		return batch.NotFound("API key " + KeyID(keyID))

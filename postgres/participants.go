@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"encoding/csv"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -152,11 +151,11 @@ func mergeParticipants(ctx context.Context, tx pgx.Tx, res *ImportResult) error 
 			membership_start = excluded.membership_start, updated_at = now()
 		RETURNING xmax = 0`)
 	if err != nil {
-		return fmt.Errorf("merge participants: %w", err)
+		return translate(err, "merge participants")
 	}
 	inserted, err := pgx.CollectRows(rows, pgx.RowTo[bool])
 	if err != nil {
-		return fmt.Errorf("merge participants: %w", err)
+		return translate(err, "merge participants")
 	}
 	for _, ins := range inserted {
 		if ins {

@@ -8,9 +8,11 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net"
 	"strings"
+	"syscall"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -37,9 +39,24 @@ func (s *Store) Pool() *pgxpool.Pool { return s.pool }
 
 // Connect opens a pool to dsn and checks that the server answers.
 func Connect(ctx context.Context, dsn string) (*pgxpool.Pool, error) {
+	return ConnectPool(ctx, dsn, 0, "")
+}
+
+// ConnectPool opens a pool of at most size connections (0: pgx's default,
+// the larger of 4 and the number of CPUs, or pool_max_conns in dsn) whose
+// sessions PostgreSQL shows as application_name name ("" keeps dsn's), and
+// checks that the server answers. A process that runs the API and the
+// workers opens one pool for each, so that neither can starve the other.
+func ConnectPool(ctx context.Context, dsn string, size int, name string) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("parse DATABASE_URL: %w", err)
+	}
+	if size > 0 {
+		cfg.MaxConns = int32(min(size, 1<<16))
+	}
+	if name != "" && cfg.ConnConfig.RuntimeParams["application_name"] == "" {
+		cfg.ConnConfig.RuntimeParams["application_name"] = name
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
@@ -143,13 +160,20 @@ func translate(err error, what string) error {
 
 // unreachable reports whether err says PostgreSQL could not be reached or
 // dropped the connection (SQLSTATE classes 08 and 57P), rather than refused
-// the statement.
+// the statement. A connection the server closed while pgx read from it
+// surfaces as an unexpected EOF, a reset or a broken pipe: the first request
+// after PostgreSQL dropped its connections sees that, not a PgError.
 func unreachable(err error) bool {
 	var ce *pgconn.ConnectError
 	var pe *pgconn.PgError
 	var ne net.Error
 	switch {
 	case errors.As(err, &ce), errors.As(err, &ne), pgconn.Timeout(err):
+		return true
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF),
+		errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE), errors.Is(err, syscall.ECONNREFUSED):
+		return true
+	case pgconn.SafeToRetry(err): // failed before the statement was sent: the connection is gone
 		return true
 	case errors.As(err, &pe):
 		return strings.HasPrefix(pe.Code, "08") || strings.HasPrefix(pe.Code, "57P")

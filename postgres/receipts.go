@@ -50,7 +50,7 @@ func (s *Store) Receipt(ctx context.Context, companyID int64, id string) (Receip
 	}
 	var npp, name string
 	if err := s.pool.QueryRow(ctx, `SELECT npp, name FROM companies WHERE id = $1`, companyID).Scan(&npp, &name); err != nil {
-		return Receipt{}, fmt.Errorf("receipt company: %w", err)
+		return Receipt{}, translate(err, "receipt company")
 	}
 	keyID, priv, err := s.signingKey(ctx)
 	if err != nil {
@@ -85,12 +85,12 @@ func (s *Store) signingKey(ctx context.Context) (string, ed25519.PrivateKey, err
 		sum := sha256.Sum256(pub)
 		if _, err := s.pool.Exec(ctx, `INSERT INTO signing_keys (id, private_key, public_key) VALUES ($1, $2, $3)
 			ON CONFLICT DO NOTHING`, hex.EncodeToString(sum[:8]), []byte(newPriv), []byte(pub)); err != nil {
-			return "", nil, fmt.Errorf("store receipt key: %w", err)
+			return "", nil, translate(err, "store receipt key")
 		}
 		return s.signingKey(ctx)
 	}
 	if err != nil {
-		return "", nil, fmt.Errorf("read receipt key: %w", err)
+		return "", nil, translate(err, "read receipt key")
 	}
 	return id, ed25519.PrivateKey(priv), nil
 }

@@ -92,11 +92,11 @@ func unannounced(ctx context.Context, q querier) ([]string, error) {
 			AND b.finished_at > now() - interval '1 day'
 		ORDER BY b.finished_at LIMIT 1000`)
 	if err != nil {
-		return nil, fmt.Errorf("list batches to announce: %w", err)
+		return nil, translate(err, "list batches to announce")
 	}
 	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {
-		return nil, fmt.Errorf("list batches to announce: %w", err)
+		return nil, translate(err, "list batches to announce")
 	}
 	return ids, nil
 }

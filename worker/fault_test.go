@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/jackc/pgx/v5"
 	"github.com/redis/go-redis/v9"
 
 	"jhtbatch/batch"
@@ -235,24 +236,33 @@ func TestSurvivesPostgresConnectionsCut(t *testing.T) {
 	e.run(t, 100)
 	e.enqueuePlan(t, b.ID)
 	e.waitFor(t, b.ID, time.Minute, func(b postgres.Batch) bool { return b.ProcessedRows >= 300 })
-	admin, err := postgres.Connect(context.Background(), strings.Replace(e.dsn, "/"+dbName(t, e.dsn)+"?", "/postgres?", 1))
+	// One statement reads the batch and cuts every other connection to its
+	// database: the batch's state is the one committed when the cut
+	// happened, so the test knows the cut came mid-batch.
+	admin, err := pgx.Connect(context.Background(), e.dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer admin.Close()
-	cut := 0
+	defer admin.Close(context.Background())
+	cut, cutMidBatch := 0, 0
 	for range 3 {
-		var k int
-		err := admin.QueryRow(context.Background(), `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-			WHERE datname = $1 AND pid <> pg_backend_pid()`, dbName(t, e.dsn)).Scan(&k)
+		var k, processed int
+		var status string
+		err := admin.QueryRow(context.Background(), `
+			SELECT b.processed_rows, b.status, (SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+				WHERE datname = current_database() AND pid <> pg_backend_pid())
+			FROM batches b WHERE b.id = $1`, b.ID).Scan(&processed, &status, &k)
 		if err != nil {
 			t.Fatal(err)
 		}
 		cut += k
+		if k > 0 && processed < n && !batch.Status(status).Finished() {
+			cutMidBatch++
+		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	if cut == 0 {
-		t.Fatal("no connection was cut: the test proves nothing")
+	if cut == 0 || cutMidBatch == 0 {
+		t.Fatalf("%d connections cut, %d cuts while the batch was unfinished: the test proves nothing", cut, cutMidBatch)
 	}
 	e.checkComplete(t, b.ID, n)
 }

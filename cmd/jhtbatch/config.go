@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -34,6 +36,10 @@ type Config struct {
 	RetentionDays  int
 	LogLevel       slog.Level
 	LogFormat      string
+	APIPoolSize    int    // DB_API_POOL_SIZE: connections of the API's pool
+	WorkerPoolSize int    // DB_WORKER_POOL_SIZE: connections of the workers' pool; 0 = WORKER_CONCURRENCY + 2
+	ReportSlots    int    // REPORT_CONCURRENCY: reports built at once
+	SpoolDir       string // SPOOL_DIR: where uploads and XLSX reports are spooled
 }
 
 // setting is one configuration variable: its environment name, its flag,
@@ -63,6 +69,10 @@ var settings = []setting{
 	{"CHUNK_ROWS", "chunk-rows", "2000", "rows per worker task", false, positiveInt(func(c *Config, n int) { c.ChunkRows = n })},
 	{"WORKER_CONCURRENCY", "worker-concurrency", "", "tasks a worker process runs at once", false, setConcurrency},
 	{"RETENTION_DAYS", "retention-days", "0", "days before raw rows and reports are purged; 0 keeps them", false, setRetentionDays},
+	{"DB_API_POOL_SIZE", "db-api-pool-size", "10", "PostgreSQL connections of the API (its own pool)", false, positiveInt(func(c *Config, n int) { c.APIPoolSize = n })},
+	{"DB_WORKER_POOL_SIZE", "db-worker-pool-size", "WORKER_CONCURRENCY+2", "PostgreSQL connections of the workers (their own pool)", false, setWorkerPoolSize},
+	{"REPORT_CONCURRENCY", "report-concurrency", "4", "reports built at once (a company's: half); more answer 429", false, positiveInt(func(c *Config, n int) { c.ReportSlots = n })},
+	{"SPOOL_DIR", "spool-dir", "$TMPDIR/jhtbatch-spool", "directory of the upload spool files, emptied at start", false, setSpoolDir},
 	{"LOG_LEVEL", "log-level", "info", "debug, info, warn or error", false, setLogLevel},
 	{"LOG_FORMAT", "log-format", "text", "text or json", false, setLogFormat},
 }
@@ -70,7 +80,8 @@ var settings = []setting{
 // Which settings each kind of command reads.
 var (
 	serverSettings = []string{"DATABASE_URL", "REDIS_URL", "HTTP_ADDR", "METRICS_ADDR", "BUSINESS_TZ", "MAX_UPLOAD_BYTES",
-		"MAX_ROWS", "CHUNK_ROWS", "WORKER_CONCURRENCY", "RETENTION_DAYS", "LOG_LEVEL", "LOG_FORMAT"}
+		"MAX_ROWS", "CHUNK_ROWS", "WORKER_CONCURRENCY", "RETENTION_DAYS", "DB_API_POOL_SIZE", "DB_WORKER_POOL_SIZE",
+		"REPORT_CONCURRENCY", "SPOOL_DIR", "LOG_LEVEL", "LOG_FORMAT"}
 	databaseSettings = []string{"DATABASE_URL", "LOG_LEVEL", "LOG_FORMAT"}
 )
 
@@ -101,7 +112,7 @@ func bindConfig(fs *flag.FlagSet, getenv func(string) string, names []string) *c
 // loads its configuration.
 func (c *configFlags) parse(args []string) (Config, error) {
 	if err := c.fs.Parse(args); err != nil {
-		return Config{}, helpRequested(err)
+		return Config{}, err // flag.ErrHelp too: the command must stop after its usage
 	}
 	if err := wantArgs(c.fs, c.fs.Args(), 0, ""); err != nil {
 		return Config{}, err
@@ -205,6 +216,36 @@ func setMaxUploadBytes(c *Config, v string) error {
 
 func setConcurrency(c *Config, v string) error {
 	return positiveInt(func(c *Config, n int) { c.Concurrency = n })(c, v)
+}
+
+func setWorkerPoolSize(c *Config, v string) error {
+	if v == "WORKER_CONCURRENCY+2" {
+		c.WorkerPoolSize = 0 // computed once WORKER_CONCURRENCY is known
+		return nil
+	}
+	return positiveInt(func(c *Config, n int) { c.WorkerPoolSize = n })(c, v)
+}
+
+func setSpoolDir(c *Config, v string) error {
+	if v == "$TMPDIR/jhtbatch-spool" {
+		c.SpoolDir = filepath.Join(os.TempDir(), "jhtbatch-spool")
+		return nil
+	}
+	if !filepath.IsAbs(v) {
+		return errors.New("want an absolute directory path")
+	}
+	c.SpoolDir = filepath.Clean(v)
+	return nil
+}
+
+// workerPoolSize is the size of the workers' pool: DB_WORKER_POOL_SIZE, or
+// one connection per concurrent task plus two for the scheduler and the
+// reconciler.
+func (c Config) workerPoolSize() int {
+	if c.WorkerPoolSize > 0 {
+		return c.WorkerPoolSize
+	}
+	return c.Concurrency + 2
 }
 
 func setRetentionDays(c *Config, v string) error {

@@ -103,18 +103,96 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		usage(stderr)
 		return errors.New("no command given")
 	}
-	switch args[1] {
-	case "-h", "-help", "--help", "help":
+	words := args[1:]
+	switch {
+	case isHelpFlag(words[0]):
 		usage(stdout)
 		return nil
+	case words[0] == "help":
+		return help(e, words[1:])
+	case wantsHelp(words):
+		return help(e, withoutHelpFlags(words))
 	}
 	for _, c := range commands() {
-		if n, ok := matches(c.name, args[1:]); ok {
-			return c.run(ctx, e, args[1+n:])
+		if n, ok := matches(c.name, words); ok {
+			return helpRequested(c.run(ctx, e, words[n:]))
 		}
 	}
 	usage(stderr)
-	return fmt.Errorf("unknown command %q", strings.Join(args[1:min(len(args), 3)], " "))
+	return fmt.Errorf("unknown command %q", strings.Join(words[:min(len(words), 2)], " "))
+}
+
+// isHelpFlag reports whether arg asks for help.
+func isHelpFlag(arg string) bool {
+	switch arg {
+	case "-h", "-help", "--help", "-h=true", "-help=true", "--help=true":
+		return true
+	}
+	return false
+}
+
+// wantsHelp reports whether any argument before "--" asks for help.
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		if isHelpFlag(a) {
+			return true
+		}
+	}
+	return false
+}
+
+func withoutHelpFlags(args []string) []string {
+	var out []string
+	for _, a := range args {
+		if !isHelpFlag(a) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// help prints the help of the command that words name ("company create"),
+// of a group of commands ("company"), or of jhtbatch, on stdout. It runs
+// before any configuration is read and connects to nothing: the command is
+// only asked for its usage, with an empty environment and a context that is
+// already cancelled, so a command that went further would fail, not act.
+func help(e env, words []string) error {
+	if len(words) == 0 {
+		usage(e.stdout)
+		return nil
+	}
+	for _, c := range commands() {
+		if _, ok := matches(c.name, words); ok {
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			he := e
+			he.getenv = func(string) string { return "" }
+			he.stderr = e.stdout // asked for: the usage is the output
+			if err := c.run(ctx, he, []string{"-h"}); err != nil && !errors.Is(err, flag.ErrHelp) {
+				return fmt.Errorf("help %s: %w", c.name, err)
+			}
+			return nil
+		}
+	}
+	var group []command
+	for _, c := range commands() {
+		if first, _, _ := strings.Cut(c.name, " "); first == words[0] && strings.Contains(c.name, " ") {
+			group = append(group, c)
+		}
+	}
+	if len(group) == 0 || len(words) > 1 {
+		usage(e.stderr)
+		return fmt.Errorf("unknown command %q", strings.Join(words[:min(len(words), 2)], " "))
+	}
+	fmt.Fprintf(e.stdout, "Usage: jhtbatch %s SUBCOMMAND [flags] [arguments]\n\nSubcommands:\n", words[0])
+	for _, c := range group {
+		fmt.Fprintf(e.stdout, "  %-20s %s\n", c.name, c.synopsis)
+	}
+	fmt.Fprintf(e.stdout, "\nRun \"jhtbatch %s SUBCOMMAND -h\" for the flags of a subcommand.\n", words[0])
+	return nil
 }
 
 // matches reports whether args start with the words of name, and how many
@@ -198,7 +276,8 @@ func wantArgs(fs *flag.FlagSet, got []string, n int, what string) error {
 }
 
 // helpRequested turns the -h flag's error into success: the usage was
-// printed, which is what was asked for.
+// printed, which is what was asked for. Commands return the flag package's
+// ErrHelp as it is, so that nothing runs after the usage.
 func helpRequested(err error) error {
 	if errors.Is(err, flag.ErrHelp) {
 		return nil

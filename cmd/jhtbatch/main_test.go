@@ -195,8 +195,8 @@ func TestRunUsage(t *testing.T) {
 		}
 	}
 	r = runCmd(t, envMap(nil), "submit", "-h")
-	if r.err != nil || !strings.Contains(r.stderr, "Exit status") || !strings.Contains(r.stderr, "-report") {
-		t.Errorf("submit -h: err %v, stderr %q; want the submit usage with its exit statuses and flags", r.err, r.stderr)
+	if r.err != nil || !strings.Contains(r.stdout, "Exit status") || !strings.Contains(r.stdout, "-report") {
+		t.Errorf("submit -h: err %v, stdout %q; want the submit usage with its exit statuses and flags", r.err, r.stdout)
 	}
 }
 

@@ -69,23 +69,32 @@ func runServer(ctx context.Context, e env, args []string, name string, r roles, 
 	if err := postgres.Migrate(ctx, cfg.DatabaseURL); err != nil {
 		return err
 	}
-	pool, err := postgres.Connect(ctx, cfg.DatabaseURL)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	store := postgres.NewStore(pool)
-
 	var services []service
+	// The API and the workers each get a pool of their own, sized by
+	// DB_API_POOL_SIZE and DB_WORKER_POOL_SIZE: busy workers cannot take the
+	// connections the API needs to answer, nor the reverse.
 	if r.api {
-		svc, err := apiService(cfg, store, log)
+		if err := api.PrepareSpool(cfg.SpoolDir); err != nil {
+			return err
+		}
+		pool, err := postgres.ConnectPool(ctx, cfg.DatabaseURL, cfg.APIPoolSize, "jhtbatch api")
+		if err != nil {
+			return err
+		}
+		defer pool.Close()
+		svc, err := apiService(cfg, postgres.NewStore(pool), log)
 		if err != nil {
 			return err
 		}
 		services = append(services, svc)
 	}
 	if r.workers {
-		services = append(services, workerService(cfg, store, log, e.now))
+		pool, err := postgres.ConnectPool(ctx, cfg.DatabaseURL, cfg.workerPoolSize(), "jhtbatch worker")
+		if err != nil {
+			return err
+		}
+		defer pool.Close()
+		services = append(services, workerService(cfg, postgres.NewStore(pool), log, e.now))
 	}
 	if r.workers && !r.api && cfg.MetricsAddr != "" {
 		svc, err := metricsService(cfg.MetricsAddr, log)
@@ -154,13 +163,15 @@ func apiService(cfg Config, store *postgres.Store, log *slog.Logger) (service, e
 func apiHandler(cfg Config, store *postgres.Store, queue *worker.Enqueuer, log *slog.Logger) http.Handler {
 	reg := prometheus.NewRegistry()
 	return api.NewServer(api.Config{
-		Store:          store,
-		Queue:          queue,
-		Logger:         log,
-		MaxUploadBytes: cfg.MaxUploadBytes,
-		MaxRows:        cfg.MaxRows,
-		Registry:       reg,
-		Gatherer:       prometheus.Gatherers{reg, prometheus.DefaultGatherer},
+		Store:             store,
+		Queue:             queue,
+		Logger:            log,
+		MaxUploadBytes:    cfg.MaxUploadBytes,
+		MaxRows:           cfg.MaxRows,
+		TempDir:           cfg.SpoolDir,
+		ReportConcurrency: cfg.ReportSlots,
+		Registry:          reg,
+		Gatherer:          prometheus.Gatherers{reg, prometheus.DefaultGatherer},
 	})
 }
 

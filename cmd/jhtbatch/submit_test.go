@@ -110,14 +110,14 @@ func TestWaitRidesOutServerErrors(t *testing.T) {
 func TestWaitStopsOnClientError(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNotFound)
-		io.WriteString(w, `{"error":{"code":"not_found","message":"no such batch","details":[{"code":"not_found","message":"no such batch"}]}}`)
+		io.WriteString(w, `{"error":{"code":"NOT_FOUND","message":"no such batch","details":[{"code":"NOT_FOUND","message":"no such batch"}]}}`)
 	}))
 	defer srv.Close()
 	c, _ := newAPIClient(srv.URL, "k", "id")
 	_, err := c.wait(context.Background(), batchInfo{ID: "b1", Status: "accepted"}, newProgress(io.Discard, time.Now), time.Millisecond)
 	var ae *apiError
-	if !errors.As(err, &ae) || ae.Status != 404 || ae.Body.Code != "not_found" {
-		t.Errorf("wait on a 404: %v, want the API's not_found error", err)
+	if !errors.As(err, &ae) || ae.Status != 404 || ae.Body.Code != "NOT_FOUND" {
+		t.Errorf("wait on a 404: %v, want the API's NOT_FOUND error", err)
 	}
 }
 

@@ -1,0 +1,157 @@
+package batch
+
+import (
+	"bufio"
+	"strings"
+	"unicode/utf8"
+)
+
+// Formula-safe cells.
+//
+// A spreadsheet starts a formula where a cell starts with a trigger (= + - @,
+// a tab or a CR, and their full-width forms, which some East Asian locales
+// also accept). Where a cell starts depends on who reads the file: Excel in
+// the Indonesian locale opens a comma-separated file with ';' as its list
+// separator, so "Budi;=1+1" in a comma report is split into "Budi" and a live
+// "=1+1"; quotes do not help there, because a quote only opens a quoted field
+// at the start of a field, and the ';' sits in the middle of one. So a cell
+// is defused at every place any common dialect (',', ';', tab, a line break)
+// could start a cell: at its start and right after each of those characters
+// inside it. Where what follows (after spaces and quotes) is a trigger, a
+// single ' is put there. A ' makes the rest text in every spreadsheet.
+//
+// The mark is reversible: UnquoteCell removes exactly the marks QuoteCell
+// added. A ' the user wrote where a mark could go is itself marked (doubled),
+// so a fixed report uploaded again gives back the uploaded values.
+
+// cellStarts are the characters after which some spreadsheet dialect starts
+// a new cell.
+const cellStarts = ",;\t\r\n"
+
+// formulaTriggers start a formula at the start of a cell.
+const formulaTriggers = "=+-@\t\r\uFF1D\uFF0B\uFF0D\uFF20"
+
+// markAt looks at the place i of s where a cell could start. A reader may
+// trim spaces and open a quoted field with '"', so the mark's place j is
+// after those; a mark belongs there when what follows is a trigger, or a
+// run of ' and then a trigger (a ' the user wrote gets a mark too, so that
+// UnquoteCell can tell the two apart).
+func markAt(s string, i int) (j int, mark bool) {
+	j = i
+	for j < len(s) && (s[j] == ' ' || s[j] == '"') {
+		j++
+	}
+	return j, trigger(s[j:])
+}
+
+// trigger reports whether s is a trigger after a run of '.
+func trigger(s string) bool {
+	r, size := utf8.DecodeRuneInString(strings.TrimLeft(s, "'"))
+	return size > 0 && strings.ContainsRune(formulaTriggers, r)
+}
+
+// cellStart reports whether a cell could start at i in s.
+func cellStart(s string, i int) bool {
+	return i == 0 || strings.IndexByte(cellStarts, s[i-1]) >= 0
+}
+
+// QuoteCell returns s defused for any spreadsheet: a ' before each trigger
+// that could start a cell's text (at the start of s, or after a ',' ';'
+// tab or line break inside it, past spaces and quotes). A cell that starts
+// with a trigger thus gets a leading '. Most cells come back unchanged.
+func QuoteCell(s string) string {
+	if !NeedsQuote(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	done := 0
+	for i := 0; i < len(s); i++ {
+		if !cellStart(s, i) {
+			continue
+		}
+		if j, mark := markAt(s, i); mark {
+			b.WriteString(s[done:j])
+			b.WriteByte('\'')
+			done = j
+		}
+	}
+	b.WriteString(s[done:])
+	return b.String()
+}
+
+// NeedsQuote reports whether QuoteCell changes s.
+func NeedsQuote(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if cellStart(s, i) {
+			if _, mark := markAt(s, i); mark {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// UnquoteCell undoes QuoteCell: UnquoteCell(QuoteCell(s)) == s for every s.
+// The upload applies it to a report sent back, so that a fixed report
+// gives the values that were uploaded the first time.
+func UnquoteCell(s string) string {
+	if !strings.Contains(s, "'") {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	drop := -1
+	for i := 0; i < len(s); i++ {
+		if cellStart(s, i) {
+			// A mark sits where markAt puts one, before a ' run and a trigger.
+			if j, _ := markAt(s, i); j < len(s) && s[j] == '\'' && trigger(s[j+1:]) {
+				drop = j
+			}
+		}
+		if i != drop {
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
+}
+
+// csvRecordWriter writes CSV records as RFC 4180 with CRLF line ends. Unlike
+// encoding/csv it quotes every field that holds the delimiter of any common
+// dialect (',', ';', tab), so a reader using another list separator than
+// the report's still reads such a field whole when it starts a record.
+type csvRecordWriter struct {
+	w     *bufio.Writer
+	comma rune
+	buf   []byte
+}
+
+func (c *csvRecordWriter) write(rec []string) error {
+	b := c.buf[:0]
+	for i, f := range rec {
+		if i > 0 {
+			b = utf8.AppendRune(b, c.comma)
+		}
+		if !needsCSVQuotes(f, c.comma) {
+			b = append(b, f...)
+			continue
+		}
+		b = append(b, '"')
+		b = append(b, strings.ReplaceAll(f, `"`, `""`)...)
+		b = append(b, '"')
+	}
+	b = append(b, '\r', '\n')
+	c.buf = b
+	_, err := c.w.Write(b)
+	return err
+}
+
+func (c *csvRecordWriter) flush() error { return c.w.Flush() }
+
+func needsCSVQuotes(f string, comma rune) bool {
+	if f == "" {
+		return false
+	}
+	return strings.ContainsAny(f, "\",;\t\r\n") || strings.ContainsRune(f, comma) ||
+		f[0] == ' ' || f[len(f)-1] == ' '
+}

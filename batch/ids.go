@@ -1,0 +1,48 @@
+package batch
+
+// Identifiers that reach the service in URL paths. What a path value may be
+// is decided here, once, before any of it reaches the database: anything
+// else is simply not found.
+
+// ValidBatchID reports whether s is a batch id as the service gives them
+// out: a UUID in its canonical 8-4-4-4-12 hexadecimal form (either case).
+// Other spellings a UUID parser accepts (urn:uuid:, braces, no hyphens)
+// are not batch ids.
+func ValidBatchID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return false
+			}
+		default:
+			if !isHex(c) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// ValidClaimNumber reports whether s is a claim number as the service gives
+// them out: JHT-YYYY-NNNNNNNN, the serial zero-padded to at least 8 digits
+// (it grows past 8 digits after 99,999,999 claims, up to a bigint's 19).
+func ValidClaimNumber(s string) bool {
+	const prefix = "JHT-"
+	if len(s) < len("JHT-YYYY-NNNNNNNN") || len(s) > len("JHT-YYYY-")+19 || s[:len(prefix)] != prefix || s[8] != '-' {
+		return false
+	}
+	for i := len(prefix); i < len(s); i++ {
+		if i != 8 && (s[i] < '0' || s[i] > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}

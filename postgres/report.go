@@ -1,0 +1,93 @@
+package postgres
+
+import (
+	"context"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"jhtbatch/batch"
+)
+
+// ReportPageRows is how many report rows one query reads.
+const ReportPageRows = 1000
+
+// reportPageTimeout bounds one page's query: a page is a short index range
+// scan, so a slow one means a database in trouble.
+const reportPageTimeout = 30 * time.Second
+
+// ReportLines calls fn for every row of b in input order (only rejected rows
+// when onlyRejected). The rows are read a page at a time, each page by its
+// own short query (keyset on row_no) whose connection goes back to the pool
+// before fn sees the page's rows: a client that reads the report slowly, or
+// never, holds no database connection while it waits (fn blocks on the
+// client). The claim status is the claim's current one.
+func (s *Store) ReportLines(ctx context.Context, b Batch, onlyRejected bool, fn func(batch.ReportLine) error) error {
+	if b.PurgedAt != nil {
+		return batch.Conflict("REPORT_PURGED", b.PurgedAt.Format(time.DateOnly))
+	}
+	page := make([]batch.ReportLine, 0, ReportPageRows)
+	after := 0
+	for {
+		var err error
+		page, err = s.reportPage(ctx, b.ID, onlyRejected, after, page[:0])
+		if err != nil {
+			return err
+		}
+		for _, l := range page {
+			if err := fn(l); err != nil {
+				return err
+			}
+		}
+		if len(page) < ReportPageRows {
+			return nil
+		}
+		after = page[len(page)-1].Row
+	}
+}
+
+// reportPage appends to page the report rows of batch id after row number
+// after, at most ReportPageRows of them.
+func (s *Store) reportPage(ctx context.Context, id string, onlyRejected bool, after int, page []batch.ReportLine) ([]batch.ReportLine, error) {
+	ctx, cancel := context.WithTimeout(ctx, reportPageTimeout)
+	defer cancel()
+	rows, err := s.pool.Query(ctx, `
+		SELECT r.row_no, r.line_no, r.fields, coalesce(r.outcome, ''), coalesce(r.issues, '[]'::jsonb),
+			coalesce(r.claim_number, ''), coalesce(c.status, ''), r.eligible_on,
+			r.gross_amount, r.tax_amount, r.net_amount
+		FROM batch_rows r LEFT JOIN claims c ON c.claim_number = r.claim_number
+		WHERE r.batch_id = $1 AND r.row_no > $3 AND (NOT $2 OR r.outcome = 'REJECTED')
+		ORDER BY r.row_no
+		LIMIT $4`, id, onlyRejected, after, ReportPageRows)
+	if err != nil {
+		return page, translate(err, "read report rows")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		l, err := scanReportLine(rows)
+		if err != nil {
+			return page, translate(err, "read report row")
+		}
+		page = append(page, l)
+	}
+	return page, translate(rows.Err(), "read report rows")
+}
+
+func scanReportLine(rows pgx.Rows) (batch.ReportLine, error) {
+	var l batch.ReportLine
+	var outcome, status string
+	var eligible *time.Time
+	var gross, tax, net *int64
+	if err := rows.Scan(&l.Row, &l.Line, &l.Fields, &outcome, &l.Issues, &l.ClaimNumber, &status,
+		&eligible, &gross, &tax, &net); err != nil {
+		return l, err
+	}
+	l.Outcome, l.ClaimStatus = batch.Outcome(outcome), batch.ClaimStatus(status)
+	if eligible != nil {
+		l.EligibleOn = *eligible
+	}
+	if gross != nil && tax != nil && net != nil {
+		l.Gross, l.Tax, l.Net, l.HasAmounts = *gross, *tax, *net, true
+	}
+	return l, nil
+}

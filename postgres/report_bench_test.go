@@ -1,0 +1,104 @@
+package postgres_test
+
+import (
+	"context"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"jhtbatch/batch"
+	"jhtbatch/batch/batchtest"
+	"jhtbatch/postgres"
+)
+
+// BenchmarkReportLines reads the report rows of a 20,000-row batch two
+// ways: the baseline is the one query that streams every row while it holds
+// its connection (the design before the paged reads); "paged" is
+// Store.ReportLines, one short keyset query per 1,000 rows. Compare ns/op
+// and B/op in one run; held-ms is the longest time one connection stayed
+// taken, which is what a client that stops reading can stretch to forever
+// in the baseline and to one page's query in the paged reads.
+func BenchmarkReportLines(b *testing.B) {
+	const n = 20000
+	s := newStore(b)
+	ctx := context.Background()
+	c, _, _ := s.CreateCompany(ctx, "AB123456", "PT Bench")
+	_, file := batchtest.ValidFile(n, "AB123456")
+	bt, _, err := uploadWith(b, s, c.ID, file, batch.ModeValidate, "", n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.Pool().Exec(ctx, `UPDATE batch_rows SET outcome = 'VALID', issues = '[]' WHERE batch_id = $1`, bt.ID); err != nil {
+		b.Fatal(err)
+	}
+	// The consumer does a little work per line, as a report writer does.
+	sink := 0
+	consume := func(l batch.ReportLine) error {
+		sink += len(l.Fields) + len(strings.Join(l.Fields, ","))
+		return nil
+	}
+	b.Run("baseline-one-query", func(b *testing.B) {
+		var held time.Duration
+		b.ReportAllocs()
+		for b.Loop() {
+			start := time.Now()
+			if err := oneQueryReport(ctx, s, bt.ID, consume); err != nil {
+				b.Fatal(err)
+			}
+			held = max(held, time.Since(start))
+		}
+		b.ReportMetric(float64(held.Microseconds())/1000, "held-ms")
+	})
+	b.Run("paged", func(b *testing.B) {
+		var held time.Duration
+		b.ReportAllocs()
+		for b.Loop() {
+			last := time.Now()
+			err := s.ReportLines(ctx, bt, false, func(l batch.ReportLine) error {
+				if l.Row%postgres.ReportPageRows == 1 { // first line of a page: its query just ended
+					held = max(held, time.Since(last))
+				}
+				err := consume(l)
+				if l.Row%postgres.ReportPageRows == 0 {
+					last = time.Now()
+				}
+				return err
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(held.Microseconds())/1000, "held-ms")
+	})
+	runtime.KeepAlive(sink)
+}
+
+// oneQueryReport is the baseline: every row in one query, fn called while
+// the rows (and the connection) are open.
+func oneQueryReport(ctx context.Context, s *postgres.Store, id string, fn func(batch.ReportLine) error) error {
+	rows, err := s.Pool().Query(ctx, `
+		SELECT r.row_no, r.line_no, r.fields, coalesce(r.outcome, ''), coalesce(r.issues, '[]'::jsonb),
+			coalesce(r.claim_number, ''), coalesce(c.status, ''), r.eligible_on,
+			r.gross_amount, r.tax_amount, r.net_amount
+		FROM batch_rows r LEFT JOIN claims c ON c.claim_number = r.claim_number
+		WHERE r.batch_id = $1 ORDER BY r.row_no`, id)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var l batch.ReportLine
+		var outcome, status string
+		var eligible *time.Time
+		var gross, tax, net *int64
+		if err := rows.Scan(&l.Row, &l.Line, &l.Fields, &outcome, &l.Issues, &l.ClaimNumber, &status,
+			&eligible, &gross, &tax, &net); err != nil {
+			return err
+		}
+		if err := fn(l); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
