@@ -130,6 +130,9 @@ func validateValues(v *rowValues) Issues {
 		if i.Code == CodeDateFormat {
 			i.Arg = dateFormats
 		}
+		if i.Code == CodeReasonUnknown && IsIndividualReason(v.Reason) {
+			i.Code = CodeReasonNotCollective
+		}
 		issues = append(issues, i)
 	}
 	return issues

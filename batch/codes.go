@@ -45,6 +45,15 @@ const (
 	CodeClaimAlreadyActive          Code = "CLAIM_ALREADY_ACTIVE"
 )
 
+// CodeReasonNotCollective is a row error: death, permanent total
+// disability or leaving Indonesia are JHT grounds, claimed individually
+// with the claimant's own documents, never through the collective channel.
+const CodeReasonNotCollective Code = "REASON_NOT_COLLECTIVE"
+
+// CodeNotACheckedBatch refuses POST /v1/batches/{id}/create on a batch that
+// is not a finished validate-only batch (409).
+const CodeNotACheckedBatch Code = "NOT_A_CHECKED_BATCH"
+
 // Warning codes: reported, never blocking a claim.
 const (
 	CodeNIKBirthDateMismatch     Code = "NIK_BIRTH_DATE_MISMATCH"

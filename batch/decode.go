@@ -22,6 +22,8 @@ type DecodeOptions struct {
 	// MaxRecordBytes is the most bytes (as UTF-8) one record may span,
 	// line breaks inside quotes included; 0 means defaultMaxRecordBytes.
 	MaxRecordBytes int
+	// Mapping maps uploaded header names to columns, before the aliases.
+	Mapping Mapping
 }
 
 // defaultMaxRecordBytes is far above any real row (about 200 bytes) and low
@@ -61,6 +63,7 @@ type Decoder struct {
 	headerLine int
 	checkUTF8  bool // the bytes are not transcoded, so nothing made them valid UTF-8
 	maxRows    int
+	mapping    Mapping
 	rows       int
 	err        error // sticky: once Next fails it fails the same way
 }
@@ -100,6 +103,7 @@ func NewDecoder(r io.Reader, enc Encoding, opt DecodeOptions) (*Decoder, error) 
 		comma:     sniffDelimiter(head),
 		checkUTF8: enc == EncUTF8 || enc == EncUTF8BOM,
 		maxRows:   opt.MaxRows,
+		mapping:   opt.Mapping,
 	}
 	// csv.NewReader uses br itself (it is a large enough *bufio.Reader).
 	d.csv = csv.NewReader(br)
@@ -145,8 +149,8 @@ func (d *Decoder) readHeader() error {
 		if err := d.checkText(fields, d.headerLine); err != nil {
 			return err
 		}
-		d.header, d.rawWidth = headerNames(fields), len(fields)
-		d.layout, err = checkHeader(d.header, d.headerLine)
+		d.header, d.rawWidth = headerNames(unquoteCells(fields)), len(fields)
+		d.layout, err = mapHeader(d.header, d.headerLine, d.mapping)
 		return err
 	}
 }
@@ -206,7 +210,7 @@ func (d *Decoder) next() (Record, error) {
 			return Record{}, FileError(KindTooLarge, CodeTooManyRows,
 				Detail{Code: CodeTooManyRows, Line: line, Value: strconv.Itoa(d.maxRows)})
 		}
-		return Record{Line: line, Fields: fields}, nil
+		return Record{Line: line, Fields: unquoteCells(fields)}, nil
 	}
 }
 

@@ -30,6 +30,7 @@ type ReportMeta struct {
 	Mode              Mode
 	RulesVersion      string
 	Header            []string // uploaded header names
+	Layout            Layout   // the column of each header position; nil: found from Header
 	Delimiter         rune     // the upload's; ',' when zero
 	Encoding          Encoding
 	TotalRows         int
@@ -75,31 +76,45 @@ type reportCells struct {
 	gross, tax, net int64
 }
 
-// renderer turns report lines into cells for one batch: its header's width,
-// the language of the messages, and the uploaded name of each column, so
-// that a message names the column as the user wrote it ("Kolom Nama
-// Lengkap"), not by its canonical name.
+// renderer turns report lines into cells for one batch: the uploaded
+// columns it shows, the language of the messages, and the uploaded name of
+// each column, so that a message names the column as the user wrote it
+// ("Kolom Nama Lengkap"), not by its canonical name. The report-only
+// columns of a report uploaded again are not shown again (the new report
+// adds its own); a column the mapping ignored is shown as uploaded.
 type renderer struct {
-	width int
-	lang  Lang
-	names map[Column]string
+	width  int      // uploaded columns
+	keep   []int    // the positions shown
+	header []string // their names
+	lang   Lang
+	names  map[Column]string
 }
 
 func newRenderer(m ReportMeta) renderer {
-	names := make(map[Column]string, len(m.Header))
-	for _, h := range m.Header {
-		if col, ok := columnsByKey[headerKey(h)]; ok {
-			names[col] = h
+	layout := m.Layout
+	if len(layout) != len(m.Header) {
+		layout = make(Layout, len(m.Header))
+		for i, h := range m.Header {
+			layout[i] = columnsByKey[headerKey(h)]
 		}
 	}
-	return renderer{width: len(m.Header), lang: m.Lang, names: names}
+	r := renderer{width: len(m.Header), lang: m.Lang, names: make(map[Column]string, len(m.Header))}
+	for i, h := range m.Header {
+		if layout[i] == ColReportOnly {
+			continue
+		}
+		r.keep, r.header = append(r.keep, i), append(r.header, h)
+		if layout[i] != "" && layout[i] != ColIgnored {
+			r.names[layout[i]] = h
+		}
+	}
+	return r
 }
 
 // cells renders l.
 func (r renderer) cells(l ReportLine) reportCells {
-	width, lang := r.width, r.lang
 	c := reportCells{
-		fields:      fitFields(l.Fields, width),
+		fields:      r.shown(fitFields(l.Fields, r.width)),
 		amounts:     l.HasAmounts,
 		outcome:     string(l.Outcome),
 		claimNumber: l.ClaimNumber,
@@ -113,10 +128,22 @@ func (r renderer) cells(l ReportLine) reportCells {
 	c.errs, c.warns = joinCodes(errs), joinCodes(warns)
 	msgs := make([]string, len(l.Issues))
 	for i, is := range l.Issues {
-		msgs[i] = is.message(lang, r.names[is.Column])
+		msgs[i] = is.message(r.lang, r.names)
 	}
 	c.messages = strings.Join(msgs, messageSeparator)
 	return c
+}
+
+// shown returns the fields at the positions the report shows.
+func (r renderer) shown(fields []string) []string {
+	if len(r.keep) == len(fields) {
+		return fields
+	}
+	out := make([]string, len(r.keep))
+	for i, k := range r.keep {
+		out[i] = fields[k]
+	}
+	return out
 }
 
 // fitFields pads fields with empty values, or cuts them, to width: a row
@@ -156,6 +183,27 @@ func safeCell(s string) string {
 	return s
 }
 
+// unquoteCell undoes safeCell: a cell that is "'" followed by a value the
+// report would have defused is that value. A report uploaded again (fix and
+// send again) so gives back the values of the upload it reports on, and a
+// phone typed '+628… reads as +628…; any other leading "'" stays.
+func unquoteCell(s string) string {
+	if len(s) > 1 && s[0] == '\'' && safeCell(s[1:]) == s {
+		return s[1:]
+	}
+	return s
+}
+
+// unquoteCells applies unquoteCell to every field, in place.
+func unquoteCells(fields []string) []string {
+	for i, f := range fields {
+		if len(f) > 1 && f[0] == '\'' {
+			fields[i] = unquoteCell(f)
+		}
+	}
+	return fields
+}
+
 // CSVReport writes the result report as CSV: UTF-8 with a BOM (so Excel
 // reads it as UTF-8), the upload's delimiter and CRLF line ends (RFC 4180,
 // what Excel writes). Codes in one cell are joined by ';' and messages by
@@ -177,7 +225,7 @@ func NewCSVReport(w io.Writer, m ReportMeta) (*CSVReport, error) {
 	}
 	cw.UseCRLF = true
 	r := &CSVReport{w: cw, r: newRenderer(m)}
-	if err := r.writeRecord(reportHeader(m.Header)); err != nil {
+	if err := r.writeRecord(reportHeader(r.r.header)); err != nil {
 		return nil, fmt.Errorf("write report header: %w", err)
 	}
 	return r, nil

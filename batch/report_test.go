@@ -67,7 +67,7 @@ func messagesOf(l ReportLine, lang Lang) string {
 		msg := i.Message(lang)
 		if name, ok := uploadedAs[i.Column]; ok {
 			for _, word := range []string{"Column ", "Kolom "} {
-				msg = strings.Replace(msg, word+string(i.Column)+":", word+name+":", 1)
+				msg = strings.Replace(msg, word+i.Column.Label(lang)+":", word+name+":", 1)
 			}
 		}
 		m = append(m, msg)
