@@ -12,6 +12,8 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /v1/batches/{id}/report.xlsx", s.auth(s.handleReportXLSX))
 	mux.Handle("POST /v1/batches/{id}/cancel", s.auth(s.handleCancel))
 	mux.Handle("GET /v1/batches/{id}/receipt", s.auth(s.handleReceipt))
+	mux.Handle("GET /v1/batches/{id}/receipt.html", s.auth(s.handleReceiptHTML))
+	mux.Handle("POST /v1/batches/{id}/create", s.auth(s.handleCreateFromCheck))
 	mux.Handle("GET /v1/claims/{number}", s.auth(s.handleGetClaim))
 	mux.HandleFunc("GET /v1/template.csv", s.handleTemplate)
 

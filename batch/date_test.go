@@ -26,10 +26,10 @@ func TestParseDate(t *testing.T) {
 		{"2026-13-01", time.Time{}},
 		{"2026-00-10", time.Time{}},
 		{"00/01/2026", time.Time{}},
-		{"2026-1-5", time.Time{}},   // ISO form needs two digits
+		{"2026-1-5", time.Time{}}, // ISO form needs two digits
 		{"2026/11/05", ymd(2026, 11, 5)},
 		{"2026/1/5", ymd(2026, 1, 5)},
-		{"05/11/26", time.Time{}},   // two-digit year
+		{"05/11/26", time.Time{}}, // two-digit year
 		{"005/11/2026", time.Time{}},
 		{"05/11-2026", time.Time{}},
 		{"05.11.2026", ymd(2026, 11, 5)},

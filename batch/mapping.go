@@ -33,10 +33,10 @@ func ParseMapping(raw string) (Mapping, error) {
 	var obj map[string]*string
 	dec := json.NewDecoder(strings.NewReader(raw))
 	if err := dec.Decode(&obj); err != nil || obj == nil || dec.More() || len(obj) > maxMappingEntries {
-		return nil, mappingError(Detail{Code: CodeMappingJSON, Column: "mapping"})
+		return nil, mappingError(Detail{Code: CodeMappingJSON})
 	}
 	if !bytes.HasPrefix(bytes.TrimSpace([]byte(raw)), []byte("{")) {
-		return nil, mappingError(Detail{Code: CodeMappingJSON, Column: "mapping"})
+		return nil, mappingError(Detail{Code: CodeMappingJSON})
 	}
 	m := Mapping{}
 	var bad []Detail

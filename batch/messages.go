@@ -327,8 +327,8 @@ var catalogue = map[Code]text{
 	CodeNotACheckedBatch: {
 		"hanya batch pemeriksaan (mode validate) yang sudah selesai yang dapat dijadikan klaim.",
 		"only a finished validate-only batch (a check) can be turned into claims.",
-		"hanya batch pemeriksaan (mode validate) yang sudah selesai yang dapat dijadikan klaim; batch ini berstatus %s.",
-		"only a finished validate-only batch (a check) can be turned into claims; this batch is %s."},
+		"hanya batch pemeriksaan (mode validate) yang sudah selesai yang dapat dijadikan klaim (batch ini: %s).",
+		"only a finished validate-only batch (a check) can be turned into claims (this batch: %s)."},
 	CodeMappingJSON: {
 		"parameter mapping harus objek JSON dari nama kolom di berkas ke nama kolom kontrak (misalnya {\"Nama Karyawan\":\"full_name\"}) atau null, dengan setiap nama kolom berkas sekali.",
 		"the mapping parameter must be a JSON object from a header name of the file to a contract column (e.g. {\"Nama Karyawan\":\"full_name\"}) or null, each header name once.", "", ""},

@@ -525,8 +525,8 @@ var oMutations = []oMutation{
 	oSet("reason_lookalike", fReason, "\u212AONTRAK_BERAKHIR", "re\u017fign", "ＰＨＫ", "PHK\u200b"),
 	{"retire_edge", func(g *oGen, c *oCase) {
 		c.Row.Reason = g.oddCase(g.pick([]string{"RETIREMENT", "PENSIUN",
-		"pemutusan hubungan kerja", "di phk", "diberhentikan", "pengunduran diri", "berhenti sendiri", "kontrak habis",
-		"akhir kontrak", "selesai kontrak", "usia pensiun", "pensiun normal"}))
+			"pemutusan hubungan kerja", "di phk", "diberhentikan", "pengunduran diri", "berhenti sendiri", "kontrak habis",
+			"akhir kontrak", "selesai kontrak", "usia pensiun", "pensiun normal"}))
 		switch g.r.IntN(3) {
 		case 0:
 			g.setBirth(c, yearsBefore(c.term, 56).AddDate(0, 0, 1)) // 55

@@ -78,8 +78,8 @@ var oReasons = map[string]batch.Reason{
 	"PEMUTUSAN HUBUNGAN KERJA": batch.ReasonPHK, "DI PHK": batch.ReasonPHK, "DIBERHENTIKAN": batch.ReasonPHK,
 	"PENGUNDURAN DIRI": batch.ReasonResign, "BERHENTI SENDIRI": batch.ReasonResign,
 	"KONTRAK HABIS": batch.ReasonContractEnd, "AKHIR KONTRAK": batch.ReasonContractEnd,
-	"SELESAI KONTRAK": batch.ReasonContractEnd,
-	"USIA PENSIUN": batch.ReasonRetirement, "PENSIUN NORMAL": batch.ReasonRetirement,
+	"SELESAI KONTRAK": batch.ReasonContractEnd, "USIA PENSIUN": batch.ReasonRetirement,
+	"PENSIUN NORMAL": batch.ReasonRetirement,
 }
 
 // oIndividual are CONTRACT §6.1's reasons that are JHT grounds but not for
