@@ -5,8 +5,8 @@ import (
 	"time"
 )
 
-// dateFormats names the accepted date forms for messages (CONTRACT.md §1,
-// docs "dates").
+// dateFormats names the accepted date forms for messages (docs "dates":
+// the batch file's forms and those real HR files use).
 const dateFormats = "YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY, DD.MM.YYYY, YYYY/MM/DD, 15 Oktober 2026, 15 Okt 2026"
 
 // ParseDate parses a civil date, day first always: YYYY-MM-DD, YYYY/MM/DD,

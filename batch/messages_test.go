@@ -21,8 +21,8 @@ func TestAllCodes(t *testing.T) {
 			warnings++
 		}
 	}
-	// CONTRACT.md §2: 10 file-level errors, 23 row errors, 3 warnings; §6.1:
-	// REASON_NOT_COLLECTIVE.
+	// The contract's 10 file-level errors, 23 row errors, 3 warnings, and
+	// REASON_NOT_COLLECTIVE of the real-HR-files rules.
 	if len(AllCodes) != 37 || warnings != 3 {
 		t.Errorf("AllCodes has %d codes, %d warnings; want 37, 3", len(AllCodes), warnings)
 	}

@@ -65,7 +65,7 @@ var oBanks = map[string]int{
 }
 
 // oReasons maps each accepted spelling (upper case) to its reason code:
-// DOMAIN.md's table, then the spellings real HR files use (CONTRACT §6.1).
+// the domain's table, then the spellings real HR files use (docs "claim reasons").
 // The spec lists MENGUNDURKAN_DIRI and MENGUNDURKAN DIRI but is silent on
 // other separators; aligned with the implementation (see oReason).
 var oReasons = map[string]batch.Reason{
@@ -82,12 +82,12 @@ var oReasons = map[string]batch.Reason{
 	"PENSIUN NORMAL": batch.ReasonRetirement,
 }
 
-// oIndividual are CONTRACT §6.1's reasons that are JHT grounds but not for
+// oIndividual are the reasons (docs "claim reasons") that are JHT grounds but not for
 // the collective channel (REASON_NOT_COLLECTIVE).
 var oIndividual = []string{"meninggal dunia", "meninggal", "death", "cacat total tetap", "disability",
 	"meninggalkan indonesia", "leaving indonesia"}
 
-// oTitles are the name tokens DOMAIN.md drops before comparing names, with
+// oTitles are the name tokens the name rules drop before comparing names, with
 // the list of 2026-11-27.
 var oTitles = map[string]bool{
 	"DR": true, "DRS": true, "DRA": true, "IR": true, "H": true, "HJ": true, "SE": true, "SH": true,
@@ -191,8 +191,8 @@ func oNIK(nik string) bool {
 	return d <= oDaysIn(2000+yy, time.Month(m)) || d <= oDaysIn(1900+yy, time.Month(m))
 }
 
-// oParseDate reads CONTRACT §1's YYYY-MM-DD, DD/MM/YYYY or DD-MM-YYYY and
-// §6.1's DD.MM.YYYY, YYYY/MM/DD, D MMMM YYYY and D MMM YYYY (Indonesian or
+// oParseDate reads the batch file's YYYY-MM-DD, DD/MM/YYYY or DD-MM-YYYY and
+// real HR files' DD.MM.YYYY, YYYY/MM/DD, D MMMM YYYY and D MMM YYYY (Indonesian or
 // English month names, any case; "15-Okt-2026" too), each with an optional
 // trailing time of midnight.
 //
