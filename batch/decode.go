@@ -40,7 +40,8 @@ type Record struct {
 	// first line of the file, blank or not).
 	Line int
 	// Fields are the values as uploaded: not trimmed; a CRLF inside a
-	// quoted field reads as LF. A record may have more or fewer fields than
+	// quoted field reads as LF; a leading ' that a report put before a
+	// value a spreadsheet would run is removed (unquoteCell). A record may have more or fewer fields than
 	// the header (the rules flag FIELD_COUNT), except that empty fields under
 	// the header's trailing empty names are dropped (see dropEmptyTail). A later Next never
 	// changes them.

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // ReportLine is one line of the result report: one input data row and what
@@ -183,21 +184,46 @@ func safeCell(s string) string {
 	return s
 }
 
-// unquoteCell undoes safeCell: a cell that is "'" followed by a value the
-// report would have defused is that value. A report uploaded again (fix and
-// send again) so gives back the values of the upload it reports on, and a
-// phone typed '+628… reads as +628…; any other leading "'" stays.
+// unquoteCell undoes safeCell: where s is what safeCell makes of some
+// value, it returns that value. A report uploaded again (fix and send
+// again) so gives back the values of the upload it reports on, and a phone
+// typed '+628… reads as +628…; any other ' stays. It relies only on
+// safeCell itself, so it follows whatever safeCell defuses: it tries the
+// value without one ' before each trigger (marks anywhere in the cell),
+// then without the leading ' alone, and keeps the candidate safeCell turns
+// back into s.
 func unquoteCell(s string) string {
+	if t := dropMarks(s); t != s && safeCell(t) == s {
+		return t
+	}
 	if len(s) > 1 && s[0] == '\'' && safeCell(s[1:]) == s {
 		return s[1:]
 	}
 	return s
 }
 
+// markTriggers are what a formula starts with in some spreadsheet.
+const markTriggers = "=+-@\t\r\uFF1D\uFF0B\uFF0D\uFF20"
+
+// dropMarks removes one ' from every run of ' that a formula trigger follows.
+func dropMarks(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\'' && (i == 0 || s[i-1] != '\'') {
+			rest := strings.TrimLeft(s[i:], "'")
+			if r, size := utf8.DecodeRuneInString(rest); size > 0 && strings.ContainsRune(markTriggers, r) {
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
 // unquoteCells applies unquoteCell to every field, in place.
 func unquoteCells(fields []string) []string {
 	for i, f := range fields {
-		if len(f) > 1 && f[0] == '\'' {
+		if strings.IndexByte(f, '\'') >= 0 {
 			fields[i] = unquoteCell(f)
 		}
 	}
