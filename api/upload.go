@@ -30,6 +30,7 @@ type uploadRequest struct {
 	mode     batch.Mode
 	filename string // from ?filename=, "" when absent
 	idemKey  string
+	sheet    string // from ?sheet=: the worksheet of a workbook to read
 }
 
 // handleUpload accepts a batch file (CONTRACT.md §4 POST /v1/batches): it
@@ -56,7 +57,7 @@ func (s *server) handleUpload(w http.ResponseWriter, r *http.Request, c batch.Co
 		Filename:       cleanFilename(filename),
 		IdempotencyKey: req.idemKey,
 	}
-	b, replayed, err := s.storeUpload(r.Context(), body, &up)
+	b, replayed, err := s.storeUpload(r.Context(), body, &up, req)
 	if err != nil {
 		s.refuseUpload(w, r, up, err)
 		return
@@ -77,6 +78,7 @@ func parseUploadRequest(r *http.Request) (uploadRequest, error) {
 		return req, invalidParam("mode")
 	}
 	req.filename = q.Get("filename")
+	req.sheet = q.Get("sheet")
 	req.idemKey = r.Header.Get("Idempotency-Key")
 	if !validIdempotencyKey(req.idemKey) {
 		return req, invalidParam("Idempotency-Key")
@@ -126,7 +128,7 @@ func (s *server) uploadBody(w http.ResponseWriter, r *http.Request) (io.Reader, 
 
 // storeUpload spools body to a temporary file (removed when done), checks
 // its encoding and header and stores it. up gets the file's info.
-func (s *server) storeUpload(ctx context.Context, body io.Reader, up *postgres.Upload) (postgres.Batch, bool, error) {
+func (s *server) storeUpload(ctx context.Context, body io.Reader, up *postgres.Upload, req uploadRequest) (postgres.Batch, bool, error) {
 	f, err := os.CreateTemp(s.tempDir, "jhtbatch-upload-*.csv")
 	if err != nil {
 		return postgres.Batch{}, false, fmt.Errorf("create upload spool file: %w", err)
@@ -141,7 +143,7 @@ func (s *server) storeUpload(ctx context.Context, body io.Reader, up *postgres.U
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return postgres.Batch{}, false, fmt.Errorf("rewind upload spool file: %w", err)
 	}
-	dec, err := batch.NewDecoder(f, up.Info.Encoding, batch.DecodeOptions{MaxRows: s.maxRows, MaxRecordBytes: s.maxRec})
+	dec, err := s.newDecoder(f, up, req)
 	if err != nil {
 		return postgres.Batch{}, false, err
 	}

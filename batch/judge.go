@@ -32,7 +32,13 @@ func Judge(r Row, ctx Context, l Lookup) Verdict {
 		return Verdict{Outcome: OutcomeRejected, Issues: issues}
 	}
 	if l.DuplicateOf > 0 {
-		issues = append(issues, Issue{Code: CodeDuplicateInFile, Column: ColKPJ, Arg: strconv.Itoa(l.DuplicateOf)})
+		// A damaged KPJ is compared with nothing (DuplicateKey): the row
+		// repeats an earlier one by its NIK.
+		col := ColKPJ
+		if DuplicateKey(r.KPJ) == "" {
+			col = ColNIK
+		}
+		issues = append(issues, Issue{Code: CodeDuplicateInFile, Column: col, Arg: strconv.Itoa(l.DuplicateOf)})
 	}
 	if f.KPJ != "" {
 		issues = append(issues, registryIssues(f, ctx.CompanyNPP, l)...)

@@ -155,8 +155,10 @@ var AllCodes = []Code{
 	CodeEmailFormat, CodeNPWPFormat, CodeDuplicateInFile, CodeParticipantNotFound,
 	CodeParticipantOtherCompany, CodeParticipantNIKMismatch, CodeParticipantNameMismatch,
 	CodeTerminationBeforeMembership, CodeBalanceEmpty, CodeClaimAlreadyActive,
+	CodeSpreadsheetNumber,
 
 	CodeNIKBirthDateMismatch, CodeBankAccountLengthUnusual, CodeRetirementAgeUnder56,
+	CodeLeadingZeroRestored,
 }
 
 // text is the message of one code in both languages: without an argument,
@@ -176,10 +178,10 @@ var catalogue = map[Code]text{
 		"berkas berisi terlalu banyak baris data.", "the file has too many data rows.",
 		"berkas berisi terlalu banyak baris data (batas %s baris).", "the file has too many data rows (limit %s rows)."},
 	CodeFileEncoding: {
-		"pengodean berkas tidak dapat dibaca; simpan sebagai CSV UTF-8.",
-		"the file's encoding cannot be read; save it as CSV UTF-8.",
-		"pengodean berkas tidak dapat dibaca (%s); simpan sebagai CSV UTF-8.",
-		"the file's encoding cannot be read (%s); save it as CSV UTF-8."},
+		"pengodean berkas tidak dapat dibaca; simpan sebagai CSV UTF-8 atau buku kerja Excel .xlsx.",
+		"the file's encoding cannot be read; save it as CSV UTF-8 or as an Excel .xlsx workbook.",
+		"pengodean berkas tidak dapat dibaca (%s); simpan sebagai CSV UTF-8 atau buku kerja Excel .xlsx.",
+		"the file's encoding cannot be read (%s); save it as CSV UTF-8 or as an Excel .xlsx workbook."},
 	CodeCSVSyntax: {
 		"sintaks CSV tidak valid.", "invalid CSV syntax.",
 		"sintaks CSV tidak valid: %s.", "invalid CSV syntax: %s."},
@@ -278,6 +280,10 @@ var catalogue = map[Code]text{
 		"peserta sudah memiliki klaim JHT yang masih aktif (WAITING atau READY).",
 		"the participant already has an active JHT claim (WAITING or READY).", "", ""},
 
+	CodeSpreadsheetNumber: {
+		"angka ini diubah oleh Excel menjadi notasi ilmiah (mis. 3,17101E+15) dan digit terakhirnya hilang. Di Excel, pilih kolom ini, klik kanan → Format Cells → Text, lalu ketik ulang nomornya lengkap dan simpan lagi.",
+		"a spreadsheet turned this number into scientific notation (e.g. 3.17101E+15) and lost its last digits. In Excel, select this column, right-click → Format Cells → Text, then type the full number again and save.", "", ""},
+
 	CodeNIKBirthDateMismatch: {
 		"tanggal lahir dalam NIK tidak sama dengan birth_date (peringatan).",
 		"the birth date in the NIK differs from birth_date (warning).", "", ""},
@@ -292,8 +298,15 @@ var catalogue = map[Code]text{
 		"alasan pensiun, tetapi umur pada tanggal berhenti %s tahun, di bawah 56 (peringatan; peraturan perusahaan boleh menetapkan usia pensiun lebih rendah).",
 		"retirement, but the age at the termination date is %s, under 56 (warning; company rules may set a lower retirement age)."},
 
+	CodeLeadingZeroRestored: {
+		"angka 0 di depan yang dihapus Excel dikembalikan (peringatan; format kolom sebagai Text agar tidak terulang).",
+		"the leading 0 that a spreadsheet dropped was put back (warning; format the column as Text so it does not happen again).", "", ""},
+
 	// Not CONTRACT codes: the detail of NotFound (errors.go), and what the
 	// operator commands (company create, participants import) report.
+	CodeSheetNotFound: {
+		"buku kerja tidak memiliki lembar kerja dengan nama itu.", "the workbook has no worksheet of that name.",
+		"buku kerja tidak memiliki lembar kerja bernama %s; lembar yang ada: %s.", "the workbook has no worksheet named %s; its sheets are: %s."},
 	"not_found": {
 		"tidak ditemukan.", "not found.", "%s tidak ditemukan.", "%s was not found."},
 	"COMPANY_EXISTS": {
