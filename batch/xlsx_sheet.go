@@ -2,7 +2,7 @@ package batch
 
 import (
 	"archive/zip"
-	"encoding/xml"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -43,43 +43,33 @@ func readSharedStrings(f *zip.File) (*sharedStrings, error) {
 	}
 	defer rc.Close()
 	ss := &sharedStrings{}
-	dec := xml.NewDecoder(rc)
+	x := newXMLScanner(rc)
 	inSI, inT, phonetic := false, false, 0
 	for {
-		tok, err := dec.RawToken()
+		var text *[]byte
+		if inT {
+			text = &ss.text
+		}
+		err := x.next(text)
 		if errors.Is(err, io.EOF) {
 			return ss, nil
 		}
 		if err != nil {
 			return nil, fmt.Errorf("read shared strings: %w", err)
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
-			case "si":
-				inSI = true
-			case "rPh":
-				phonetic++
-			case "t":
-				inT = inSI && phonetic == 0
-			}
-		case xml.EndElement:
-			switch t.Name.Local {
-			case "si":
+		switch string(x.local) {
+		case "si":
+			inSI = !x.end && !x.empty
+			if x.end || x.empty {
 				if len(ss.text) > math.MaxUint32 {
 					return nil, errors.New("shared strings too large")
 				}
-				inSI = false
 				ss.ends = append(ss.ends, uint32(len(ss.text)))
-			case "rPh":
-				phonetic--
-			case "t":
-				inT = false
 			}
-		case xml.CharData:
-			if inT {
-				ss.text = append(ss.text, t...)
-			}
+		case "rPh":
+			phonetic = x.nest(phonetic)
+		case "t":
+			inT = inSI && phonetic == 0 && !x.end && !x.empty
 		}
 	}
 }
@@ -88,7 +78,8 @@ func readSharedStrings(f *zip.File) (*sharedStrings, error) {
 type sheetSource struct {
 	wb     *workbook
 	rc     io.ReadCloser
-	dec    *xml.Decoder
+	x      *xmlScanner
+	inData bool   // inside <sheetData>
 	row    int    // number of the last row read
 	layout Layout // set once the header is read
 	width  int    // fields of the header record
@@ -109,7 +100,7 @@ func (wb *workbook) openSheet(s sheetRef) (*sheetSource, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open worksheet: %w", err)
 	}
-	return &sheetSource{wb: wb, rc: rc, dec: xml.NewDecoder(rc)}, nil
+	return &sheetSource{wb: wb, rc: rc, x: newXMLScanner(rc)}, nil
 }
 
 // setLayout tells the source the header's columns and width: data rows
@@ -156,126 +147,189 @@ func (s *sheetSource) read() ([]string, int, error) {
 // readRow reads the next <row> element: its cells' values by position,
 // and its row number.
 func (s *sheetSource) readRow() ([]string, int, error) {
+	x := s.x
+	for !s.inData { // skip what comes before <sheetData>
+		if err := x.next(nil); err != nil {
+			return nil, 0, err
+		}
+		s.inData = x.is("sheetData") && !x.empty
+		if x.is("sheetData") && x.empty {
+			return nil, 0, io.EOF
+		}
+	}
 	var fields []string
 	var c cell
 	inRow, inV, inT, phonetic := false, false, false, 0
 	for {
-		tok, err := s.dec.RawToken()
-		if err != nil {
-			if errors.Is(err, io.EOF) && inRow {
+		var text *[]byte
+		if inV || inT {
+			text = &s.val
+		}
+		if err := x.next(text); err != nil {
+			if errors.Is(err, io.EOF) {
 				err = io.ErrUnexpectedEOF
 			}
 			return nil, 0, err
 		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
-			case "row":
-				inRow = true
-				s.row++
-				if r, ok := attr(t, "r"); ok {
-					n, err := strconv.Atoi(r)
-					if err != nil || n < 1 {
-						return nil, 0, fmt.Errorf("bad row number %q", r)
-					}
-					s.row = n
-				}
-				fields = make([]string, 0, s.width)
-			case "c":
-				col := len(fields)
-				if r, ok := attr(t, "r"); ok {
-					if col, err = columnIndex(r); err != nil {
-						return nil, 0, err
-					}
-				}
-				c = cell{col: col}
-				c.typ, _ = attr(t, "t")
-				if v, ok := attr(t, "s"); ok {
-					c.style, _ = strconv.Atoi(v)
-				}
-				s.val = s.val[:0]
-			case "v":
-				inV = true
-			case "is":
-				c.isStr = true
-			case "rPh":
-				phonetic++
-			case "t":
-				inT = c.isStr && phonetic == 0
+		switch string(x.local) {
+		case "row":
+			if x.end {
+				return fields, s.row, nil
 			}
-		case xml.CharData:
-			if inV || inT {
-				s.val = append(s.val, t...)
+			if inRow {
+				return nil, 0, errors.New("row inside a row")
 			}
-		case xml.EndElement:
-			switch t.Name.Local {
-			case "v":
-				inV = false
-			case "t":
-				inT = false
-			case "rPh":
-				phonetic--
-			case "c":
-				if c.col < len(fields) || c.col >= maxColumns {
-					return nil, 0, fmt.Errorf("row %d: cell out of order or beyond column %d", s.row, maxColumns)
-				}
-				v, err := s.value(c)
-				if err != nil {
+			if err := s.startRow(); err != nil {
+				return nil, 0, err
+			}
+			fields = make([]string, 0, s.width)
+			if x.empty {
+				return fields, s.row, nil
+			}
+			inRow = true
+		case "c":
+			if !x.end {
+				var err error
+				if c, err = s.startCell(len(fields)); err != nil {
 					return nil, 0, err
 				}
-				if v != "" {
-					for len(fields) < c.col {
-						fields = append(fields, "")
-					}
-					fields = append(fields, v)
+			}
+			if x.end || x.empty {
+				var err error
+				if fields, err = s.endCell(c, fields); err != nil {
+					return nil, 0, err
 				}
-			case "row":
-				return fields, s.row, nil
-			case "sheetData":
+			}
+		case "v":
+			inV = !x.end && !x.empty
+		case "is":
+			c.isStr = true
+		case "rPh":
+			phonetic = x.nest(phonetic)
+		case "t":
+			inT = c.isStr && phonetic == 0 && !x.end && !x.empty
+		case "sheetData":
+			if x.end {
 				return nil, 0, io.EOF
 			}
 		}
 	}
 }
 
-func attr(t xml.StartElement, name string) (string, bool) {
-	for _, a := range t.Attr {
-		if a.Name.Local == name && a.Name.Space == "" {
-			return a.Value, true
+// startRow reads the row number of a <row> tag (the next one when it has
+// none).
+func (s *sheetSource) startRow() error {
+	s.row++
+	for a := s.x.attrs; ; {
+		key, val, rest, ok := nextAttr(a)
+		if !ok {
+			return nil
+		}
+		if string(key) == "r" {
+			n, ok := smallInt(val)
+			if !ok || n < s.row {
+				return fmt.Errorf("bad row number %q", shorten(string(val)))
+			}
+			s.row = n
+			return nil
+		}
+		a = rest
+	}
+}
+
+// startCell reads the attributes of a <c> tag; next is the column of a cell
+// without a reference.
+func (s *sheetSource) startCell(next int) (cell, error) {
+	c := cell{col: next}
+	s.val = s.val[:0]
+	for a := s.x.attrs; ; {
+		key, val, rest, ok := nextAttr(a)
+		if !ok {
+			return c, nil
+		}
+		a = rest
+		switch string(key) {
+		case "r":
+			col, err := columnIndex(val)
+			if err != nil {
+				return c, err
+			}
+			c.col = col
+		case "t":
+			c.typ = cellTypes[string(val)]
+			if c.typ == "" {
+				c.typ = string(val)
+			}
+		case "s":
+			c.style, _ = smallInt(val)
 		}
 	}
-	return "", false
+}
+
+// cellTypes are the values of a cell's t attribute, so that reading one
+// allocates nothing.
+var cellTypes = map[string]string{"s": "s", "n": "n", "str": "str", "inlineStr": "inlineStr", "b": "b", "e": "e", "d": "d"}
+
+// smallInt parses the decimal digits of b (at most 9 of them).
+func smallInt(b []byte) (int, bool) {
+	if len(b) == 0 || len(b) > 9 {
+		return 0, false
+	}
+	n := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// endCell adds the value of cell c to fields.
+func (s *sheetSource) endCell(c cell, fields []string) ([]string, error) {
+	if c.col < len(fields) || c.col >= maxColumns {
+		return nil, fmt.Errorf("row %d: cell out of order or beyond column %d", s.row, maxColumns)
+	}
+	v, err := s.value(c)
+	if err != nil || v == "" {
+		return fields, err
+	}
+	for len(fields) < c.col {
+		fields = append(fields, "")
+	}
+	return append(fields, v), nil
 }
 
 // columnIndex returns the 0-based column of a cell reference such as "AB12".
-func columnIndex(ref string) (int, error) {
+func columnIndex(ref []byte) (int, error) {
 	col, i := 0, 0
 	for ; i < len(ref) && ref[i] >= 'A' && ref[i] <= 'Z'; i++ {
 		col = col*26 + int(ref[i]-'A'+1)
 		if col > maxColumns {
-			return 0, fmt.Errorf("cell reference %q beyond column %d", shorten(ref), maxColumns)
+			return 0, fmt.Errorf("cell reference %q beyond column %d", shorten(string(ref)), maxColumns)
 		}
 	}
 	if i == 0 {
-		return 0, fmt.Errorf("bad cell reference %q", shorten(ref))
+		return 0, fmt.Errorf("bad cell reference %q", shorten(string(ref)))
 	}
 	return col - 1, nil
 }
 
 // value is the text of cell c, whose raw value is in s.val.
 func (s *sheetSource) value(c cell) (string, error) {
-	raw := string(s.val)
-	switch c.typ {
-	case "s":
-		i, err := strconv.Atoi(strings.TrimSpace(raw))
-		if err != nil {
-			return "", fmt.Errorf("bad shared string index %q", shorten(raw))
+	if c.typ == "s" {
+		i, ok := smallInt(bytes.TrimSpace(s.val))
+		if !ok {
+			return "", fmt.Errorf("bad shared string index %q", shorten(string(s.val)))
 		}
 		v, ok := s.wb.strings.get(i)
 		if !ok {
 			return "", fmt.Errorf("shared string %d missing", i)
 		}
 		return v, nil
+	}
+	raw := string(s.val)
+	switch c.typ {
 	case "inlineStr", "str", "e":
 		return raw, nil
 	case "b":
