@@ -236,10 +236,16 @@ func (wb *workbook) pickSheet(name string) (sheetRef, error) {
 		if strings.EqualFold(s.name, name) {
 			return s, nil
 		}
-		names = append(names, strconv.Quote(s.name))
+		names = append(names, sheetName(s.name))
 	}
 	return sheetRef{}, &Error{Kind: KindInvalid, Code: CodeSheetNotFound, Details: []Detail{{
-		Code: CodeSheetNotFound, Column: "sheet", Value: shorten(name) + "/" + strings.Join(names, ", ")}}}
+		Code: CodeSheetNotFound, Column: "sheet", Value: sheetName(name) + "/" + strings.Join(names, ", ")}}}
+}
+
+// sheetName quotes a sheet name for a message; its '/' (which no sheet
+// name holds) would split the message's two arguments.
+func sheetName(name string) string {
+	return strconv.Quote(strings.ReplaceAll(shorten(name), "/", "\u2215"))
 }
 
 // readStyles marks the cell styles whose number format is a date.
