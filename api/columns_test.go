@@ -261,6 +261,35 @@ func TestFixAndSendAgain(t *testing.T) {
 	}
 }
 
+// TestFixAndSendAgainXLSX: the XLSX report (its first sheet, the rows)
+// uploads again as a workbook with the values first uploaded.
+func TestFixAndSendAgainXLSX(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	file := header + row1 +
+		"23012345679,3171015505900002,-Siti Aminah,1990-05-15,2026-09-30,=1+1,008,@123,Siti;=Aminah,+6281234567891\n" +
+		"23012345680,3171010101800003,'Agus Salim,1980-01-01,2026-08-31,PENSIUN,009,1234567890,Agus Salim,081234567892\n"
+	first := e.mustUpload("?mode=validate", file)
+	e.finish(first.ID, map[int]batch.Issues{2: {{Code: batch.CodeReasonUnknown, Column: batch.ColReason}}})
+	orig := e.rowFields(first.ID)
+	rep := e.get(first.Links.ReportXLSX, e.keyA)
+	if rep.status != http.StatusOK {
+		t.Fatalf("report.xlsx: status %d", rep.status)
+	}
+	again := e.upload(e.keyA, "?mode=validate", "karyawan-report.xlsx", string(rep.body), nil)
+	if again.status != http.StatusAccepted {
+		t.Fatalf("XLSX report uploaded again: status %d, want 202; body %s", again.status, again.body)
+	}
+	b := decode[batchJSON](t, again)
+	var values [][]string
+	for _, f := range e.rowFields(b.ID) {
+		values = append(values, f[2:2+len(orig[0])])
+	}
+	if diff := cmp.Diff(orig, values); diff != "" {
+		t.Errorf("values after the XLSX round trip (-want +got):\n%s", diff)
+	}
+}
+
 func TestCreateFromCheck(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)

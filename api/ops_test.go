@@ -84,6 +84,7 @@ func TestPublicRoutes(t *testing.T) {
 	}{
 		{"/healthz", "application/json", `"ok"`},
 		{"/v1/template.csv", "text/csv", "kpj,"},
+		{"/v1/template.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "PK\x03\x04"},
 		{"/openapi.yaml", "application/yaml", "openapi: 3.1"},
 		{"/", "text/html", `<script src="/static/app.js"`},
 		{"/static/app.js", "text/javascript", "Authorization"},
@@ -151,6 +152,7 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 		"/v1/batches/{id}/receipt":     {"get"},
 		"/v1/claims/{number}":          {"get"},
 		"/v1/template.csv":             {"get"},
+		"/v1/template.xlsx":            {"get"},
 		"/healthz":                     {"get"},
 		"/readyz":                      {"get"},
 		"/metrics":                     {"get"},

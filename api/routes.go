@@ -16,6 +16,7 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /v1/batches/{id}/create", s.auth(s.handleCreateFromCheck))
 	mux.Handle("GET /v1/claims/{number}", s.auth(s.handleGetClaim))
 	mux.HandleFunc("GET /v1/template.csv", s.handleTemplate)
+	mux.HandleFunc("GET /v1/template.xlsx", s.handleTemplateXLSX)
 
 	mux.HandleFunc("GET /healthz", s.handleHealthz)
 	mux.HandleFunc("GET /readyz", s.handleReadyz)

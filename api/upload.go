@@ -31,6 +31,7 @@ type uploadRequest struct {
 	filename string // from ?filename=, "" when absent
 	idemKey  string
 	mapping  batch.Mapping // from ?mapping= or a multipart field before the file
+	sheet    string        // from ?sheet=: the worksheet of a workbook to read
 }
 
 // handleUpload accepts a batch file (CONTRACT.md §4 POST /v1/batches): it
@@ -58,7 +59,7 @@ func (s *server) handleUpload(w http.ResponseWriter, r *http.Request, c batch.Co
 		IdempotencyKey: req.idemKey,
 		Mapping:        req.mapping,
 	}
-	b, replayed, err := s.storeUpload(r.Context(), body, &up)
+	b, replayed, err := s.storeUpload(r.Context(), body, &up, req)
 	if err != nil {
 		s.refuseUpload(w, r, up, err)
 		return
@@ -83,6 +84,7 @@ func parseUploadRequest(r *http.Request) (uploadRequest, error) {
 	if req.mapping, err = batch.ParseMapping(q.Get("mapping")); err != nil {
 		return req, err
 	}
+	req.sheet = q.Get("sheet")
 	req.idemKey = r.Header.Get("Idempotency-Key")
 	if !validIdempotencyKey(req.idemKey) {
 		return req, invalidParam("Idempotency-Key")
@@ -153,7 +155,7 @@ func readMapping(part io.Reader) (batch.Mapping, error) {
 
 // storeUpload spools body to a temporary file (removed when done), checks
 // its encoding and header and stores it. up gets the file's info.
-func (s *server) storeUpload(ctx context.Context, body io.Reader, up *postgres.Upload) (postgres.Batch, bool, error) {
+func (s *server) storeUpload(ctx context.Context, body io.Reader, up *postgres.Upload, req uploadRequest) (postgres.Batch, bool, error) {
 	f, err := os.CreateTemp(s.tempDir, "jhtbatch-upload-*.csv")
 	if err != nil {
 		return postgres.Batch{}, false, fmt.Errorf("create upload spool file: %w", err)
@@ -168,7 +170,7 @@ func (s *server) storeUpload(ctx context.Context, body io.Reader, up *postgres.U
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return postgres.Batch{}, false, fmt.Errorf("rewind upload spool file: %w", err)
 	}
-	dec, err := batch.NewDecoder(f, up.Info.Encoding, batch.DecodeOptions{MaxRows: s.maxRows, MaxRecordBytes: s.maxRec, Mapping: up.Mapping})
+	dec, err := s.newDecoder(f, up, req)
 	if err != nil {
 		return postgres.Batch{}, false, err
 	}

@@ -55,7 +55,7 @@ type Record struct {
 // lines of white space, and lines of nothing but delimiters (";;;;", which
 // spreadsheets write for empty rows); see blankRecord.
 type Decoder struct {
-	csv        *csv.Reader
+	src        rowSource
 	guard      *recordGuard
 	header     []string
 	rawWidth   int // fields of the header record, trailing empty names included
@@ -107,11 +107,12 @@ func NewDecoder(r io.Reader, enc Encoding, opt DecodeOptions) (*Decoder, error) 
 		mapping:   opt.Mapping,
 	}
 	// csv.NewReader uses br itself (it is a large enough *bufio.Reader).
-	d.csv = csv.NewReader(br)
-	d.csv.Comma = d.comma
-	d.csv.FieldsPerRecord = -1
+	cr := csv.NewReader(br)
+	cr.Comma = d.comma
+	cr.FieldsPerRecord = -1
 	// ReuseRecord stays off: Fields must outlive the next call, and a copy
 	// would cost the same allocation the csv reader makes.
+	d.src = csvSource{cr}
 	if err := d.readHeader(); err != nil {
 		return nil, err
 	}
@@ -136,7 +137,7 @@ func utf8Reader(r io.Reader, enc Encoding) (io.Reader, error) {
 // readHeader reads the first non-blank record and maps it to columns.
 func (d *Decoder) readHeader() error {
 	for {
-		fields, err := d.csv.Read()
+		fields, line, err := d.src.read()
 		if errors.Is(err, io.EOF) {
 			return FileError(KindInvalid, CodeFileEmpty)
 		}
@@ -146,7 +147,7 @@ func (d *Decoder) readHeader() error {
 		if blankRecord(fields) {
 			continue
 		}
-		d.headerLine, _ = d.csv.FieldPos(0)
+		d.headerLine = line
 		if err := d.checkText(fields, d.headerLine); err != nil {
 			return err
 		}
@@ -186,7 +187,7 @@ func (d *Decoder) Next() (Record, error) {
 
 func (d *Decoder) next() (Record, error) {
 	for {
-		fields, err := d.csv.Read()
+		fields, line, err := d.src.read()
 		if errors.Is(err, io.EOF) {
 			if d.rows == 0 {
 				return Record{}, FileError(KindInvalid, CodeNoDataRows, Detail{Code: CodeNoDataRows, Line: d.headerLine})
@@ -199,7 +200,6 @@ func (d *Decoder) next() (Record, error) {
 		if blankRecord(fields) {
 			continue
 		}
-		line, _ := d.csv.FieldPos(0)
 		if err := d.checkText(fields, line); err != nil {
 			return Record{}, err
 		}
@@ -252,8 +252,12 @@ func (d *Decoder) checkText(fields []string, line int) error {
 	return nil
 }
 
-// readError turns an error of the csv reader into the file error it means.
+// readError turns an error of the csv reader into the file error it means;
+// a row source's own *Error is passed on as it is.
 func (d *Decoder) readError(err error) error {
+	if e := ErrorOf(err); e != nil {
+		return e
+	}
 	var pe *csv.ParseError
 	var long *recordTooLongError
 	switch {
@@ -268,6 +272,25 @@ func (d *Decoder) readError(err error) error {
 			Value: fmt.Sprintf("record longer than %d bytes", long.max)})
 	}
 	return fmt.Errorf("read batch file: %w", err)
+}
+
+// rowSource yields the raw records of a batch file, blank ones included,
+// each with the line (CSV) or worksheet row (workbook) where it starts, and
+// io.EOF at the end.
+type rowSource interface {
+	read() (fields []string, line int, err error)
+}
+
+// csvSource reads the records of a CSV file.
+type csvSource struct{ r *csv.Reader }
+
+func (c csvSource) read() ([]string, int, error) {
+	fields, err := c.r.Read()
+	if err != nil {
+		return nil, 0, err
+	}
+	line, _ := c.r.FieldPos(0)
+	return fields, line, nil
 }
 
 // recordTooLongError is what recordGuard reports.

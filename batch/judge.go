@@ -36,11 +36,17 @@ func Judge(r Row, ctx Context, l Lookup) Verdict {
 		return Verdict{Outcome: OutcomeRejected, Issues: issues}
 	}
 	if l.DuplicateOf > 0 {
+		// A damaged KPJ is compared with nothing (DuplicateKey): the row
+		// repeats an earlier one by its NIK.
+		col := ColKPJ
+		if DuplicateKey(r.KPJ) == "" {
+			col = ColNIK
+		}
 		at := l.DuplicateOf
 		if l.DuplicateLine > 0 {
 			at = l.DuplicateLine
 		}
-		issues = append(issues, Issue{Code: CodeDuplicateInFile, Column: ColKPJ, Arg: strconv.Itoa(at)})
+		issues = append(issues, Issue{Code: CodeDuplicateInFile, Column: col, Arg: strconv.Itoa(at)})
 	}
 	if f.KPJ != "" {
 		issues = append(issues, registryIssues(f, ctx.CompanyNPP, l)...)

@@ -184,8 +184,10 @@ var AllCodes = []Code{
 	CodeEmailFormat, CodeNPWPFormat, CodeDuplicateInFile, CodeParticipantNotFound,
 	CodeParticipantOtherCompany, CodeParticipantNIKMismatch, CodeParticipantNameMismatch,
 	CodeTerminationBeforeMembership, CodeBalanceEmpty, CodeClaimAlreadyActive,
+	CodeSpreadsheetNumber,
 
 	CodeNIKBirthDateMismatch, CodeBankAccountLengthUnusual, CodeRetirementAgeUnder56,
+	CodeLeadingZeroRestored,
 }
 
 // text is the message of one code in both languages: without an argument,
@@ -205,10 +207,10 @@ var catalogue = map[Code]text{
 		"berkas berisi terlalu banyak baris data.", "the file has too many data rows.",
 		"berkas berisi terlalu banyak baris data (batas %s baris).", "the file has too many data rows (limit %s rows)."},
 	CodeFileEncoding: {
-		"pengodean berkas tidak dapat dibaca; simpan sebagai CSV UTF-8.",
-		"the file's encoding cannot be read; save it as CSV UTF-8.",
-		"pengodean berkas tidak dapat dibaca (%s); simpan sebagai CSV UTF-8.",
-		"the file's encoding cannot be read (%s); save it as CSV UTF-8."},
+		"pengodean berkas tidak dapat dibaca; simpan sebagai CSV UTF-8 atau buku kerja Excel .xlsx.",
+		"the file's encoding cannot be read; save it as CSV UTF-8 or as an Excel .xlsx workbook.",
+		"pengodean berkas tidak dapat dibaca (%s); simpan sebagai CSV UTF-8 atau buku kerja Excel .xlsx.",
+		"the file's encoding cannot be read (%s); save it as CSV UTF-8 or as an Excel .xlsx workbook."},
 	CodeCSVSyntax: {
 		"sintaks CSV tidak valid.", "invalid CSV syntax.",
 		"sintaks CSV tidak valid: %s.", "invalid CSV syntax: %s."},
@@ -310,6 +312,10 @@ var catalogue = map[Code]text{
 		"peserta sudah memiliki klaim JHT yang masih aktif (WAITING atau READY).",
 		"the participant already has an active JHT claim (WAITING or READY).", "", ""},
 
+	CodeSpreadsheetNumber: {
+		"angka ini diubah oleh Excel menjadi notasi ilmiah (mis. 3,17101E+15) dan digit terakhirnya hilang. Di Excel, pilih kolom ini, klik kanan → Format Cells → Text, lalu ketik ulang nomornya lengkap dan simpan lagi.",
+		"a spreadsheet turned this number into scientific notation (e.g. 3.17101E+15) and lost its last digits. In Excel, select this column, right-click → Format Cells → Text, then type the full number again and save.", "", ""},
+
 	CodeNIKBirthDateMismatch: {
 		"tanggal lahir dalam NIK tidak sama dengan kolom {birth_date} (peringatan).",
 		"the birth date in the NIK differs from the column {birth_date} (warning).", "", ""},
@@ -337,9 +343,15 @@ var catalogue = map[Code]text{
 		"the mapping names a column that does not exist; use kpj, nik, full_name, birth_date, termination_date, reason, bank_code, bank_account, account_name, phone, email, npwp or null.",
 		"parameter mapping menunjuk kolom \"%s\" yang tidak ada; gunakan kpj, nik, full_name, birth_date, termination_date, reason, bank_code, bank_account, account_name, phone, email, npwp atau null.",
 		"the mapping names the column \"%s\", which does not exist; use kpj, nik, full_name, birth_date, termination_date, reason, bank_code, bank_account, account_name, phone, email, npwp or null."},
+	CodeLeadingZeroRestored: {
+		"angka 0 di depan yang dihapus Excel dikembalikan (peringatan; format kolom sebagai Text agar tidak terulang).",
+		"the leading 0 that a spreadsheet dropped was put back (warning; format the column as Text so it does not happen again).", "", ""},
 
 	// Not CONTRACT codes: the detail of NotFound (errors.go), and what the
 	// operator commands (company create, participants import) report.
+	CodeSheetNotFound: {
+		"buku kerja tidak memiliki lembar kerja dengan nama itu.", "the workbook has no worksheet of that name.",
+		"buku kerja tidak memiliki lembar kerja bernama %s; lembar yang ada: %s.", "the workbook has no worksheet named %s; its sheets are: %s."},
 	"not_found": {
 		"tidak ditemukan.", "not found.", "%s tidak ditemukan.", "%s was not found."},
 	"COMPANY_EXISTS": {

@@ -314,6 +314,26 @@ func fullWidth(s string) string {
 }
 
 var oMutations = []oMutation{
+	// spreadsheet damage (CONTRACT §6.1 "Numbers a spreadsheet rewrote")
+	{"sci_identifier", func(g *oGen, c *oCase) {
+		v := g.pick([]string{"3,17101E+15", "3.17101E+15", "3.17101e15", "2.30123E+10", "8.12346E+10", "1E+15",
+			"3.171011708850001E+15", "9.2542943407E+13", "1.23457E-05", "6,28123e+12"})
+		*g.pick2f(fKPJ, fNIK, fAccount, fNPWP, fPhone)(c) = v
+	}},
+	{"sci_lookalike", func(g *oGen, c *oCase) {
+		v := g.pick([]string{"3.17101E", "E+15", "3.1.7E+15", "3,17101E+1 5", ".5E3", "3.E3", "3e+", "3,171,01E+15", "3.17101X+15"})
+		*g.pick2f(fKPJ, fNIK, fAccount, fNPWP, fPhone)(c) = v
+	}},
+	{"bank_code_zero_lost", func(g *oGen, c *oCase) {
+		code := g.pick(oBankCodes)
+		c.Row.BankCode = strings.TrimLeft(code, "0")
+		if c.Row.BankCode != code {
+			c.Row.BankAccount = g.account(code)
+		}
+	}},
+	oSet("bank_code_short", fBank, "8", "9", "14", "11", "22", "0", "00", "99", "1"),
+	{"phone_zero_lost", func(g *oGen, c *oCase) { c.Row.Phone = "8" + g.digits(g.pick2(7, 8, 9, 10, 11, 12)) }},
+	oSet("phone_zero_lost_grouped", fPhone, "812-3456-7890", "812 3456 789", "(812) 34567890", "812.3456.7890"),
 	// KPJ
 	oSet("kpj_empty", fKPJ, ""),
 	{"kpj_10", func(g *oGen, c *oCase) { c.Row.KPJ = g.digits(10) }},
@@ -622,6 +642,10 @@ var oMutations = []oMutation{
 }
 
 func (g *oGen) pick2(xs ...int) int { return xs[g.r.IntN(len(xs))] }
+
+func (g *oGen) pick2f(fs ...func(c *oCase) *string) func(c *oCase) *string {
+	return fs[g.r.IntN(len(fs))]
+}
 
 // regP returns the case's participant, putting one back if a mutation took it.
 func (c *oCase) regP() *batch.Participant {

@@ -424,7 +424,15 @@ type oRow struct {
 	usual                int
 	account, phone, npwp string
 	accountOK, phoneOK   bool
+	bank                 string       // bank_code, its lost zeros restored
+	warns                []batch.Code // warnings of the format stage
 }
+
+// oSciRE is a number in scientific notation as CONTRACT §6.1 shows it
+// ("3,17101E+15", "3.17101E+15", "3.17101e15"). The spec is silent on a
+// negative exponent and a mantissa without digits after the point; aligned:
+// E- counts, "3.E3" and ".5E3" do not.
+var oSciRE = regexp.MustCompile(`^[0-9]+([.,][0-9]+)?[eE][+-]?[0-9]+$`)
 
 // oracleJudge judges one row from the specification alone.
 func oracleJudge(r batch.Row, ctx batch.Context, l batch.Lookup) oracleVerdict {
@@ -450,7 +458,7 @@ func oracleJudge(r batch.Row, ctx batch.Context, l batch.Lookup) oracleVerdict {
 		v.Outcome = batch.OutcomeValid
 	}
 	v.Claim = oClaim(o.reason, o.term, ctx.Today, l.Participant.Balance)
-	v.Claim.BankCode, v.Claim.BankAccount, v.Claim.Phone, v.Claim.NPWP = r.BankCode, o.account, o.phone, o.npwp
+	v.Claim.BankCode, v.Claim.BankAccount, v.Claim.Phone, v.Claim.NPWP = o.bank, o.account, o.phone, o.npwp
 	return v
 }
 
@@ -464,10 +472,20 @@ func oFormat(r batch.Row, today time.Time, errs map[batch.Code]bool) *oRow {
 			errs[c] = true
 		}
 	}
+	// CONTRACT §6.1: an identifier in scientific notation is
+	// SPREADSHEET_NUMBER instead of its column's format code (and, being
+	// no valid value, takes part in no comparison).
+	idFail := func(value string, ok bool, c batch.Code) {
+		if value != "" && oSciRE.MatchString(value) {
+			errs[batch.CodeSpreadsheetNumber] = true
+			return
+		}
+		fail(value, ok, c)
+	}
 	o.kpjOK = len(r.KPJ) == 11 && oDigits(r.KPJ)
-	fail(r.KPJ, o.kpjOK, batch.CodeKPJFormat)
+	idFail(r.KPJ, o.kpjOK, batch.CodeKPJFormat)
 	o.nikOK = oNIK(r.NIK)
-	fail(r.NIK, o.nikOK, batch.CodeNIKFormat)
+	idFail(r.NIK, o.nikOK, batch.CodeNIKFormat)
 	o.nameOK = oNameFormat(r.FullName)
 	fail(r.FullName, o.nameOK, batch.CodeNameFormat)
 	o.birth, o.birthOK = oParseDate(r.BirthDate)
@@ -480,22 +498,37 @@ func oFormat(r batch.Row, today time.Time, errs map[batch.Code]bool) *oRow {
 	} else {
 		fail(r.Reason, o.reasonOK, batch.CodeReasonUnknown)
 	}
-	o.usual, o.bankOK = oBanks[r.BankCode]
-	fail(r.BankCode, o.bankOK, batch.CodeBankCodeUnknown)
+	// CONTRACT §6.1: a bank code of 1–2 digits is padded with zeros to 3,
+	// with a warning; the claim gets the padded code.
+	o.bank = r.BankCode
+	if len(o.bank) >= 1 && len(o.bank) <= 2 && oDigits(o.bank) {
+		o.bank = strings.Repeat("0", 3-len(o.bank)) + o.bank
+		o.warns = append(o.warns, batch.CodeLeadingZeroRestored)
+	}
+	o.usual, o.bankOK = oBanks[o.bank]
+	fail(o.bank, o.bankOK, batch.CodeBankCodeUnknown)
 	o.account, o.accountOK = oAccount(r.BankAccount)
-	fail(r.BankAccount, o.accountOK, batch.CodeBankAccountFormat)
+	idFail(r.BankAccount, o.accountOK, batch.CodeBankAccountFormat)
 	// CONTRACT.md gives account_name one rule, "must match full_name": it
 	// has no format of its own. The spec is silent on comparing with a
 	// full_name that broke its own rule; aligned: not compared.
 	fail(r.AccountName, !o.nameOK || oSameName(r.AccountName, r.FullName), batch.CodeAccountNameMismatch)
-	o.phone, o.phoneOK = oPhone(r.Phone)
-	fail(r.Phone, o.phoneOK, batch.CodePhoneFormat)
+	// CONTRACT §6.1: a phone of 9–12 digits starting with 8 gets its 0
+	// back, with a warning. The spec is silent on separators; aligned: the
+	// digits are counted without the separators a phone may hold (see oPhone).
+	phone := r.Phone
+	if d := oStrip(phone, " -.()"); oDigits(d) && len(d) >= 9 && len(d) <= 12 && d[0] == '8' {
+		phone = "0" + phone
+		o.warns = append(o.warns, batch.CodeLeadingZeroRestored)
+	}
+	o.phone, o.phoneOK = oPhone(phone)
+	idFail(r.Phone, o.phoneOK, batch.CodePhoneFormat)
 	if r.Email != "" && !oEmail(r.Email) {
 		errs[batch.CodeEmailFormat] = true
 	}
 	var npwpOK bool
 	if o.npwp, npwpOK = oNPWP(r.NPWP); r.NPWP != "" && !npwpOK {
-		errs[batch.CodeNPWPFormat] = true
+		idFail(r.NPWP, false, batch.CodeNPWPFormat)
 	}
 	if o.birthOK && o.termOK {
 		if age := oAge(o.birth, o.term); age < 15 || age > 100 {
@@ -510,6 +543,9 @@ func oFormat(r batch.Row, today time.Time, errs map[batch.Code]bool) *oRow {
 
 // oWarnings adds the warnings of DOMAIN.md.
 func oWarnings(o *oRow, warns map[batch.Code]bool) {
+	for _, c := range o.warns {
+		warns[c] = true
+	}
 	if o.nikOK && o.birthOK {
 		d, m, yy := oNIKDate(o.r.NIK)
 		if d != o.birth.Day() || m != int(o.birth.Month()) || yy != o.birth.Year()%100 {

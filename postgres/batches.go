@@ -149,7 +149,8 @@ func insertBatch(ctx context.Context, tx pgx.Tx, id uuid.UUID, up Upload, dec *b
 }
 
 // recordSource feeds the decoder's records to COPY. Only the trimmed KPJ
-// and NIK are extracted here, for finding duplicates at plan time; the rules
+// and NIK are extracted here, for finding duplicates at plan time (a value a
+// spreadsheet damaged is kept out of that: batch.DuplicateKey); the rules
 // run later, in the workers.
 type recordSource struct {
 	batchID uuid.UUID
@@ -177,7 +178,7 @@ func (r *recordSource) Values() ([]any, error) {
 	kpj, nik := "", ""
 	if len(r.rec.Fields) == len(layout) {
 		row := layout.RowOf(r.no, r.rec.Line, r.rec.Fields)
-		kpj, nik = row.KPJ, row.NIK
+		kpj, nik = batch.DuplicateKey(row.KPJ), batch.DuplicateKey(row.NIK)
 	}
 	return []any{r.batchID, r.no, r.rec.Line, r.rec.Fields, kpj, nik}, nil
 }
