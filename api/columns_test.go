@@ -108,13 +108,15 @@ func TestUploadMapping(t *testing.T) {
 	}{
 		{"no mapping", func() response { return e.uploadWithFields("?mode=validate", [2]string{"file", hrFile}) },
 			400, "HEADER_UNKNOWN_COLUMN", "HEADER_UNKNOWN_COLUMN"},
+		// Before any mapped upload of the company: later, its mapping is
+		// learned (TestMappedReportUploadsAgain).
+		{"multipart field after the file is not read", func() response {
+			return e.uploadWithFields("?mode=validate", [2]string{"file", hrFile}, [2]string{"mapping", hrMapping})
+		}, 400, "HEADER_UNKNOWN_COLUMN", "HEADER_UNKNOWN_COLUMN"},
 		{"query parameter", func() response { return e.uploadWithFields(q(hrMapping), [2]string{"file", hrFile}) }, 202, "", ""},
 		{"multipart field before the file", func() response {
 			return e.uploadWithFields("?mode=validate", [2]string{"mapping", hrMapping}, [2]string{"file", hrFile})
 		}, 202, "", ""},
-		{"multipart field after the file is not read", func() response {
-			return e.uploadWithFields("?mode=validate", [2]string{"file", hrFile}, [2]string{"mapping", hrMapping})
-		}, 400, "HEADER_UNKNOWN_COLUMN", "HEADER_UNKNOWN_COLUMN"},
 		{"raw body with the query parameter", func() response {
 			return e.do(http.MethodPost, "/v1/batches"+q(hrMapping)+"&filename=hr.csv", e.keyA, strings.NewReader(hrFile),
 				http.Header{"Content-Type": {"text/csv"}})
@@ -179,6 +181,49 @@ func TestMappedColumnInTheReport(t *testing.T) {
 		if !strings.Contains(msgs, want) {
 			t.Errorf("messages %q, want %q in them", msgs, want)
 		}
+	}
+}
+
+// TestMappedReportUploadsAgain: the report of a mapped upload keeps the
+// uploaded header names; uploaded again without a mapping, it is read with
+// the names the company's own mapping chose. Only the company's own, and
+// only names a mapping chose: another name is still unknown.
+func TestMappedReportUploadsAgain(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	res := e.uploadWithFields("?mode=validate&mapping="+url.QueryEscape(hrMapping), [2]string{"file", hrFile})
+	if res.status != http.StatusAccepted {
+		t.Fatalf("upload: status %d; body %s", res.status, res.body)
+	}
+	first := decode[batchJSON](t, res)
+	e.finish(first.ID, map[int]batch.Issues{1: {{Code: batch.CodeDateFormat, Column: batch.ColTerminationDate}}})
+	rep := e.get(first.Links.ReportCSV+"?outcome=REJECTED", e.keyA)
+
+	again := e.upload(e.keyA, "?mode=validate", "karyawan-report.csv", string(rep.body), nil)
+	if again.status != http.StatusAccepted {
+		t.Fatalf("report of a mapped upload, again: status %d, want 202; body %s", again.status, again.body)
+	}
+	b := decode[batchJSON](t, again)
+	orig := e.rowFields(first.ID)
+	var values [][]string
+	for _, f := range e.rowFields(b.ID) {
+		values = append(values, f[2:2+len(orig[0])])
+	}
+	if diff := cmp.Diff(orig, values); diff != "" {
+		t.Errorf("values (-want +got):\n%s", diff)
+	}
+	e.finish(b.ID, map[int]batch.Issues{1: {{Code: batch.CodeDateFormat, Column: batch.ColTerminationDate}}})
+	msgs := readCSV(t, e.get(b.Links.ReportCSV, e.keyA).body)[1]
+	if !strings.HasPrefix(msgs[len(msgs)-1], "Kolom Tgl Out:") {
+		t.Errorf("messages %q, want the mapped column named as uploaded", msgs[len(msgs)-1])
+	}
+
+	other := e.upload(e.keyB, "?mode=validate", "karyawan.csv", hrFile, nil)
+	wantError(t, other, http.StatusBadRequest, "HEADER_UNKNOWN_COLUMN")
+	unknown := strings.Replace(hrFile, "Departemen", "Catatan", 1)
+	got := wantError(t, e.upload(e.keyA, "?mode=validate", "karyawan.csv", unknown, nil), http.StatusBadRequest, "HEADER_UNKNOWN_COLUMN")
+	if len(got.Error.Details) != 5 || got.Error.Details[0].Column != "Tgl Out" || got.Error.Details[2].Column != "Catatan" {
+		t.Errorf("a never-mapped name: want the first reading's error (Tgl Out, Bank, Catatan unknown; two missing), got %+v", got.Error.Details)
 	}
 }
 

@@ -170,7 +170,7 @@ func (s *server) storeUpload(ctx context.Context, body io.Reader, up *postgres.U
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return postgres.Batch{}, false, fmt.Errorf("rewind upload spool file: %w", err)
 	}
-	dec, err := s.newDecoder(f, up, req)
+	dec, err := s.decodeUpload(ctx, f, up, req)
 	if err != nil {
 		return postgres.Batch{}, false, err
 	}

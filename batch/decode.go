@@ -71,10 +71,11 @@ type Decoder struct {
 
 // NewDecoder converts the file from enc to UTF-8, strips a BOM, detects the
 // delimiter from the header line (',', ';' or tab: the one most frequent
-// outside quotes, ',' on a tie) and reads and checks the header: names are
-// case-insensitive, ' ', '-' and '_' are equivalent and aliases map to
-// canonical columns (Columns); empty names after the last named one are
-// not columns (headerNames).
+// outside quotes, ',' on a tie) and reads and checks the header: opt.Mapping
+// first, then names compared with case and everything but letters and
+// digits ignored, aliases mapping to canonical columns (Columns); a
+// report's own columns are ignored (ColReportOnly); empty names after the
+// last named one are not columns (headerNames).
 //
 // Errors are *Error: FILE_EMPTY when the file has no non-blank line;
 // CSV_SYNTAX or FILE_ENCODING with the header's line; HEADER_UNKNOWN_COLUMN,
@@ -82,7 +83,8 @@ type Decoder struct {
 // kinds that occurs) with one Detail per problem of every kind, each with
 // the header's line and Column set to the name as uploaded (the canonical
 // name for a missing column). A duplicate's Value names the canonical
-// column it repeats; an empty name's Value is its 1-based position. At most
+// column it repeats; an empty name's Value is its 1-based position; an
+// unknown name's Suggestion is the likeliest column. At most
 // maxHeaderDetails details are listed.
 func NewDecoder(r io.Reader, enc Encoding, opt DecodeOptions) (*Decoder, error) {
 	src, err := utf8Reader(r, enc)

@@ -427,3 +427,21 @@ func TestParseMapping(t *testing.T) {
 		}
 	}
 }
+
+func TestLearnedMapping(t *testing.T) {
+	t.Parallel()
+	headers := [][]string{
+		{"row", "No. Peserta", "Tgl Out", "Bank", "Departemen", "Nama"}, // newest
+		{"Tgl Out", "Departemen", "Gaji"},
+		{"kpj", "broken"}, // layout of another width: skipped
+	}
+	layouts := []Layout{
+		{ColReportOnly, ColKPJ, ColTerminationDate, ColBankCode, ColIgnored, ColAccountName},
+		{ColBirthDate, ColTerminationDate, ColIgnored},
+		{ColKPJ},
+	}
+	want := Mapping{"tglout": ColTerminationDate, "bank": ColBankCode, "departemen": ColIgnored, "gaji": ColIgnored}
+	if diff := cmp.Diff(want, LearnedMapping(headers, layouts)); diff != "" {
+		t.Errorf("LearnedMapping (-want +got):\n%s", diff)
+	}
+}

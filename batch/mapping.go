@@ -79,3 +79,33 @@ func (m Mapping) column(name string) (Column, bool) {
 	c, ok := m[headerKey(name)]
 	return c, ok
 }
+
+// LearnedMapping returns the mapping that the given earlier uploads (their
+// header names and the layout each got, newest first) applied to names the
+// aliases do not know: for each such name that an upload's mapping sent to
+// a column or to null, that choice, the newest winning. A name the aliases
+// know keeps its meaning (a mapping that overrode an alias is not learned). An upload without a
+// mapping of its own may use it (see the API), so that a report of a mapped
+// upload uploads again as it is.
+func LearnedMapping(headers [][]string, layouts []Layout) Mapping {
+	m := Mapping{}
+	for i, header := range headers {
+		if i >= len(layouts) || len(layouts[i]) != len(header) {
+			continue
+		}
+		for j, name := range header {
+			col := layouts[i][j]
+			key := headerKey(name)
+			if col == ColReportOnly || key == "" {
+				continue
+			}
+			if _, known := columnsByKey[key]; known || reportOnlyKeys[key] {
+				continue // only names the aliases do not know are learned
+			}
+			if _, seen := m[key]; !seen {
+				m[key] = col
+			}
+		}
+	}
+	return m
+}
