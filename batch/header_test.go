@@ -304,6 +304,8 @@ func TestSuggestColumn(t *testing.T) {
 		{"Email Pribadi", nil, ColEmail},
 		{"Nama Karyawan Lengkap", nil, ColFullName},
 		{"Nama Karyawan Lengkap", []Column{ColFullName}, ""}, // already there: it would be a duplicate
+		{"Bank", nil, ColBankCode},
+		{"Nama Bank", nil, ColBankCode},
 		{"Departemen", nil, ""},
 		{"Jabatan", nil, ""},
 		{"Gaji Pokok", nil, ""},

@@ -103,5 +103,6 @@ var columnHints = []columnHint{
 	{col: ColNPWP, words: []string{"npwp", "pajak", "tax"}},
 	{col: ColEmail, words: []string{"mail"}},
 	{col: ColPhone, words: []string{"hp", "telp", "telepon", "phone", "nowa", "whatsapp", "ponsel", "mobile", "seluler"}},
+	{col: ColBankCode, words: []string{"bank"}}, // "Bank", "Nama Bank": the code is the column
 	{col: ColFullName, words: []string{"nama", "name", "karyawan", "pegawai"}},
 }
