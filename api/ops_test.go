@@ -85,6 +85,7 @@ func TestPublicRoutes(t *testing.T) {
 	}{
 		{"/healthz", "application/json", `"ok"`},
 		{"/v1/template.csv", "text/csv", "kpj,"},
+		{"/v1/template.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "PK\x03\x04"},
 		{"/openapi.yaml", "application/yaml", "openapi: 3.1"},
 		{"/", "text/html", `<script src="/static/app.js"`},
 		{"/static/app.js", "text/javascript", "Authorization"},

@@ -41,8 +41,11 @@ func (s *server) routeTable() []route {
 		c("GET", "/v1/batches/{id}/report.xlsx", s.handleReportXLSX),
 		c("POST", "/v1/batches/{id}/cancel", s.handleCancel),
 		c("GET", "/v1/batches/{id}/receipt", s.handleReceipt),
+		c("GET", "/v1/batches/{id}/receipt.html", s.handleReceiptHTML),
+		c("POST", "/v1/batches/{id}/create", s.handleCreateFromCheck),
 		c("GET", "/v1/claims/{number}", s.handleGetClaim),
 		p("GET", "/v1/template.csv", http.HandlerFunc(s.handleTemplate)),
+		p("GET", "/v1/template.xlsx", http.HandlerFunc(s.handleTemplateXLSX)),
 
 		p("GET", "/healthz", http.HandlerFunc(s.handleHealthz)),
 		p("GET", "/readyz", http.HandlerFunc(s.handleReadyz)),
