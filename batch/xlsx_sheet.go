@@ -13,10 +13,11 @@ import (
 )
 
 // sharedStrings is a workbook's table of shared strings: their text one
-// after the other, and where each ends. Text cells of a workbook written by
-// Excel are indexes into it.
+// after the other in one string, and where each ends. Text cells of a
+// workbook written by Excel are indexes into it; a cell's value is a slice
+// of text, so reading it allocates nothing.
 type sharedStrings struct {
-	text []byte
+	text string
 	ends []uint32
 }
 
@@ -28,8 +29,12 @@ func (ss *sharedStrings) get(i int) (string, bool) {
 	if i > 0 {
 		start = ss.ends[i-1]
 	}
-	return string(ss.text[start:ss.ends[i]]), true
+	return ss.text[start:ss.ends[i]], true
 }
+
+// maxSharedStringsGrow bounds what is reserved for the shared strings'
+// text up front from the size their part declares.
+const maxSharedStringsGrow = 64 << 20
 
 // readSharedStrings streams the shared strings part (absent: no table). An
 // item's text is the text of its runs; phonetic hints (rPh) are not text.
@@ -42,34 +47,41 @@ func readSharedStrings(f *zip.File) (*sharedStrings, error) {
 		return nil, fmt.Errorf("open shared strings: %w", err)
 	}
 	defer rc.Close()
-	ss := &sharedStrings{}
+	var text strings.Builder
+	// The text is shorter than the part's XML: one allocation, no copy
+	// when it becomes a string.
+	text.Grow(int(min(f.UncompressedSize64, maxSharedStringsGrow)))
+	var ends []uint32
+	var item []byte
 	x := newXMLScanner(rc)
 	inSI, inT, phonetic := false, false, 0
 	for {
-		var text *[]byte
+		var dst *[]byte
 		if inT {
-			text = &ss.text
+			dst = &item
 		}
-		err := x.next(text)
+		err := x.next(dst)
 		if errors.Is(err, io.EOF) {
-			return ss, nil
+			return &sharedStrings{text: text.String(), ends: ends}, nil
 		}
 		if err != nil {
 			return nil, fmt.Errorf("read shared strings: %w", err)
 		}
 		switch string(x.local) {
 		case "si":
-			inSI = !x.end && !x.empty
-			if x.end || x.empty {
-				if len(ss.text) > math.MaxUint32 {
+			inSI = !x.isEnd && !x.empty
+			if x.isEnd || x.empty {
+				text.Write(item)
+				item = item[:0]
+				if text.Len() > math.MaxUint32 {
 					return nil, errors.New("shared strings too large")
 				}
-				ss.ends = append(ss.ends, uint32(len(ss.text)))
+				ends = append(ends, uint32(text.Len()))
 			}
 		case "rPh":
 			phonetic = x.nest(phonetic)
 		case "t":
-			inT = inSI && phonetic == 0 && !x.end && !x.empty
+			inT = inSI && phonetic == 0 && !x.isEnd && !x.empty
 		}
 	}
 }
@@ -173,7 +185,7 @@ func (s *sheetSource) readRow() ([]string, int, error) {
 		}
 		switch string(x.local) {
 		case "row":
-			if x.end {
+			if x.isEnd {
 				return fields, s.row, nil
 			}
 			if inRow {
@@ -188,28 +200,28 @@ func (s *sheetSource) readRow() ([]string, int, error) {
 			}
 			inRow = true
 		case "c":
-			if !x.end {
+			if !x.isEnd {
 				var err error
 				if c, err = s.startCell(len(fields)); err != nil {
 					return nil, 0, err
 				}
 			}
-			if x.end || x.empty {
+			if x.isEnd || x.empty {
 				var err error
 				if fields, err = s.endCell(c, fields); err != nil {
 					return nil, 0, err
 				}
 			}
 		case "v":
-			inV = !x.end && !x.empty
+			inV = !x.isEnd && !x.empty
 		case "is":
 			c.isStr = true
 		case "rPh":
 			phonetic = x.nest(phonetic)
 		case "t":
-			inT = c.isStr && phonetic == 0 && !x.end && !x.empty
+			inT = c.isStr && phonetic == 0 && !x.isEnd && !x.empty
 		case "sheetData":
-			if x.end {
+			if x.isEnd {
 				return nil, 0, io.EOF
 			}
 		}
@@ -256,19 +268,32 @@ func (s *sheetSource) startCell(next int) (cell, error) {
 			}
 			c.col = col
 		case "t":
-			c.typ = cellTypes[string(val)]
-			if c.typ == "" {
-				c.typ = string(val)
-			}
+			c.typ = cellType(val)
 		case "s":
 			c.style, _ = smallInt(val)
 		}
 	}
 }
 
-// cellTypes are the values of a cell's t attribute, so that reading one
-// allocates nothing.
-var cellTypes = map[string]string{"s": "s", "n": "n", "str": "str", "inlineStr": "inlineStr", "b": "b", "e": "e", "d": "d"}
+// cellType returns a cell's t attribute as a constant string, so that
+// reading it allocates nothing; an unknown type reads as a number.
+func cellType(t []byte) string {
+	switch string(t) {
+	case "s":
+		return "s"
+	case "str":
+		return "str"
+	case "inlineStr":
+		return "inlineStr"
+	case "b":
+		return "b"
+	case "e":
+		return "e"
+	case "d":
+		return "d"
+	}
+	return "n"
+}
 
 // smallInt parses the decimal digits of b (at most 9 of them).
 func smallInt(b []byte) (int, bool) {
