@@ -36,6 +36,24 @@ func (ss *sharedStrings) get(i int) (string, bool) {
 // text up front from the size their part declares.
 const maxSharedStringsGrow = 64 << 20
 
+// reserveSharedStrings sizes the table from what the <sst> tag says it
+// holds (uniqueCount items) and the part's size, so that it is allocated
+// once: the text is shorter than the XML by at least <si><t></t></si> per
+// item. A count that lies only costs a regrowth.
+func reserveSharedStrings(x *xmlScanner, text *strings.Builder, ends *[]uint32, size uint64) {
+	n, _ := x.attr("uniqueCount")
+	count, ok := smallInt([]byte(n))
+	if !ok {
+		count = 0
+	}
+	reserve := min(size, maxSharedStringsGrow)
+	if c := uint64(count) * 16; c < reserve {
+		reserve -= c
+	}
+	text.Grow(int(reserve))
+	*ends = make([]uint32, 0, min(count, maxSharedStringsGrow/16))
+}
+
 // readSharedStrings streams the shared strings part (absent: no table). An
 // item's text is the text of its runs; phonetic hints (rPh) are not text.
 func readSharedStrings(f *zip.File) (*sharedStrings, error) {
@@ -48,9 +66,6 @@ func readSharedStrings(f *zip.File) (*sharedStrings, error) {
 	}
 	defer rc.Close()
 	var text strings.Builder
-	// The text is shorter than the part's XML: one allocation, no copy
-	// when it becomes a string.
-	text.Grow(int(min(f.UncompressedSize64, maxSharedStringsGrow)))
 	var ends []uint32
 	var item []byte
 	x := newXMLScanner(rc)
@@ -68,6 +83,10 @@ func readSharedStrings(f *zip.File) (*sharedStrings, error) {
 			return nil, fmt.Errorf("read shared strings: %w", err)
 		}
 		switch string(x.local) {
+		case "sst":
+			if !x.isEnd {
+				reserveSharedStrings(x, &text, &ends, f.UncompressedSize64)
+			}
 		case "si":
 			inSI = !x.isEnd && !x.empty
 			if x.isEnd || x.empty {
