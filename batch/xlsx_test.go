@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/xuri/excelize/v2"
@@ -305,4 +306,66 @@ func TestWriteWorkbookFixtures(t *testing.T) {
 	must(t, os.WriteFile(filepath.Join("testdata", "xlsx", "inline-strings.xlsx"), inlineStringsWorkbook(t), 0o644))
 	must(t, os.WriteFile(filepath.Join("testdata", "xlsx", "legacy.xls"),
 		append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, make([]byte, 504)...), 0o644))
+}
+
+// FuzzWorkbookSheet varies the XML of a workbook's worksheet and shared
+// strings inside a valid package: the reader never panics, errors are file
+// errors, and records are clean UTF-8 in worksheet order.
+func FuzzWorkbookSheet(f *testing.F) {
+	base := inlineStringsWorkbook(f)
+	f.Add([]byte(`<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>kpj</t></is></c></row></sheetData></worksheet>`), []byte(""))
+	f.Add([]byte(`<?xml version="1.0"?><x:worksheet xmlns:x="s"><x:sheetData><x:row><x:c t="s"><x:v>0</x:v></x:c><x:c t="s"><x:v>1</x:v></x:c></x:row>`+
+		`<x:row r="3"><x:c t="s"><x:v>2</x:v></x:c><x:c><x:v>3.2E+15</x:v></x:c></x:row></x:sheetData></x:worksheet>`),
+		[]byte(`<sst><si><t>kpj</t></si><si><r><t>ni</t></r><r><t>k</t></r><rPh><t>x</t></rPh></si><si><t><![CDATA[a&b]]></t></si></sst>`))
+	f.Add([]byte(`<worksheet><sheetData><row r="1"><c r="A1" t="str"><f>"a"&amp;"b"</f><v>a&amp;b&#x41;&#10;</v></c><!-- c --></row></sheetData></worksheet>`), []byte(`<sst/>`))
+	f.Fuzz(func(t *testing.T, sheet, strs []byte) {
+		data := rewriteZip(t, base, func(name string, data []byte) []byte {
+			switch name {
+			case "xl/worksheets/sheet1.xml":
+				return sheet
+			case "xl/sharedStrings.xml":
+				return strs
+			}
+			return data
+		})
+		if !bytes.Contains(data, []byte("xl/sharedStrings.xml")) {
+			data = addPart(t, data, "xl/sharedStrings.xml", strs)
+		}
+		recs, err := decodeWorkbook(t, data, batch.WorkbookOptions{MaxUnzipped: 1 << 20})
+		if err != nil {
+			if e := batch.ErrorOf(err); e == nil || (e.Kind != batch.KindInvalid && e.Kind != batch.KindTooLarge) {
+				t.Fatalf("err = %v (%T), want a file error", err, err)
+			}
+		}
+		last := 0
+		for _, r := range recs {
+			if r.Line <= last {
+				t.Fatalf("record at row %d follows row %d", r.Line, last)
+			}
+			last = r.Line
+			for _, v := range r.Fields {
+				if !utf8.ValidString(v) || strings.IndexByte(v, 0) >= 0 {
+					t.Fatalf("row %d: value %q is not clean UTF-8", r.Line, v)
+				}
+			}
+		}
+	})
+}
+
+// addPart returns the package with one more part.
+func addPart(t testing.TB, data []byte, name string, content []byte) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	must(t, err)
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, f := range zr.File {
+		must(t, zw.Copy(f))
+	}
+	w, err := zw.Create(name)
+	must(t, err)
+	_, err = w.Write(content)
+	must(t, err)
+	must(t, zw.Close())
+	return out.Bytes()
 }
