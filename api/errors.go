@@ -24,6 +24,8 @@ const (
 var statusOf = map[batch.Kind]int{
 	batch.KindInvalid:          http.StatusBadRequest,
 	batch.KindUnauthorized:     http.StatusUnauthorized,
+	batch.KindForbidden:        http.StatusForbidden,
+	batch.KindTooManyRequests:  http.StatusTooManyRequests,
 	batch.KindNotFound:         http.StatusNotFound,
 	batch.KindConflict:         http.StatusConflict,
 	batch.KindTooLarge:         http.StatusRequestEntityTooLarge,

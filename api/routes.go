@@ -14,6 +14,7 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /v1/batches/{id}/receipt", s.auth(s.handleReceipt))
 	mux.Handle("GET /v1/claims/{number}", s.auth(s.handleGetClaim))
 	mux.HandleFunc("GET /v1/template.csv", s.handleTemplate)
+	s.accountRoutes(mux) // operators and HR accounts (ops_routes.go)
 
 	mux.HandleFunc("GET /healthz", s.handleHealthz)
 	mux.HandleFunc("GET /readyz", s.handleReadyz)
