@@ -55,6 +55,7 @@ func (s *server) handleUpload(w http.ResponseWriter, r *http.Request, c batch.Co
 		Mode:           req.mode,
 		Filename:       cleanFilename(filename),
 		IdempotencyKey: req.idemKey,
+		UploadedBy:     principalOf(r),
 	}
 	b, replayed, err := s.storeUpload(r.Context(), body, &up)
 	if err != nil {

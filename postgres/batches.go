@@ -42,6 +42,7 @@ type Batch struct {
 	StartedAt      *time.Time
 	FinishedAt     *time.Time
 	PurgedAt       *time.Time
+	UploadedBy     string // "user:<e-mail>" or "key:<key id>"; "" for batches older than the record
 }
 
 // Upload describes an uploaded file about to be stored.
@@ -51,11 +52,13 @@ type Upload struct {
 	Filename       string
 	Info           batch.FileInfo
 	IdempotencyKey string // "" when none
+	UploadedBy     string // who: "user:<e-mail>" or "key:<key id>"
 }
 
 const batchColumns = `id::text, company_id, status, mode, filename, file_sha256, file_size, encoding, delimiter,
 	header, layout, coalesce(idempotency_key, ''), rules_version, total_rows, processed_rows, created, valid,
-	rejected, warnings, coalesce(reject_code, ''), created_at, started_at, finished_at, purged_at`
+	rejected, warnings, coalesce(reject_code, ''), created_at, started_at, finished_at, purged_at,
+	coalesce(uploaded_by, '')`
 
 func scanBatch(row pgx.Row) (Batch, error) {
 	var b Batch
@@ -64,7 +67,8 @@ func scanBatch(row pgx.Row) (Batch, error) {
 	var layout []string
 	err := row.Scan(&b.ID, &b.CompanyID, &status, &mode, &b.Filename, &sha, &b.Size, &enc, &delim,
 		&b.Header, &layout, &b.IdempotencyKey, &b.RulesVersion, &b.TotalRows, &b.ProcessedRows, &b.Created,
-		&b.Valid, &b.Rejected, &b.Warnings, &code, &b.CreatedAt, &b.StartedAt, &b.FinishedAt, &b.PurgedAt)
+		&b.Valid, &b.Rejected, &b.Warnings, &code, &b.CreatedAt, &b.StartedAt, &b.FinishedAt, &b.PurgedAt,
+		&b.UploadedBy)
 	if err != nil {
 		return Batch{}, err
 	}
@@ -135,10 +139,10 @@ func insertBatch(ctx context.Context, tx pgx.Tx, id uuid.UUID, up Upload, dec *b
 	}
 	_, err := tx.Exec(ctx, `
 		INSERT INTO batches (id, company_id, status, mode, filename, file_sha256, file_size, encoding,
-			delimiter, header, layout, idempotency_key, rules_version)
-		VALUES ($1, $2, 'accepted', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			delimiter, header, layout, idempotency_key, rules_version, uploaded_by)
+		VALUES ($1, $2, 'accepted', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, nullif($13, ''))`,
 		id, up.CompanyID, up.Mode, up.Filename, up.Info.SHA256[:], up.Info.Size, up.Info.Encoding,
-		string(dec.Delimiter()), dec.Header(), layout, idem, batch.RulesVersion)
+		string(dec.Delimiter()), dec.Header(), layout, idem, batch.RulesVersion, up.UploadedBy)
 	return err
 }
 
