@@ -4,9 +4,8 @@ import (
 	"errors"
 	"html/template"
 	"net/http"
+	"slices"
 	"time"
-
-	"github.com/hibiken/asynq"
 
 	"jhtbatch/batch"
 	"jhtbatch/postgres"
@@ -172,13 +171,18 @@ func (s *server) queueSummary() ([]consoleQueue, error) {
 	if s.queue == nil {
 		return nil, errors.New("no queue")
 	}
+	in := s.queue.Inspector()
+	existing, err := in.Queues()
+	if err != nil {
+		return nil, err
+	}
 	var out []consoleQueue
 	for _, q := range worker.Queues {
-		info, err := s.queue.Inspector().GetQueueInfo(q)
-		if errors.Is(err, asynq.ErrQueueNotFound) {
+		if !slices.Contains(existing, q) { // no task was ever put on it
 			out = append(out, consoleQueue{Name: q})
 			continue
 		}
+		info, err := in.GetQueueInfo(q)
 		if err != nil {
 			return nil, err
 		}

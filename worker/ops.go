@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hibiken/asynq"
@@ -53,7 +54,14 @@ func (e *Enqueuer) Resume(ctx context.Context, store *postgres.Store, batchID st
 // dropArchived deletes the archived tasks of batch id from every queue.
 func (e *Enqueuer) dropArchived(batchID string) error {
 	in := e.inspector()
+	existing, err := in.Queues()
+	if err != nil {
+		return fmt.Errorf("list queues: %w", err)
+	}
 	for _, q := range Queues {
+		if !slices.Contains(existing, q) {
+			continue
+		}
 		var ids []string
 		for page := 1; ; page++ {
 			tasks, err := in.ListArchivedTasks(q, asynq.PageSize(100), asynq.Page(page))

@@ -294,6 +294,7 @@ func printStatus(ctx context.Context, e env, store *postgres.Store, in *asynq.In
 	if err != nil {
 		return fmt.Errorf("status: read the queues from Redis: %w", err)
 	}
+	existing := slices.Clone(names)
 	for _, q := range worker.Queues {
 		if !slices.Contains(names, q) {
 			names = append(names, q)
@@ -301,9 +302,9 @@ func printStatus(ctx context.Context, e env, store *postgres.Store, in *asynq.In
 	}
 	slices.Sort(names)
 	for _, q := range names {
-		info, err := in.GetQueueInfo(q)
-		if errors.Is(err, asynq.ErrQueueNotFound) {
-			info, err = &asynq.QueueInfo{}, nil
+		info := &asynq.QueueInfo{} // a queue no task was ever put on is empty
+		if slices.Contains(existing, q) {
+			info, err = in.GetQueueInfo(q)
 		}
 		if err != nil {
 			return fmt.Errorf("status: read queue %s: %w", q, err)
