@@ -129,6 +129,7 @@ func TestStatusOfEveryKind(t *testing.T) {
 		batch.KindInvalid: 400, batch.KindUnauthorized: 401, batch.KindNotFound: 404,
 		batch.KindConflict: 409, batch.KindTooLarge: 413, batch.KindUnavailable: 503,
 		batch.KindInternal: 500, batch.KindMethodNotAllowed: 405,
+		batch.KindForbidden: 403, batch.KindTooManyRequests: 429,
 	}
 	for k, status := range want {
 		if got := statusOf[k]; got != status {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"jhtbatch/batch"
 	"jhtbatch/postgres"
 	"jhtbatch/worker"
 )
@@ -150,6 +151,9 @@ func runUserCreate(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("user create: %w", err)
 	}
 	u, err := store.CreateUser(ctx, *npp, *email, pw)
+	if e := batch.ErrorOf(err); e != nil && e.Code == postgres.CodeUserExists {
+		return fmt.Errorf("user create: a user with e-mail %s already exists", strings.ToLower(strings.TrimSpace(*email)))
+	}
 	if err != nil {
 		return fmt.Errorf("user create %s: %w", *email, err)
 	}
