@@ -88,6 +88,10 @@ func TestSessionWorksLikeKey(t *testing.T) {
 	if res.status != http.StatusOK {
 		t.Fatalf("list with cookie: %d %s", res.status, res.body)
 	}
+	me := e.do(http.MethodGet, "/v1/session", "", nil, withCookie(cookie))
+	if me.status != http.StatusOK || !strings.Contains(string(me.body), `"company_npp": "AA000001"`) {
+		t.Errorf("GET /v1/session: %d %s", me.status, me.body)
+	}
 	up := e.upload("", "", "karyawan.csv", sampleFile, withCookie(cookie, "Origin", e.srv.URL))
 	if up.status != http.StatusAccepted {
 		t.Fatalf("upload with cookie: %d %s", up.status, up.body)
@@ -109,6 +113,7 @@ func TestSessionWorksLikeKey(t *testing.T) {
 		t.Fatalf("sign out: %d %s", res.status, res.body)
 	}
 	wantError(t, e.do(http.MethodGet, "/v1/batches", "", nil, withCookie(cookie)), http.StatusUnauthorized, "UNAUTHORIZED")
+	wantError(t, e.do(http.MethodGet, "/v1/session", "", nil, withCookie(cookie)), http.StatusUnauthorized, "UNAUTHORIZED")
 }
 
 // TestSessionOrigin: a state-changing request signed in by cookie from
@@ -230,4 +235,35 @@ func TestSessionExpiry(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestSessionCookieSecureBehindTLS: behind a proxy that says https, the
+// cookie is Secure; over plain http it cannot be.
+func TestSessionCookieSecureBehindTLS(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	email := e.user("hr@alpha.example")
+	body := `{"email":"` + email + `","password":"` + password + `"}`
+	for _, tc := range []struct {
+		proto  string
+		secure bool
+	}{{"", false}, {"https", true}} {
+		h := http.Header{"Content-Type": {"application/json"}}
+		if tc.proto != "" {
+			h.Set("X-Forwarded-Proto", tc.proto)
+		}
+		res := e.do(http.MethodPost, "/v1/session", "", strings.NewReader(body), h)
+		var found bool
+		for _, c := range (&http.Response{Header: res.header}).Cookies() {
+			if c.Name == "jht_session" {
+				found = true
+				if c.Secure != tc.secure {
+					t.Errorf("X-Forwarded-Proto %q: Secure %v, want %v", tc.proto, c.Secure, tc.secure)
+				}
+			}
+		}
+		if res.status != http.StatusOK || !found {
+			t.Errorf("X-Forwarded-Proto %q: %d, cookie set %v", tc.proto, res.status, found)
+		}
+	}
 }

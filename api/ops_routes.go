@@ -8,6 +8,7 @@ import "net/http"
 func (s *server) accountRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /v1/session", s.handleLogin)
 	mux.HandleFunc("DELETE /v1/session", s.handleLogout)
+	mux.HandleFunc("GET /v1/session", s.handleWhoAmI)
 
 	mux.Handle("GET /v1/ops/batches", s.opsAuth(s.handleOpsBatches))
 	mux.Handle("POST /v1/ops/batches/{id}/retry", s.opsAuth(s.handleOpsRetry))

@@ -155,7 +155,7 @@ type loginJSON struct {
 type sessionJSON struct {
 	Email      string    `json:"email"`
 	CompanyNPP string    `json:"company_npp"`
-	ExpiresAt  time.Time `json:"expires_at"`
+	ExpiresAt  time.Time `json:"expires_at,omitzero"`
 }
 
 // handleLogin signs an HR user in: 200 and the session cookie, or 401
@@ -201,4 +201,20 @@ func (s *server) handleLogout(w http.ResponseWriter, r *http.Request) {
 	}
 	clearCookie(w, r, sessionCookie)
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// handleWhoAmI answers who the session cookie signs in (200), or 401: the
+// web page asks it on load to know whether to show the sign-in form.
+func (s *server) handleWhoAmI(w http.ResponseWriter, r *http.Request) {
+	ck, err := r.Cookie(sessionCookie)
+	if err != nil || ck.Value == "" {
+		s.writeError(w, r, unauthorized())
+		return
+	}
+	u, _, err := s.store.SessionUser(r.Context(), ck.Value, s.now(), s.sessionLimits)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, sessionJSON{Email: u.Email, CompanyNPP: u.CompanyNPP})
 }

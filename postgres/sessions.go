@@ -70,7 +70,9 @@ func (s *Store) Login(ctx context.Context, email, password string, now time.Time
 		return "", User{}, translate(err, "sign in")
 	}
 	if !checkPassword(hash, password) || u.ID == 0 {
-		if _, err := s.pool.Exec(ctx, `INSERT INTO login_failures (email, at) VALUES ($1, $2)`, email, now); err != nil {
+		// Failures older than the window count no more: they go as new ones come.
+		if _, err := s.pool.Exec(ctx, `WITH gone AS (DELETE FROM login_failures WHERE email = $1 AND at <= $3)
+			INSERT INTO login_failures (email, at) VALUES ($1, $2)`, email, now, now.Add(-LoginFailureWindow)); err != nil {
 			return "", User{}, translate(err, "record failed sign-in")
 		}
 		return "", User{}, &batch.Error{Kind: batch.KindUnauthorized, Code: CodeLoginFailed,
