@@ -317,4 +317,31 @@ func TestConsoleSignIn(t *testing.T) {
 	if page.status != http.StatusOK || !strings.Contains(string(page.body), "Signed in as Rina") {
 		t.Errorf("console with the cookie: %d %.300s", page.status, page.body)
 	}
+
+	// The console's Cancel button: refused from another origin, done (and
+	// audited) from our own.
+	b := e.mustUpload("", sampleFile)
+	button := func(origin string) *http.Response {
+		req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/ops/batches/"+b.ID+"/cancel", nil)
+		req.Header.Set("Cookie", "jht_ops="+cookie.Value)
+		req.Header.Set("Origin", origin)
+		r, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Body.Close()
+		return r
+	}
+	if r := button("https://evil.example"); r.StatusCode != http.StatusForbidden {
+		t.Errorf("cancel button from another origin: %d, want 403", r.StatusCode)
+	}
+	if r := button(e.srv.URL); r.StatusCode != http.StatusSeeOther {
+		t.Errorf("cancel button: %d, want 303", r.StatusCode)
+	}
+	if got := decode[batchJSON](t, e.get("/v1/batches/"+b.ID, e.keyA)).Status; got != "cancelled" {
+		t.Errorf("after the cancel button the batch is %s", got)
+	}
+	if actions, err := e.store.OperatorActions(context.Background(), b.ID); err != nil || len(actions) != 1 {
+		t.Errorf("audit trail %+v (%v), want the one cancel", actions, err)
+	}
 }
