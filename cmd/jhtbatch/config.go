@@ -32,6 +32,7 @@ type Config struct {
 	ChunkRows      int
 	Concurrency    int
 	RetentionDays  int
+	StuckAfter     time.Duration // STUCK_AFTER: when the operators' views call a batch stuck
 	LogLevel       slog.Level
 	LogFormat      string
 }
@@ -63,6 +64,7 @@ var settings = []setting{
 	{"CHUNK_ROWS", "chunk-rows", "2000", "rows per worker task", false, positiveInt(func(c *Config, n int) { c.ChunkRows = n })},
 	{"WORKER_CONCURRENCY", "worker-concurrency", "", "tasks a worker process runs at once", false, setConcurrency},
 	{"RETENTION_DAYS", "retention-days", "0", "days before raw rows and reports are purged; 0 keeps them", false, setRetentionDays},
+	{"STUCK_AFTER", "stuck-after", "15m", "a batch whose oldest unfinished chunk waited longer is stuck (operators' console, status)", false, setStuckAfter},
 	{"LOG_LEVEL", "log-level", "info", "debug, info, warn or error", false, setLogLevel},
 	{"LOG_FORMAT", "log-format", "text", "text or json", false, setLogFormat},
 }
@@ -70,7 +72,7 @@ var settings = []setting{
 // Which settings each kind of command reads.
 var (
 	serverSettings = []string{"DATABASE_URL", "REDIS_URL", "HTTP_ADDR", "METRICS_ADDR", "BUSINESS_TZ", "MAX_UPLOAD_BYTES",
-		"MAX_ROWS", "CHUNK_ROWS", "WORKER_CONCURRENCY", "RETENTION_DAYS", "LOG_LEVEL", "LOG_FORMAT"}
+		"MAX_ROWS", "CHUNK_ROWS", "WORKER_CONCURRENCY", "RETENTION_DAYS", "STUCK_AFTER", "LOG_LEVEL", "LOG_FORMAT"}
 	databaseSettings = []string{"DATABASE_URL", "LOG_LEVEL", "LOG_FORMAT"}
 )
 

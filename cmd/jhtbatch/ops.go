@@ -271,7 +271,7 @@ func runStatus(ctx context.Context, e env, args []string) error {
 	fs := newFlagSet(e, "status", "",
 		"Prints the queues (pending, active, scheduled, retry, archived tasks per queue), the\n"+
 			"batches in progress with the age of their oldest unfinished chunk, and the worker\nprocesses Redis has seen.")
-	cf := bindConfig(fs, e.getenv, []string{"DATABASE_URL", "REDIS_URL", "LOG_LEVEL", "LOG_FORMAT"})
+	cf := bindConfig(fs, e.getenv, []string{"DATABASE_URL", "REDIS_URL", "STUCK_AFTER", "LOG_LEVEL", "LOG_FORMAT"})
 	cfg, err := cf.parse(args)
 	if err != nil {
 		return err
@@ -286,11 +286,11 @@ func runStatus(ctx context.Context, e env, args []string) error {
 	defer closeStore()
 	in := asynq.NewInspector(cfg.Redis)
 	defer in.Close()
-	return printStatus(ctx, e, store, in)
+	return printStatus(ctx, e, store, in, cfg.StuckAfter)
 }
 
 // printStatus writes the three sections of `jhtbatch status`.
-func printStatus(ctx context.Context, e env, store *postgres.Store, in *asynq.Inspector) error {
+func printStatus(ctx context.Context, e env, store *postgres.Store, in *asynq.Inspector, stuckAfter time.Duration) error {
 	now := e.now()
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "QUEUE\tPENDING\tACTIVE\tSCHEDULED\tRETRY\tARCHIVED")
@@ -319,7 +319,8 @@ func printStatus(ctx context.Context, e env, store *postgres.Store, in *asynq.In
 		return err
 	}
 
-	list, err := store.AllBatches(ctx, now, postgres.OpsFilter{Statuses: []string{"accepted", "processing"}, Limit: 1000})
+	list, err := store.AllBatches(ctx, now, postgres.OpsFilter{Statuses: []string{"accepted", "processing"},
+		StuckAfter: stuckAfter, Limit: 1000})
 	if err != nil {
 		return fmt.Errorf("status: read the batches in progress: %w", err)
 	}
@@ -352,5 +353,14 @@ func printStatus(ctx context.Context, e env, store *postgres.Store, in *asynq.In
 		}
 		return tw.Flush()
 	}
+	return nil
+}
+
+func setStuckAfter(c *Config, v string) error {
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return errors.New("want a duration above 0, such as 15m or 1h")
+	}
+	c.StuckAfter = d
 	return nil
 }

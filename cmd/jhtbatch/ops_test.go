@@ -153,13 +153,18 @@ func TestStatus(t *testing.T) {
 		`(?m)^chunks\s+2\s+0\s+0\s+0\s+1$`,
 		`(?m)^control\s+0\s+0\s+0\s+0\s+0$`,
 		`Batches in progress: 1`,
-		`(?m)^` + batchID + `\s+STAT0001\s+processing\s+0/10\s+40m0s\s+true$`,
+		`(?m)^` + batchID + `\s+STAT0001\s+processing\s+0/10\s+4\dm\d+s\s+true$`,
 		`Worker processes: 1`,
 		`(?m)^` + regexp.QuoteMeta(host) + `\s+\d+\s+active\s+1\s+0\s`,
 	} {
 		if !regexp.MustCompile(re).MatchString(r.stdout) {
 			t.Errorf("status output lacks %s:\n%s", re, r.stdout)
 		}
+	}
+	// With STUCK_AFTER an hour, 40 minutes is not stuck yet.
+	r = runCmd(t, envMap(map[string]string{"DATABASE_URL": dsn, "REDIS_URL": redisURL, "STUCK_AFTER": "1h"}), "status")
+	if re := `(?m)^` + batchID + `\s+STAT0001\s+processing\s+0/10\s+4\dm\d+s\s+false$`; r.err != nil || !regexp.MustCompile(re).MatchString(r.stdout) {
+		t.Errorf("status with STUCK_AFTER=1h (%v) lacks %s:\n%s", r.err, re, r.stdout)
 	}
 }
 
