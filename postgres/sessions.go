@@ -158,3 +158,22 @@ func (s *Store) Logout(ctx context.Context, token string) error {
 	_, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, th[:])
 	return translate(err, "end session")
 }
+
+// SessionForgetAfter is how long an unused session is kept before the daily
+// clean-up deletes it; far longer than any idle limit, so that only dead
+// sessions go.
+const SessionForgetAfter = 7 * 24 * time.Hour
+
+// ForgetSessions deletes, at now, the sessions unused for SessionForgetAfter
+// and the sign-in failures that have left the throttle's window: neither
+// counts any more, and neither should pile up.
+func (s *Store) ForgetSessions(ctx context.Context, now time.Time) (int64, error) {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE last_seen_at < $1`, now.Add(-SessionForgetAfter))
+	if err != nil {
+		return 0, translate(err, "delete old sessions")
+	}
+	if _, err := s.pool.Exec(ctx, `DELETE FROM login_failures WHERE at <= $1`, now.Add(-LoginFailureWindow)); err != nil {
+		return 0, translate(err, "delete old sign-in failures")
+	}
+	return tag.RowsAffected(), nil
+}

@@ -88,3 +88,13 @@ func (e *Enqueuer) dropArchived(batchID string) error {
 	}
 	return nil
 }
+
+// forgetSessions deletes dead HR sessions and old sign-in failures; it runs
+// with the daily retention task, whatever RETENTION_DAYS says.
+func (h *Handlers) forgetSessions(ctx context.Context) error {
+	n, err := h.store.ForgetSessions(ctx, h.now())
+	if err == nil && n > 0 {
+		h.log.Info("old sessions deleted", "count", n)
+	}
+	return err
+}
