@@ -59,12 +59,12 @@ var settings = []setting{
 	{"HTTP_ADDR", "http-addr", "127.0.0.1:8080", "address the API and web page listen on", false, setHTTPAddr},
 	{"METRICS_ADDR", "metrics-addr", "off", "address where \"work\" serves /metrics and /healthz (the API serves them itself)", false, setMetricsAddr},
 	{"BUSINESS_TZ", "business-tz", "Asia/Jakarta", "time zone of business dates", false, setBusinessTZ},
+	{"STUCK_AFTER", "stuck-after", "15m", "a batch whose oldest unfinished chunk waited longer is stuck (operators' console, status)", false, setStuckAfter},
 	{"MAX_UPLOAD_BYTES", "max-upload-bytes", "64MiB", "largest accepted file in bytes (KiB, MiB, GiB suffixes allowed)", false, setMaxUploadBytes},
 	{"MAX_ROWS", "max-rows", "200000", "most data rows in one file", false, positiveInt(func(c *Config, n int) { c.MaxRows = n })},
 	{"CHUNK_ROWS", "chunk-rows", "2000", "rows per worker task", false, positiveInt(func(c *Config, n int) { c.ChunkRows = n })},
 	{"WORKER_CONCURRENCY", "worker-concurrency", "", "tasks a worker process runs at once", false, setConcurrency},
 	{"RETENTION_DAYS", "retention-days", "0", "days before raw rows and reports are purged; 0 keeps them", false, setRetentionDays},
-	{"STUCK_AFTER", "stuck-after", "15m", "a batch whose oldest unfinished chunk waited longer is stuck (operators' console, status)", false, setStuckAfter},
 	{"LOG_LEVEL", "log-level", "info", "debug, info, warn or error", false, setLogLevel},
 	{"LOG_FORMAT", "log-format", "text", "text or json", false, setLogFormat},
 }
