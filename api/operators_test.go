@@ -348,3 +348,43 @@ func TestConsoleSignIn(t *testing.T) {
 		t.Errorf("audit trail %+v (%v), want the one cancel", actions, err)
 	}
 }
+
+// TestOpsMetrics: /metrics carries Asynq's queue gauges (0 for a queue no
+// task has reached yet, the real size after), the batches in flight, the
+// database's state and the report builds gauge.
+func TestOpsMetrics(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	scrape := func() string {
+		res := e.get("/metrics", "")
+		if res.status != http.StatusOK {
+			t.Fatalf("/metrics: %d %s", res.status, res.body)
+		}
+		return string(res.body)
+	}
+	tests := []struct {
+		name string
+		act  func()
+		want []string
+	}{
+		{"fresh", func() {}, []string{
+			`asynq_queue_size{queue="chunks"} 0`, `asynq_queue_size{queue="control"} 0`,
+			`jhtbatch_batches_in_flight{status="accepted"} 0`, `jhtbatch_database_up 1`,
+			`jhtbatch_oldest_unfinished_chunk_age_seconds 0`, `jhtbatch_report_builds_in_progress 0`,
+		}},
+		{"after an upload", func() { e.mustUpload("", sampleFile) }, []string{
+			`asynq_queue_size{queue="control"} 1`, `asynq_queue_size{queue="chunks"} 0`,
+			`asynq_tasks_enqueued_total{queue="control",state="pending"} 1`,
+			`jhtbatch_batches_in_flight{status="accepted"} 1`,
+		}},
+	}
+	for _, tc := range tests {
+		tc.act()
+		body := scrape()
+		for _, w := range tc.want {
+			if n := strings.Count(body, w+"\n"); n != 1 {
+				t.Errorf("%s: %q appears %d times, want once", tc.name, w, n)
+			}
+		}
+	}
+}

@@ -2,12 +2,16 @@ package api
 
 import (
 	"context"
+	"slices"
 	"time"
+
+	"github.com/hibiken/asynq"
 
 	asynqmetrics "github.com/hibiken/asynq/x/metrics"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"jhtbatch/postgres"
+	"jhtbatch/worker"
 )
 
 // flightTimeout bounds the database query a scrape of /metrics makes.
@@ -20,7 +24,8 @@ const flightTimeout = 3 * time.Second
 // report builds in progress, whose gauge it returns.
 func registerOpsMetrics(reg prometheus.Registerer, cfg Config) prometheus.Gauge {
 	if cfg.Queue != nil {
-		register(reg, prometheus.Collector(asynqmetrics.NewQueueMetricsCollector(cfg.Queue.Inspector())))
+		in := cfg.Queue.Inspector()
+		register(reg, prometheus.Collector(&queueCollector{QueueMetricsCollector: asynqmetrics.NewQueueMetricsCollector(in), in: in}))
 	}
 	if cfg.Store != nil {
 		now := cfg.Now
@@ -33,6 +38,30 @@ func registerOpsMetrics(reg prometheus.Registerer, cfg Config) prometheus.Gauge 
 		Name: "jhtbatch_report_builds_in_progress",
 		Help: "Reports (CSV or XLSX) being written to a client right now.",
 	}))
+}
+
+// queueCollector is Asynq's queue collector, plus a size of 0 for each
+// pipeline queue Redis does not know yet: Asynq makes a queue when its first
+// task comes, and a fresh service must not look as if it had no queues.
+type queueCollector struct {
+	*asynqmetrics.QueueMetricsCollector
+	in *asynq.Inspector
+}
+
+// queueSizeDesc is Asynq's own description of asynq_queue_size.
+var queueSizeDesc = prometheus.NewDesc("asynq_queue_size", "Number of tasks in a queue", []string{"queue"}, nil)
+
+func (c *queueCollector) Collect(ch chan<- prometheus.Metric) {
+	c.QueueMetricsCollector.Collect(ch)
+	known, err := c.in.Queues()
+	if err != nil {
+		return // Redis is down: no gauge is better than a false 0
+	}
+	for _, q := range worker.Queues {
+		if !slices.Contains(known, q) {
+			ch <- prometheus.MustNewConstMetric(queueSizeDesc, prometheus.GaugeValue, 0, q)
+		}
+	}
 }
 
 // trackReportBuild counts a report build until the returned func is called.

@@ -81,6 +81,19 @@ func (s *Store) RevokeOperator(ctx context.Context, id int64) error {
 	return nil
 }
 
+// RevokeOperatorToken revokes the operator whose token starts with tokenID
+// (its public id, or the whole token).
+func (s *Store) RevokeOperatorToken(ctx context.Context, tokenID string) error {
+	tag, err := s.pool.Exec(ctx, `UPDATE operators SET revoked_at = now() WHERE token_id = $1 AND revoked_at IS NULL`, KeyID(tokenID))
+	if err != nil {
+		return translate(err, "revoke operator")
+	}
+	if tag.RowsAffected() == 0 {
+		return batch.NotFound("operator " + KeyID(tokenID))
+	}
+	return nil
+}
+
 // AuthenticateOperator returns the operator whose token is token; an unknown
 // or revoked token is unauthorized. As with API keys, the lookup is by hash
 // and the hashes are compared again in constant time.

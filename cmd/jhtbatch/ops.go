@@ -91,10 +91,11 @@ func runOperatorList(ctx context.Context, e env, args []string) error {
 }
 
 func runOperatorRevoke(ctx context.Context, e env, args []string) error {
-	fs := newFlagSet(e, "operator revoke", "ID", "Revokes an operator's token; ID is the number `jhtbatch operator list` shows.")
+	fs := newFlagSet(e, "operator revoke", "ID",
+		"Revokes an operator's token. ID is the number `jhtbatch operator list` shows, or the\ntoken's public id (jhtop_ and 6 characters).")
 	pos, store, closeStore, err := adminCommand(ctx, e, fs, args, 1, "ID", func(pos []string) error {
-		if _, err := strconv.ParseInt(pos[0], 10, 64); err != nil {
-			return fmt.Errorf("operator revoke: ID %q is not a number", pos[0])
+		if _, err := strconv.ParseInt(pos[0], 10, 64); err != nil && !postgres.IsOperatorToken(pos[0]) {
+			return fmt.Errorf("operator revoke: ID %q is neither a number nor a token id (jhtop_…)", pos[0])
 		}
 		return nil
 	})
@@ -102,11 +103,16 @@ func runOperatorRevoke(ctx context.Context, e env, args []string) error {
 		return helpRequested(err)
 	}
 	defer closeStore()
-	id, _ := strconv.ParseInt(pos[0], 10, 64)
-	if err := store.RevokeOperator(ctx, id); err != nil {
-		return fmt.Errorf("operator revoke %d: %w", id, err)
+	if id, perr := strconv.ParseInt(pos[0], 10, 64); perr == nil {
+		err = store.RevokeOperator(ctx, id)
+	} else {
+		err = store.RevokeOperatorToken(ctx, pos[0])
 	}
-	fmt.Fprintf(e.stdout, "Operator %d revoked.\n", id)
+	name := postgres.KeyID(pos[0]) // never echo a whole token
+	if err != nil {
+		return fmt.Errorf("operator revoke %s: %w", name, err)
+	}
+	fmt.Fprintf(e.stdout, "Operator %s revoked.\n", name)
 	return nil
 }
 

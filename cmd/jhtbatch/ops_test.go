@@ -46,6 +46,7 @@ func TestOpsCommands(t *testing.T) {
 	if r.err != nil || !postgres.IsOperatorToken(token) {
 		t.Fatalf("operator create: %v, last line %q", r.err, token)
 	}
+	token2 := lastLine(runCmd(t, getenv, "operator", "create", "--name", "Budi", "--write-queues").stdout)
 	store := postgres.NewStore(pool)
 	if op, err := store.AuthenticateOperator(context.Background(), token); err != nil || op.Name != "Rina" || op.WriteQueues {
 		t.Fatalf("the printed token authenticates %+v, %v", op, err)
@@ -71,6 +72,7 @@ func TestOpsCommands(t *testing.T) {
 		{"operator revoke", "", []string{"operator", "revoke", "1"}, false, []string{"revoked"}},
 		{"operator revoke again", "", []string{"operator", "revoke", "1"}, true, nil},
 		{"operator revoke not a number", "", []string{"operator", "revoke", "x"}, true, nil},
+		{"operator revoke by token id", "", []string{"operator", "revoke", postgres.KeyID(token2)}, false, []string{"revoked"}},
 	}
 	for _, tc := range tests {
 		r := runIn(t, getenv, tc.stdin, tc.args...)
@@ -82,7 +84,7 @@ func TestOpsCommands(t *testing.T) {
 				t.Errorf("%s: output lacks %q:\n%s", tc.name, w, r.stdout)
 			}
 		}
-		for _, secret := range []string{key, token, pw} {
+		for _, secret := range []string{key, token, token2, pw} {
 			if strings.Contains(r.stdout+r.stderr, secret) {
 				t.Errorf("%s printed a secret:\n%s%s", tc.name, r.stdout, r.stderr)
 			}
@@ -91,8 +93,10 @@ func TestOpsCommands(t *testing.T) {
 	if _, _, err := store.Login(context.Background(), "hr@ops.example", pw, time.Now()); err == nil {
 		t.Error("a disabled user signed in")
 	}
-	if _, err := store.AuthenticateOperator(context.Background(), token); err == nil {
-		t.Error("a revoked operator token still works")
+	for _, tok := range []string{token, token2} {
+		if _, err := store.AuthenticateOperator(context.Background(), tok); err == nil {
+			t.Errorf("revoked operator token %s still works", postgres.KeyID(tok))
+		}
 	}
 }
 
