@@ -50,6 +50,9 @@ func newOps(cfg Config, reg prometheus.Registerer) *ops {
 	if o.stuckAfter <= 0 {
 		o.stuckAfter = postgres.DefaultStuckAfter
 	}
+	if cfg.Store != nil {
+		postgres.PrepareLogin()
+	}
 	o.reportBuilds = registerOpsMetrics(reg, cfg)
 	return o
 }

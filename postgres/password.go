@@ -78,3 +78,7 @@ var dummyHash = sync.OnceValue(func() string {
 	}
 	return h
 })
+
+// PrepareLogin makes the dummy hash now, so that the first sign-in with an
+// unknown e-mail takes no longer than any other.
+func PrepareLogin() { dummyHash() }
