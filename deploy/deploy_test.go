@@ -22,6 +22,7 @@ func TestAlertRules(t *testing.T) {
 		t.Skip("promtool not installed (apt-get install prometheus); CI runs this")
 	}
 	for _, args := range [][]string{
+		{"check", "config", "prometheus.yml"},
 		{"check", "rules", "alerts.yml"},
 		{"test", "rules", "alerts_test.yml"},
 	} {
