@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -265,5 +266,45 @@ func TestSessionCookieSecureBehindTLS(t *testing.T) {
 		if res.status != http.StatusOK || !found {
 			t.Errorf("X-Forwarded-Proto %q: %d, cookie set %v", tc.proto, res.status, found)
 		}
+	}
+}
+
+// syncBuf is a log destination safe for the server's goroutines.
+type syncBuf struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuf) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuf) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestProgressPollsLogAtDebug: a client polling a batch's progress every
+// few seconds does not fill the INFO log; other requests still show.
+func TestProgressPollsLogAtDebug(t *testing.T) {
+	t.Parallel()
+	logs := &syncBuf{}
+	e := newEnv(t, func(c *api.Config) {
+		c.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	})
+	b := e.mustUpload("", sampleFile)
+	for range 3 {
+		e.get("/v1/batches/"+b.ID, e.keyA)
+	}
+	e.get("/v1/batches", e.keyA)
+	out := logs.String()
+	if strings.Contains(out, `route="GET /v1/batches/{id}"`) {
+		t.Errorf("progress polls logged at INFO:\n%s", out)
+	}
+	if !strings.Contains(out, `route="GET /v1/batches"`) || !strings.Contains(out, `route="POST /v1/batches"`) {
+		t.Errorf("other requests missing from the INFO log:\n%s", out)
 	}
 }
