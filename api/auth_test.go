@@ -96,7 +96,7 @@ type route struct{ method, path string }
 func companyRoutes(batchID, claim string) []route {
 	var out []route
 	for _, r := range api.Routes() {
-		if r.Auth && (strings.Contains(r.Path, "{id}") || strings.Contains(r.Path, "{number}")) {
+		if r.Auth && !r.Operator && (strings.Contains(r.Path, "{id}") || strings.Contains(r.Path, "{number}")) {
 			out = append(out, route{r.Method, pathOf(r, batchID, claim)})
 		}
 	}
@@ -121,6 +121,9 @@ func TestMalformedPathValues(t *testing.T) {
 			continue
 		}
 		for _, v := range bad {
+			if r.Operator && batch.ValidBatchID(v) {
+				continue // well formed: a company's key gets 403 there (TestOperatorAuthPairs)
+			}
 			path := pathOf(r, v, v)
 			res := e.do(r.Method, path, e.keyA, nil, nil)
 			if res.status != http.StatusNotFound {

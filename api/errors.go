@@ -23,6 +23,7 @@ const (
 var statusOf = map[batch.Kind]int{
 	batch.KindInvalid:          http.StatusBadRequest,
 	batch.KindUnauthorized:     http.StatusUnauthorized,
+	batch.KindForbidden:        http.StatusForbidden,
 	batch.KindNotFound:         http.StatusNotFound,
 	batch.KindConflict:         http.StatusConflict,
 	batch.KindTooLarge:         http.StatusRequestEntityTooLarge,
@@ -151,7 +152,7 @@ func (s *server) handleNoRoute(w http.ResponseWriter, r *http.Request) {
 // own method is not one of them.
 func (s *server) allowedMethods(r *http.Request) []string {
 	var allow []string
-	for _, m := range []string{http.MethodGet, http.MethodPost} {
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete} {
 		probe := r.Clone(r.Context())
 		probe.Method = m
 		if _, pattern := s.mux.Handler(probe); pattern != "" && pattern != "/v1/" {

@@ -120,16 +120,16 @@ func TestPublicRoutes(t *testing.T) {
 	}
 	for p, methods := range allow {
 		path := pathOf(api.Route{Path: p}, "0b9e8a5c-1f2d-4c3b-9a8e-7d6c5b4a3f21", "JHT-2026-00000001")
-		res := e.do(http.MethodDelete, path, e.keyA, nil, nil)
+		res := e.do(http.MethodPatch, path, e.keyA, nil, nil)
 		if strings.HasPrefix(p, "/v1/") {
 			wantError(t, res, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED")
 		} else if res.status != http.StatusMethodNotAllowed {
-			t.Errorf("DELETE %s: status %d, want 405", path, res.status)
+			t.Errorf("PATCH %s: status %d, want 405", path, res.status)
 		}
 		got := strings.Split(res.header.Get("Allow"), ", ")
 		for _, m := range methods {
 			if !slices.Contains(got, m) {
-				t.Errorf("DELETE %s: Allow %q, want it to name %s", path, res.header.Get("Allow"), m)
+				t.Errorf("PATCH %s: Allow %q, want it to name %s", path, res.header.Get("Allow"), m)
 			}
 		}
 	}

@@ -44,6 +44,7 @@ func (s *server) handleReportCSV(w http.ResponseWriter, r *http.Request, c batch
 		return
 	}
 	defer release()
+	defer s.trackReportBuild()()
 	out := s.startReport(w, r, req, contentTypeCSV, ".csv")
 	rep, err := batch.NewCSVReport(out.buf, req.meta)
 	if err == nil {
@@ -69,6 +70,7 @@ func (s *server) handleReportXLSX(w http.ResponseWriter, r *http.Request, c batc
 		return
 	}
 	defer release()
+	defer s.trackReportBuild()()
 	out := s.startReport(w, r, req, contentTypeXLSX, ".xlsx")
 	lines := newLineStream(r.Context(), func(ctx context.Context, fn func(batch.ReportLine) error) error {
 		return s.store.ReportLines(ctx, req.batch, req.onlyRejected, fn)

@@ -11,13 +11,15 @@ import (
 // walk Routes() so that a new route cannot escape the auth, method and
 // path checks.
 type Route struct {
-	Method string // GET, POST
-	Path   string // a net/http pattern path: /v1/batches/{id}
-	Auth   bool   // needs a company's API key
+	Method   string // GET, POST, PUT, DELETE
+	Path     string // a net/http pattern path: /v1/batches/{id}
+	Auth     bool   // needs credentials: 401 without
+	Operator bool   // the credentials are an operator's token; a company's get 403
 }
 
 // route is an entry of the route table: a Route and its handler, either a
-// company's (behind the API key) or a public one.
+// company's (behind the API key or session) or one that does its own
+// authentication (public, operators', the session's own).
 type route struct {
 	Route
 	company companyHandler
@@ -28,10 +30,13 @@ type route struct {
 // Routes under /v1 other than the template need an API key.
 func (s *server) routeTable() []route {
 	c := func(method, path string, h companyHandler) route {
-		return route{Route: Route{method, path, true}, company: h}
+		return route{Route: Route{Method: method, Path: path, Auth: true}, company: h}
 	}
 	p := func(method, path string, h http.Handler) route {
-		return route{Route: Route{method, path, false}, public: h}
+		return route{Route: Route{Method: method, Path: path}, public: h}
+	}
+	o := func(method, path string, h operatorHandler) route {
+		return route{Route: Route{Method: method, Path: path, Auth: true, Operator: true}, public: s.opsAuth(h)}
 	}
 	return []route{
 		c("POST", "/v1/batches", s.handleUpload),
@@ -47,6 +52,18 @@ func (s *server) routeTable() []route {
 		p("GET", "/v1/template.csv", http.HandlerFunc(s.handleTemplate)),
 		p("GET", "/v1/template.xlsx", http.HandlerFunc(s.handleTemplateXLSX)),
 
+		// HR accounts (session.go): signing in needs no credentials; who
+		// am I needs the session it asks about.
+		p("POST", "/v1/session", http.HandlerFunc(s.handleLogin)),
+		p("DELETE", "/v1/session", http.HandlerFunc(s.handleLogout)),
+		{Route: Route{Method: "GET", Path: "/v1/session", Auth: true}, public: http.HandlerFunc(s.handleWhoAmI)},
+
+		// Operators (ops.go); their console and queue dashboard are pages,
+		// registered by consoleRoutes.
+		o("GET", "/v1/ops/batches", s.handleOpsBatches),
+		o("POST", "/v1/ops/batches/{id}/retry", s.handleOpsRetry),
+		o("POST", "/v1/ops/batches/{id}/cancel", s.handleOpsCancel),
+
 		p("GET", "/healthz", http.HandlerFunc(s.handleHealthz)),
 		p("GET", "/readyz", http.HandlerFunc(s.handleReadyz)),
 		p("GET", "/metrics", s.metricsHandler()),
@@ -61,11 +78,12 @@ func (s *server) routeTable() []route {
 func (s *server) routes(mux *http.ServeMux) {
 	for _, rt := range s.routeTable() {
 		h := rt.public
-		if rt.Auth {
+		if rt.company != nil {
 			h = s.auth(rt.company)
 		}
 		mux.Handle(rt.Method+" "+rt.Path, s.validPath(h))
 	}
+	s.consoleRoutes(mux)
 	// Anything else under /v1 answers with the API's JSON error, not the
 	// mux's plain-text 404.
 	mux.HandleFunc("/v1/", s.handleNoRoute)

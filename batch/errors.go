@@ -13,6 +13,7 @@ type Kind string
 const (
 	KindInvalid          Kind = "invalid"            // the input is wrong (400)
 	KindUnauthorized     Kind = "unauthorized"       // no or bad credentials (401)
+	KindForbidden        Kind = "forbidden"          // good credentials of the wrong kind, or a foreign origin (403)
 	KindNotFound         Kind = "not_found"          // absent, or another company's (404)
 	KindConflict         Kind = "conflict"           // the state forbids it (409)
 	KindTooLarge         Kind = "too_large"          // a limit was exceeded (413)

@@ -170,6 +170,7 @@ func apiHandler(cfg Config, store *postgres.Store, queue *worker.Enqueuer, log *
 		MaxRows:           cfg.MaxRows,
 		TempDir:           cfg.SpoolDir,
 		ReportConcurrency: cfg.ReportSlots,
+		StuckAfter:        cfg.StuckAfter,
 		Registry:          reg,
 		Gatherer:          prometheus.Gatherers{reg, prometheus.DefaultGatherer},
 	})
