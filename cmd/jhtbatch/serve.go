@@ -94,6 +94,11 @@ func runServer(ctx context.Context, e env, args []string, name string, r roles, 
 		}
 		services = append(services, svc)
 	}
+	if svc, err := pprofService(e, log); err != nil {
+		return err
+	} else if svc != nil {
+		services = append(services, svc)
+	}
 	log.Info("jhtbatch started", "command", name, "rules_version", batch.RulesVersion)
 	err = runServices(ctx, services...)
 	log.Info("jhtbatch stopped", "command", name)
