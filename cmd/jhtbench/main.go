@@ -156,6 +156,7 @@ type result struct {
 	status                   string
 	claims                   int
 	peak                     []peak
+	cpu                      []cpuUse // per phase: upload, processing, report.csv, report.xlsx
 }
 
 // peak is the peak resident set of one child process.
@@ -167,16 +168,21 @@ type peak struct {
 // printTable prints every result so far, one block per run.
 func printTable(out io.Writer, o options, f benchFiles, results []result) {
 	r := results[len(results)-1]
-	ratio := func(d time.Duration) string {
-		return fmt.Sprintf("%8.3f s %6.1fx", d.Seconds(), d.Seconds()/r.copyTime.Seconds())
+	ratio := func(d time.Duration, phase int) string {
+		s := fmt.Sprintf("%8.3f s %6.1fx", d.Seconds(), d.Seconds()/r.copyTime.Seconds())
+		if phase >= 0 && phase < len(r.cpu) {
+			s += fmt.Sprintf("   cpu: jhtbatch %6.2f s, postgres %6.2f s", r.cpu[phase].app.Seconds(), r.cpu[phase].db.Seconds())
+		}
+		return s
 	}
 	fmt.Fprintf(out, "\n== %s: %d rows (%.1f MB) ==\n", r.layout, f.rows, float64(f.size)/1e6)
 	fmt.Fprintf(out, "%-28s %s\n", "COPY baseline (best of 3)", fmt.Sprintf("%8.3f s %6.1fx", r.copyTime.Seconds(), 1.0))
-	fmt.Fprintf(out, "%-28s %s\n", "upload until 202", ratio(r.ack))
-	fmt.Fprintf(out, "%-28s %s\n", "upload until finished", ratio(r.finished))
-	fmt.Fprintf(out, "%-28s %s\n", "report.csv", ratio(r.csv))
+	fmt.Fprintf(out, "%-28s %s\n", "upload until 202", ratio(r.ack, 0))
+	fmt.Fprintf(out, "%-28s %s\n", "upload until finished", ratio(r.finished, -1))
+	fmt.Fprintf(out, "%-28s %s\n", "  of which after the 202", ratio(r.finished-r.ack, 1))
+	fmt.Fprintf(out, "%-28s %s\n", "report.csv", ratio(r.csv, 2))
 	if o.xlsx {
-		fmt.Fprintf(out, "%-28s %s\n", "report.xlsx", ratio(r.xlsx))
+		fmt.Fprintf(out, "%-28s %s\n", "report.xlsx", ratio(r.xlsx, 3))
 	}
 	work := r.finished - r.ack
 	fmt.Fprintf(out, "%-28s %8.0f rows/s end to end, %.0f rows/s after the 202\n", "throughput",

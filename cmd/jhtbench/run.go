@@ -99,23 +99,30 @@ func runOnce(ctx context.Context, o options, f benchFiles, n, workers int) (resu
 	}
 	c := &client{base: base, key: key, http: &http.Client{Timeout: 10 * time.Minute}}
 
+	cpu := newCPUMeter(ctx, dsn, procs)
+	defer cpu.close()
+	cpu.mark() // the set-up's work is not counted
 	t0 := time.Now()
 	id, err := c.upload(ctx, f.batch)
 	if err != nil {
 		return res, err
 	}
 	res.ack = time.Since(t0)
+	res.cpu = append(res.cpu, cpu.mark())
 	if res.status, err = c.waitFinished(ctx, id, procs); err != nil {
 		return res, err
 	}
 	res.finished = time.Since(t0)
+	res.cpu = append(res.cpu, cpu.mark())
 	if res.csv, err = c.download(ctx, "/v1/batches/"+id+"/report.csv"); err != nil {
 		return res, err
 	}
+	res.cpu = append(res.cpu, cpu.mark())
 	if o.xlsx {
 		if res.xlsx, err = c.download(ctx, "/v1/batches/"+id+"/report.xlsx"); err != nil {
 			return res, err
 		}
+		res.cpu = append(res.cpu, cpu.mark())
 	}
 	if res.claims, err = countClaims(ctx, dsn, id); err != nil {
 		return res, err
@@ -455,4 +462,78 @@ func (c *client) download(ctx context.Context, path string) (time.Duration, erro
 		return 0, fmt.Errorf("GET %s: %s, %d bytes, %v", path, resp.Status, n, err)
 	}
 	return d, nil
+}
+
+// cpuUse is the CPU time spent in one phase: by the jhtbatch processes, and
+// by the PostgreSQL backends of the run's database. On a shared machine it
+// varies much less than wall time.
+type cpuUse struct{ app, db time.Duration }
+
+// cpuMeter reads the CPU time of the child processes and of the database's
+// backends (/proc/<pid>/stat) and reports what was spent since the last mark.
+type cpuMeter struct {
+	ctx   context.Context
+	conn  *pgx.Conn
+	procs []*child
+	seen  map[int]time.Duration // CPU of every process at the last mark
+}
+
+func newCPUMeter(ctx context.Context, dsn string, procs []*child) *cpuMeter {
+	m := &cpuMeter{ctx: ctx, procs: procs, seen: map[int]time.Duration{}}
+	m.conn, _ = pgx.Connect(ctx, dsn) // without it only the application's CPU is counted
+	return m
+}
+
+func (m *cpuMeter) close() {
+	if m.conn != nil {
+		m.conn.Close(context.Background())
+	}
+}
+
+// mark returns the CPU spent since the previous mark.
+func (m *cpuMeter) mark() cpuUse {
+	var u cpuUse
+	for _, p := range m.procs {
+		if !p.exited() {
+			u.app += m.delta(p.cmd.Process.Pid)
+		}
+	}
+	if m.conn != nil {
+		rows, err := m.conn.Query(m.ctx, `SELECT pid FROM pg_stat_activity
+			WHERE datname = current_database() AND pid <> pg_backend_pid()`)
+		if err == nil {
+			pids, _ := pgx.CollectRows(rows, pgx.RowTo[int32])
+			for _, pid := range pids {
+				u.db += m.delta(int(pid))
+			}
+		}
+	}
+	return u
+}
+
+func (m *cpuMeter) delta(pid int) time.Duration {
+	now := cpuTime(pid)
+	d := now - m.seen[pid]
+	m.seen[pid] = now
+	return d
+}
+
+// cpuTime reads utime + stime of pid (clock ticks of 1/100 s on Linux).
+func cpuTime(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	s := string(b)
+	i := strings.LastIndexByte(s, ')') // the command name may hold spaces
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * 10 * time.Millisecond
 }
