@@ -321,7 +321,7 @@ func (s *Store) ReportLines(ctx context.Context, b Batch, onlyRejected bool, fn 
 			o.gross_amount, o.tax_amount, o.net_amount
 		FROM batch_rows r
 		LEFT JOIN batch_outcomes o ON o.batch_id = r.batch_id AND o.row_no = r.row_no
-		LEFT JOIN claims c ON c.claim_number = o.claim_number
+		LEFT JOIN claims c ON c.batch_id = o.batch_id AND c.row_no = o.row_no
 		WHERE r.batch_id = $1 AND (NOT $2 OR o.outcome = 'REJECTED')
 		ORDER BY r.row_no`, b.ID, onlyRejected)
 	if err != nil {

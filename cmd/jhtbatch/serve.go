@@ -66,6 +66,7 @@ func runServer(ctx context.Context, e env, args []string, name string, r roles, 
 		return err
 	}
 	log := cfg.logger(e.stderr)
+	setMemoryLimit(e.getenv)
 	if err := postgres.Migrate(ctx, cfg.DatabaseURL); err != nil {
 		return err
 	}

@@ -171,7 +171,12 @@ func printTable(out io.Writer, o options, f benchFiles, results []result) {
 	ratio := func(d time.Duration, phase int) string {
 		s := fmt.Sprintf("%8.3f s %6.1fx", d.Seconds(), d.Seconds()/r.copyTime.Seconds())
 		if phase >= 0 && phase < len(r.cpu) {
-			s += fmt.Sprintf("   cpu: jhtbatch %6.2f s, postgres %6.2f s", r.cpu[phase].app.Seconds(), r.cpu[phase].db.Seconds())
+			u := r.cpu[phase]
+			s += fmt.Sprintf("   cpu: jhtbatch %6.2f s, postgres %6.2f s; peak RSS", u.app.Seconds(), u.db.Seconds())
+			for _, kb := range u.peakKB {
+				s += fmt.Sprintf(" %5.1f", float64(kb)/1024)
+			}
+			s += " MB"
 		}
 		return s
 	}

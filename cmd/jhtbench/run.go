@@ -128,7 +128,8 @@ func runOnce(ctx context.Context, o options, f benchFiles, n, workers int) (resu
 		return res, err
 	}
 	for _, p := range procs {
-		res.peak = append(res.peak, peak{name: p.name, kb: p.peakKB()})
+		p.peakKB()
+		res.peak = append(res.peak, peak{name: p.name, kb: p.max})
 	}
 	res.peak = append(res.peak, peak{name: "redis-server", kb: redis.peakKB()})
 	if res.claims != f.rows || res.status != "completed" {
@@ -232,6 +233,7 @@ type child struct {
 	cmd  *exec.Cmd
 	done chan struct{}
 	hwm  int64 // last VmHWM read, kept when the process is gone
+	max  int64 // highest VmHWM read over the resets
 	log  string
 }
 
@@ -273,7 +275,17 @@ func (c *child) peakKB() int64 {
 	if v := vmHWM(c.cmd.Process.Pid); v > 0 {
 		c.hwm = v
 	}
+	c.max = max(c.max, c.hwm)
 	return c.hwm
+}
+
+// resetPeak returns the peak RSS since the last reset and starts a new
+// one (writing 5 to clear_refs resets VmHWM), so that each phase of the
+// run has its own peak.
+func (c *child) resetPeak() int64 {
+	kb := c.peakKB()
+	_ = os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", c.cmd.Process.Pid), []byte("5"), 0)
+	return kb
 }
 
 // stop sends SIGTERM and waits for the process, killing it after 30 s.
@@ -464,10 +476,13 @@ func (c *client) download(ctx context.Context, path string) (time.Duration, erro
 	return d, nil
 }
 
-// cpuUse is the CPU time spent in one phase: by the jhtbatch processes, and
+// cpuUse is the CPU time spent in one phase, and the peak memory: by the jhtbatch processes, and
 // by the PostgreSQL backends of the run's database. On a shared machine it
 // varies much less than wall time.
-type cpuUse struct{ app, db time.Duration }
+type cpuUse struct {
+	app, db time.Duration
+	peakKB  []int64 // peak RSS of each child process in the phase
+}
 
 // cpuMeter reads the CPU time of the child processes and of the database's
 // backends (/proc/<pid>/stat) and reports what was spent since the last mark.
@@ -496,6 +511,7 @@ func (m *cpuMeter) mark() cpuUse {
 	for _, p := range m.procs {
 		if !p.exited() {
 			u.app += m.delta(p.cmd.Process.Pid)
+			u.peakKB = append(u.peakKB, p.resetPeak())
 		}
 	}
 	if m.conn != nil {
