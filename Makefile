@@ -8,10 +8,12 @@ export PATH := $(PATH):/usr/local/go/bin
 FUZZTIME ?= 30s
 BENCH ?= .
 BENCHTIME ?= 1s
+ROWS ?= 100000
+WORKERS ?=
 
 .PHONY: help
 help: ## Show the targets
-	@echo 'Usage: make <target> [FUZZTIME=30s] [BENCH=regexp] [BENCHTIME=1s]'
+	@echo 'Usage: make <target> [FUZZTIME=30s] [BENCH=regexp] [BENCHTIME=1s] [ROWS=100000] [WORKERS=1,2,4]'
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_\/-]+:.*## / {printf "  %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: run
@@ -41,7 +43,12 @@ build: ## Build the binary into bin/jhtbatch
 	go build -o bin/jhtbatch ./cmd/jhtbatch
 
 .PHONY: bench
-bench: ## Run benchmarks (BENCH=regexp, BENCHTIME=1s) against the local services
+bench: build ## End-to-end benchmark against a bare COPY (ROWS=100000, WORKERS=1,2,4 for serve+N work); docs/benchmarks.md
+	bash scripts/services.sh
+	source .local/env && go run ./cmd/jhtbench -bin bin/jhtbatch -rows $(ROWS) $(if $(WORKERS),-workers $(WORKERS))
+
+.PHONY: bench-go
+bench-go: ## Go micro-benchmarks (BENCH=regexp, BENCHTIME=1s) against the local services
 	bash scripts/services.sh
 	source .local/env && go test -run='^$$' -bench='$(BENCH)' -benchtime=$(BENCHTIME) -benchmem ./...
 

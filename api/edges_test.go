@@ -213,7 +213,8 @@ func bigBatch(t *testing.T, e *env, n int) string {
 	issues := batch.Issues{{Code: batch.CodeKPJFormat, Column: batch.ColKPJ}, {Code: batch.CodeNIKFormat, Column: batch.ColNIK},
 		{Code: batch.CodePhoneFormat, Column: batch.ColPhone}, {Code: batch.CodeBankAccountFormat, Column: batch.ColBankAccount},
 		{Code: batch.CodeAccountNameMismatch, Column: batch.ColAccountName}}
-	if _, err := e.store.Pool().Exec(ctx, `UPDATE batch_rows SET outcome = 'REJECTED', issues = $2 WHERE batch_id = $1`, id, issues); err != nil {
+	if _, err := e.store.Pool().Exec(ctx, `INSERT INTO batch_outcomes (batch_id, row_no, outcome, issues, has_warnings)
+		SELECT batch_id, row_no, 'REJECTED', $2, false FROM batch_rows WHERE batch_id = $1`, id, issues); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.store.Pool().Exec(ctx, `UPDATE batches SET status = 'completed_with_errors', started_at = now(),

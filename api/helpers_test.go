@@ -158,11 +158,12 @@ func (e *env) finish(id string, rejected map[int]batch.Issues) {
 	e.t.Helper()
 	ctx := context.Background()
 	pool := e.store.Pool()
-	if _, err := pool.Exec(ctx, `UPDATE batch_rows SET outcome = 'VALID', issues = '[]' WHERE batch_id = $1`, id); err != nil {
+	if _, err := pool.Exec(ctx, `INSERT INTO batch_outcomes (batch_id, row_no, outcome, issues, has_warnings)
+		SELECT batch_id, row_no, 'VALID', '[]', false FROM batch_rows WHERE batch_id = $1`, id); err != nil {
 		e.t.Fatalf("mark rows valid: %v", err)
 	}
 	for row, issues := range rejected {
-		if _, err := pool.Exec(ctx, `UPDATE batch_rows SET outcome = 'REJECTED', issues = $3
+		if _, err := pool.Exec(ctx, `UPDATE batch_outcomes SET outcome = 'REJECTED', issues = $3
 			WHERE batch_id = $1 AND row_no = $2`, id, row, issues); err != nil {
 			e.t.Fatalf("mark row %d rejected: %v", row, err)
 		}

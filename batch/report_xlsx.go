@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"archive/zip"
 	"fmt"
 	"io"
 	"time"
@@ -50,6 +51,13 @@ func WriteXLSX(w io.Writer, m ReportMeta, next func() (ReportLine, bool, error))
 	if err := writeSummarySheet(f, st, m); err != nil {
 		return err
 	}
+	// excelize builds the whole ZIP in a bytes.Buffer before copying it to
+	// w: 48 MB of buffer for a 200,000-row report. The ZIP writer it is
+	// given writes to w instead, so the archive streams out as it is
+	// compressed (excelize then copies an empty buffer). The rows have all
+	// been read by now, so an error of the database still comes before
+	// any byte of the file.
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
 	if err := f.Write(w); err != nil {
 		return fmt.Errorf("write xlsx report: %w", err)
 	}

@@ -135,7 +135,8 @@ func perRow(b *testing.B, s *postgres.Store, id string, companyID int64, n int) 
 				'014', '0', $6, '+62', $7, $8, $9, 'bench')`, id, no, companyID, kpj, nik, name, balance, tax, balance-tax); err != nil {
 				return err
 			}
-			if _, err := tx.Exec(ctx, `UPDATE batch_rows SET outcome = 'CREATED' WHERE batch_id = $1 AND row_no = $2`, id, no); err != nil {
+			if _, err := tx.Exec(ctx, `INSERT INTO batch_outcomes (batch_id, row_no, outcome, issues, has_warnings)
+				VALUES ($1, $2, 'CREATED', '[]', false)`, id, no); err != nil {
 				return err
 			}
 		}

@@ -8,7 +8,9 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"jhtbatch/batch"
 )
@@ -49,6 +51,15 @@ func (s *Store) RunChunk(ctx context.Context, c Chunk) (ChunkResult, error) {
 		if err != nil || st.done || st.status != batch.StatusProcessing {
 			res.Skipped = true
 			return err
+		}
+		// A chunk looks up its 2,000 KPJs by primary key. Estimating that as
+		// 2% of the registry, or from statistics not yet refreshed after an
+		// import, the planner chose a sequential scan of the whole registry
+		// for every chunk (23 ms at 100k participants, growing with it; an
+		// index probe is 4 ms at any size). The chunk's other statements
+		// are index lookups or inserts anyway.
+		if _, err := tx.Exec(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
+			return fmt.Errorf("set planner options: %w", err)
 		}
 		rows, err := judgeRows(ctx, tx, c, st)
 		if err != nil {
@@ -259,49 +270,50 @@ func (a *claimArrays) args() []any {
 		a.bankAccount, a.accountName, a.phone, a.email, a.npwp, a.gross, a.tax, a.net}
 }
 
-// saveOutcomes writes every row's outcome, issues and amounts in one statement.
+// saveOutcomes appends every row's outcome, issues and amounts to
+// batch_outcomes with one COPY: the wide raw rows are never rewritten. The
+// primary key (batch_id, row_no) refuses a second outcome for a row, and the
+// chunk's lock and done_at (same transaction) keep a chunk from trying.
 func saveOutcomes(ctx context.Context, tx pgx.Tx, batchID string, rows []judged) error {
-	n := len(rows)
-	nos, outcomes, issues, numbers := make([]int, n), make([]string, n), make([]string, n), make([]*string, n)
-	warn := make([]bool, n)
-	eligible := make([]*time.Time, n)
-	gross, tax, net := make([]*int64, n), make([]*int64, n), make([]*int64, n)
-	for i, j := range rows {
-		v := j.verdict
-		nos[i], outcomes[i] = j.row.No, string(v.Outcome)
-		b, err := json.Marshal(nonNil(v.Issues))
-		if err != nil {
-			return fmt.Errorf("encode issues of row %d: %w", j.row.No, err)
-		}
-		issues[i] = string(b)
-		_, w := v.Issues.Codes()
-		warn[i] = len(w) > 0
-		if j.number != "" {
-			numbers[i] = &rows[i].number
-		}
-		if c := v.Claim; c != nil {
-			eligible[i], gross[i], tax[i], net[i] = &c.EligibleOn, &c.Gross, &c.Tax, &c.Net
-		}
+	parsed, err := uuid.Parse(batchID)
+	if err != nil {
+		return fmt.Errorf("save outcomes: batch id: %w", err)
 	}
-	_, err := tx.Exec(ctx, `
-		UPDATE batch_rows r SET outcome = u.outcome, issues = u.issues::jsonb, has_warnings = u.warn,
-			claim_number = u.claim_number, eligible_on = u.eligible, gross_amount = u.gross,
-			tax_amount = u.tax, net_amount = u.net
-		FROM unnest($2::int[], $3::text[], $4::text[], $5::bool[], $6::text[], $7::date[], $8::bigint[],
-			$9::bigint[], $10::bigint[]) AS u(row_no, outcome, issues, warn, claim_number, eligible, gross, tax, net)
-		WHERE r.batch_id = $1 AND r.row_no = u.row_no`,
-		batchID, nos, outcomes, issues, warn, numbers, eligible, gross, tax, net)
+	// pgx encodes a uuid.UUID through its driver.Valuer, as text parsed
+	// back: 5 µs and 20 allocations a value; a pgtype.UUID is 0.1 µs.
+	id := pgtype.UUID{Bytes: parsed, Valid: true}
+	empty := json.RawMessage("[]")
+	_, err = tx.CopyFrom(ctx, pgx.Identifier{"batch_outcomes"},
+		[]string{"batch_id", "row_no", "outcome", "issues", "has_warnings", "claim_number", "eligible_on",
+			"gross_amount", "tax_amount", "net_amount"},
+		pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
+			j := &rows[i]
+			v := j.verdict
+			issues := empty // most rows
+			if len(v.Issues) > 0 {
+				b, err := json.Marshal(v.Issues)
+				if err != nil {
+					return nil, fmt.Errorf("encode issues of row %d: %w", j.row.No, err)
+				}
+				issues = b
+			}
+			_, w := v.Issues.Codes()
+			var number *string
+			if j.number != "" {
+				number = &j.number
+			}
+			var eligible *time.Time
+			var gross, tax, net *int64
+			if c := v.Claim; c != nil {
+				eligible, gross, tax, net = &c.EligibleOn, &c.Gross, &c.Tax, &c.Net
+			}
+			return []any{id, j.row.No, string(v.Outcome), issues, len(w) > 0, number, eligible,
+				gross, tax, net}, nil
+		}))
 	if err != nil {
 		return fmt.Errorf("save outcomes: %w", err)
 	}
 	return nil
-}
-
-func nonNil(is batch.Issues) batch.Issues {
-	if is == nil {
-		return batch.Issues{}
-	}
-	return is
 }
 
 // closeChunk marks the chunk done and adds its outcomes to the batch's

@@ -132,12 +132,12 @@ func (s *Store) FinalizeBatch(ctx context.Context, id string) (bool, error) {
 	var status batch.Status
 	err := s.pool.QueryRow(ctx, `
 		WITH counts AS (
-			SELECT count(*) FILTER (WHERE outcome IS NOT NULL) AS processed,
+			SELECT count(*) AS processed,
 				count(*) FILTER (WHERE outcome = 'CREATED') AS created,
 				count(*) FILTER (WHERE outcome = 'VALID') AS valid,
 				count(*) FILTER (WHERE outcome = 'REJECTED') AS rejected,
 				count(*) FILTER (WHERE has_warnings) AS warnings
-			FROM batch_rows WHERE batch_id = $1
+			FROM batch_outcomes WHERE batch_id = $1
 		)
 		UPDATE batches b SET processed_rows = c.processed, created = c.created, valid = c.valid,
 			rejected = c.rejected, warnings = c.warnings, finished_at = now(),
@@ -229,13 +229,18 @@ func (s *Store) PromoteClaims(ctx context.Context, today time.Time) (int64, erro
 	return tag.RowsAffected(), nil
 }
 
-// PurgeBefore deletes the raw rows (the personal data of the file) of
-// batches finished before cutoff, keeping the batch record and the claims
+// PurgeBefore deletes the raw rows (the personal data of the file) and
+// their outcomes (the report) of batches finished before cutoff, keeping the batch record and the claims
 // (UU 27/2022: keep personal data no longer than needed).
 func (s *Store) PurgeBefore(ctx context.Context, cutoff time.Time) (int64, error) {
 	var n int64
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `DELETE FROM batch_rows WHERE batch_id IN (
+			SELECT id FROM batches WHERE finished_at < $1 AND purged_at IS NULL)`, cutoff)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `DELETE FROM batch_outcomes WHERE batch_id IN (
 			SELECT id FROM batches WHERE finished_at < $1 AND purged_at IS NULL)`, cutoff)
 		if err != nil {
 			return err

@@ -144,12 +144,12 @@ func (e env) checkComplete(t *testing.T, id string, n int) {
 	var rows, judged, created, claims, kpjs, linked int
 	err := e.store.Pool().QueryRow(context.Background(), `
 		SELECT (SELECT count(*) FROM batch_rows WHERE batch_id = $1),
-			(SELECT count(*) FROM batch_rows WHERE batch_id = $1 AND outcome IS NOT NULL),
-			(SELECT count(*) FROM batch_rows WHERE batch_id = $1 AND outcome = 'CREATED'),
+			(SELECT count(*) FROM batch_outcomes WHERE batch_id = $1),
+			(SELECT count(*) FROM batch_outcomes WHERE batch_id = $1 AND outcome = 'CREATED'),
 			(SELECT count(*) FROM claims WHERE batch_id = $1),
 			(SELECT count(DISTINCT kpj) FROM claims WHERE batch_id = $1),
-			(SELECT count(*) FROM batch_rows r JOIN claims c ON c.claim_number = r.claim_number
-				AND c.batch_id = r.batch_id AND c.row_no = r.row_no WHERE r.batch_id = $1)`, id).
+			(SELECT count(*) FROM batch_outcomes o JOIN claims c ON c.claim_number = o.claim_number
+				AND c.batch_id = o.batch_id AND c.row_no = o.row_no WHERE o.batch_id = $1)`, id).
 		Scan(&rows, &judged, &created, &claims, &kpjs, &linked)
 	if err != nil {
 		t.Fatal(err)

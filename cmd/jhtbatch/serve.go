@@ -66,6 +66,7 @@ func runServer(ctx context.Context, e env, args []string, name string, r roles, 
 		return err
 	}
 	log := cfg.logger(e.stderr)
+	setMemoryLimit(e.getenv)
 	if err := postgres.Migrate(ctx, cfg.DatabaseURL); err != nil {
 		return err
 	}
@@ -101,6 +102,11 @@ func runServer(ctx context.Context, e env, args []string, name string, r roles, 
 		if err != nil {
 			return err
 		}
+		services = append(services, svc)
+	}
+	if svc, err := pprofService(e, log); err != nil {
+		return err
+	} else if svc != nil {
 		services = append(services, svc)
 	}
 	log.Info("jhtbatch started", "command", name, "rules_version", batch.RulesVersion)

@@ -1,0 +1,217 @@
+// Command jhtbench measures jhtbatch end to end as a user sees it, against
+// what the database itself can do with the same file in the same run.
+//
+// It writes a registry and a batch file of -rows valid rows (package
+// batchtest's generator), times a bare COPY of that file into a plain table
+// of text columns (the baseline), then starts the real binary (-bin) as
+// child processes on a free port, with a fresh database and a Redis server
+// of their own, and drives it over HTTP: upload until 202, until the batch
+// is finished, report.csv, report.xlsx. It prints each as seconds and as a
+// ratio to the COPY, the rows per second, and the peak RSS (VmHWM) of every
+// child process; then it checks that the batch has exactly one claim per
+// row. -workers 1,2,4 runs "serve" plus that many "work" processes instead
+// of one "all", once per count.
+//
+//	go build -o bin/jhtbatch ./cmd/jhtbatch && go run ./cmd/jhtbench -rows 100000 -workers 1,2
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"jhtbatch/batch/batchtest"
+)
+
+// options are the command line.
+type options struct {
+	rows     int
+	bin      string
+	admin    string // PostgreSQL URL of a database from which the run's database is created
+	workers  []int  // 0 = one "all" process
+	xlsx     bool
+	pprof    string // PPROF_ADDR given to the first child process
+	keep     bool   // keep the databases and the work directory
+	logLevel string
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "jhtbench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, out io.Writer) error {
+	var o options
+	var workers string
+	fs := flag.NewFlagSet("jhtbench", flag.ContinueOnError)
+	fs.IntVar(&o.rows, "rows", 100_000, "data rows in the batch file")
+	fs.StringVar(&o.bin, "bin", "bin/jhtbatch", "the jhtbatch binary to measure")
+	fs.StringVar(&o.admin, "postgres", adminURL(os.Getenv("DATABASE_URL")),
+		"PostgreSQL URL used to create and drop the run's own databases (default: the server of DATABASE_URL)")
+	fs.StringVar(&workers, "workers", "", "comma-separated counts of \"work\" processes beside one \"serve\" (empty: one \"all\")")
+	fs.BoolVar(&o.xlsx, "xlsx", true, "also time report.xlsx")
+	fs.StringVar(&o.pprof, "pprof", "", "PPROF_ADDR for the first child process, e.g. 127.0.0.1:6060 (off when empty)")
+	fs.BoolVar(&o.keep, "keep", false, "keep the databases and the work directory (logs, files)")
+	fs.StringVar(&o.logLevel, "log-level", "warn", "LOG_LEVEL of the child processes")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if o.rows < 1 {
+		return errors.New("-rows must be at least 1")
+	}
+	counts, err := parseCounts(workers)
+	if err != nil {
+		return err
+	}
+	o.workers = counts
+	if _, err := os.Stat(o.bin); err != nil {
+		return fmt.Errorf("binary %s: %w (build it: go build -o bin/jhtbatch ./cmd/jhtbatch)", o.bin, err)
+	}
+	if o.bin, err = filepath.Abs(o.bin); err != nil {
+		return err
+	}
+
+	dir, err := os.MkdirTemp("", "jhtbench-*")
+	if err != nil {
+		return err
+	}
+	if !o.keep {
+		defer os.RemoveAll(dir)
+	}
+	const npp = "BN000001"
+	reg, file := batchtest.ValidFile(o.rows, npp)
+	files := benchFiles{dir: dir, registry: filepath.Join(dir, "registry.csv"), batch: filepath.Join(dir, "batch.csv"), npp: npp, rows: o.rows}
+	if err := os.WriteFile(files.registry, []byte(reg), 0o600); err != nil {
+		return err
+	}
+	if err := os.WriteFile(files.batch, []byte(file), 0o600); err != nil {
+		return err
+	}
+	files.size = int64(len(file))
+	reg, file = "", "" // let the collector have them: this process is measured too (its RSS is not)
+
+	fmt.Fprintf(out, "jhtbench: %d rows, %.1f MB, %s, work directory %s\n", o.rows, float64(files.size)/1e6, o.bin, dir)
+	var results []result
+	for i, m := range o.workers {
+		r, err := runOnce(ctx, o, files, i, m)
+		if err != nil {
+			return fmt.Errorf("run with %s: %w", describe(m), err)
+		}
+		results = append(results, r)
+		printTable(out, o, files, results)
+	}
+	return nil
+}
+
+// parseCounts reads the -workers list; empty means one "all" process.
+func parseCounts(s string) ([]int, error) {
+	if strings.TrimSpace(s) == "" {
+		return []int{0}, nil
+	}
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("-workers: %q is not a positive count", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// describe names a process layout.
+func describe(workers int) string {
+	if workers == 0 {
+		return "all"
+	}
+	return fmt.Sprintf("serve+%d work", workers)
+}
+
+// benchFiles are the generated files of a run.
+type benchFiles struct {
+	dir, registry, batch, npp string
+	rows                      int
+	size                      int64
+}
+
+// result is what one run measured.
+type result struct {
+	layout                   string
+	copyTime                 time.Duration // the baseline, measured in this run
+	ack, finished, csv, xlsx time.Duration
+	status                   string
+	claims                   int
+	peak                     []peak
+	cpu                      []cpuUse // per phase: upload, processing, report.csv, report.xlsx
+}
+
+// peak is the peak resident set of one child process.
+type peak struct {
+	name string
+	kb   int64
+}
+
+// printTable prints every result so far, one block per run.
+func printTable(out io.Writer, o options, f benchFiles, results []result) {
+	r := results[len(results)-1]
+	ratio := func(d time.Duration, phase int) string {
+		s := fmt.Sprintf("%8.3f s %6.1fx", d.Seconds(), d.Seconds()/r.copyTime.Seconds())
+		if phase >= 0 && phase < len(r.cpu) {
+			u := r.cpu[phase]
+			s += fmt.Sprintf("   cpu: jhtbatch %6.2f s, postgres %6.2f s; peak RSS", u.app.Seconds(), u.db.Seconds())
+			for _, kb := range u.peakKB {
+				s += fmt.Sprintf(" %5.1f", float64(kb)/1024)
+			}
+			s += " MB"
+		}
+		return s
+	}
+	fmt.Fprintf(out, "\n== %s: %d rows (%.1f MB) ==\n", r.layout, f.rows, float64(f.size)/1e6)
+	fmt.Fprintf(out, "%-28s %s\n", "COPY baseline (best of 3)", fmt.Sprintf("%8.3f s %6.1fx", r.copyTime.Seconds(), 1.0))
+	fmt.Fprintf(out, "%-28s %s\n", "upload until 202", ratio(r.ack, 0))
+	fmt.Fprintf(out, "%-28s %s\n", "upload until finished", ratio(r.finished, -1))
+	fmt.Fprintf(out, "%-28s %s\n", "  of which after the 202", ratio(r.finished-r.ack, 1))
+	fmt.Fprintf(out, "%-28s %s\n", "report.csv", ratio(r.csv, 2))
+	if o.xlsx {
+		fmt.Fprintf(out, "%-28s %s\n", "report.xlsx", ratio(r.xlsx, 3))
+	}
+	work := r.finished - r.ack
+	fmt.Fprintf(out, "%-28s %8.0f rows/s end to end, %.0f rows/s after the 202\n", "throughput",
+		float64(f.rows)/r.finished.Seconds(), float64(f.rows)/work.Seconds())
+	for _, p := range r.peak {
+		fmt.Fprintf(out, "%-28s %8.1f MB\n", "peak RSS "+p.name, float64(p.kb)/1024)
+	}
+	fmt.Fprintf(out, "%-28s %s, %d claims for %d valid rows\n", "check", r.status, r.claims, f.rows)
+	if len(results) > 1 {
+		fmt.Fprintf(out, "\n%-16s %10s %14s\n", "layout", "finished", "rows/s")
+		for _, r := range results {
+			fmt.Fprintf(out, "%-16s %8.3f s %14.0f\n", r.layout, r.finished.Seconds(), float64(f.rows)/r.finished.Seconds())
+		}
+	}
+}
+
+// adminURL is the maintenance database "postgres" on the server of dsn
+// (the local default server when dsn is empty or unreadable).
+func adminURL(dsn string) string {
+	const def = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+	u, err := url.Parse(dsn)
+	if dsn == "" || err != nil {
+		return def
+	}
+	u.Path = "/postgres"
+	return u.String()
+}
