@@ -86,7 +86,15 @@ func readSharedStrings(f *zip.File) (*sharedStrings, error) {
 			}
 		case "si":
 			inSI = !x.isEnd && !x.empty
-			if x.isEnd || x.empty {
+			short := false
+			if inSI {
+				// Most items are <si><t>…</t></si>: read that in one go.
+				var v []byte
+				if v, short = x.plainElement("t", "</t></si>"); short {
+					item, inSI = append(item, v...), false
+				}
+			}
+			if x.isEnd || x.empty || short {
 				text.Write(item)
 				item = item[:0]
 				if text.Len() > math.MaxUint32 {
@@ -222,7 +230,15 @@ func (s *sheetSource) readRow() ([]string, int, error) {
 					return nil, 0, err
 				}
 			}
-			if x.isEnd || x.empty {
+			short := false
+			if !x.isEnd && !x.empty {
+				// Most cells are <c …><v>…</v></c>: read that in one go.
+				var v []byte
+				if v, short = x.plainElement("v", "</v></c>"); short {
+					s.val = append(s.val, v...)
+				}
+			}
+			if x.isEnd || x.empty || short {
 				var err error
 				if fields, err = s.endCell(c, fields); err != nil {
 					return nil, 0, err

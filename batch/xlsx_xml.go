@@ -195,6 +195,29 @@ func (s *xmlScanner) readTag() error {
 	}
 }
 
+// plainElement reads, right after the current start tag, an element
+// <name>text</name> followed by closing (such as "</v></c>") when the
+// window holds it all and the text needs no resolving: the common cell or
+// shared string in one step. It returns the text (valid until the next
+// call) and true, or false having read nothing.
+func (s *xmlScanner) plainElement(name, closing string) ([]byte, bool) {
+	w := s.buf[s.pos:s.end]
+	open := len(name) + 2
+	if len(w) < open || w[0] != '<' || string(w[1:open-1]) != name || w[open-1] != '>' {
+		return nil, false
+	}
+	i := bytes.IndexByte(w[open:], '<')
+	if i < 0 {
+		return nil, false
+	}
+	text, rest := w[open:open+i], w[open+i:]
+	if !bytes.HasPrefix(rest, []byte(closing)) || bytes.IndexByte(text, '&') >= 0 || bytes.IndexByte(text, '\r') >= 0 {
+		return nil, false
+	}
+	s.pos += open + i + len(closing)
+	return text, true
+}
+
 // parseTag splits a tag (between < and >) into its name and attributes.
 func (s *xmlScanner) parseTag(t []byte) error {
 	s.isEnd = len(t) > 0 && t[0] == '/'
