@@ -28,7 +28,9 @@ type WorkbookOptions struct {
 	Sheet string
 	// MaxUnzipped bounds the sum of the uncompressed sizes of all the
 	// package's parts (the upload limit applied to the unpacked file): a zip
-	// bomb is FILE_TOO_LARGE before anything is unpacked. 0 means no limit.
+	// bomb is FILE_TOO_LARGE before anything is unpacked. It bounds the
+	// rows' text too, counted as CSV would hold it: shared strings repeated
+	// in every row cannot multiply the data either. 0 means no limit.
 	MaxUnzipped int64
 }
 
@@ -78,6 +80,7 @@ func NewWorkbookDecoder(r io.ReaderAt, size int64, opt DecodeOptions, wopt Workb
 	if err != nil {
 		return nil, workbookError(err)
 	}
+	src.maxText = wopt.MaxUnzipped
 	d := &Decoder{src: src, comma: ',', checkUTF8: true, maxRows: opt.MaxRows}
 	if err := d.readHeader(); err != nil {
 		return nil, err

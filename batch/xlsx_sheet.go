@@ -120,6 +120,9 @@ type sheetSource struct {
 	layout Layout // set once the header is read
 	width  int    // fields of the header record
 	done   bool
+	// text is the size of the rows read so far as CSV would hold them
+	// (values and separators); more than maxText (when > 0) is too large.
+	text, maxText int64
 	// per cell, reused
 	val []byte
 }
@@ -176,6 +179,17 @@ func (s *sheetSource) read() ([]string, int, error) {
 	fields = fields[:n]
 	for len(fields) < s.width {
 		fields = append(fields, "")
+	}
+	// The rows' text is bounded like the unpacked file: a small package can
+	// repeat one long shared string, or reach a far column, in every row.
+	s.text += int64(len(fields))
+	for _, f := range fields {
+		s.text += int64(len(f))
+	}
+	if s.maxText > 0 && s.text > s.maxText {
+		s.done = true
+		s.rc.Close()
+		return nil, 0, FileError(KindTooLarge, CodeFileTooLarge, Detail{Code: CodeFileTooLarge, Line: line, Value: fmt.Sprint(s.maxText)})
 	}
 	return fields, line, nil
 }

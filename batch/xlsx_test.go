@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -368,4 +369,40 @@ func addPart(t testing.TB, data []byte, name string, content []byte) []byte {
 	must(t, err)
 	must(t, zw.Close())
 	return out.Bytes()
+}
+
+// TestWorkbookRepeatedStringBomb: one long shared string in every cell of
+// many rows is small packed and unpacked, but its rows' text is bounded
+// like the file's.
+func TestWorkbookRepeatedStringBomb(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("x", 30000)
+	var sheet strings.Builder
+	sheet.WriteString(`<worksheet><sheetData>`)
+	for r := 1; r <= 200; r++ {
+		fmt.Fprintf(&sheet, `<row r="%d">`, r)
+		for c := range 12 {
+			if r == 1 {
+				fmt.Fprintf(&sheet, `<c t="inlineStr"><is><t>%s</t></is></c>`, templateHeader[c])
+			} else {
+				sheet.WriteString(`<c t="s"><v>0</v></c>`)
+			}
+		}
+		sheet.WriteString(`</row>`)
+	}
+	sheet.WriteString(`</sheetData></worksheet>`)
+	data := rewriteZip(t, inlineStringsWorkbook(t), func(name string, d []byte) []byte {
+		if name == "xl/worksheets/sheet1.xml" {
+			return []byte(sheet.String())
+		}
+		return d
+	})
+	data = addPart(t, data, "xl/sharedStrings.xml", []byte(`<sst><si><t>`+long+`</t></si></sst>`))
+	recs, err := decodeWorkbook(t, data, batch.WorkbookOptions{MaxUnzipped: 1 << 20})
+	if e := batch.ErrorOf(err); e == nil || e.Code != batch.CodeFileTooLarge {
+		t.Fatalf("got %d records, %v; want FILE_TOO_LARGE", len(recs), err)
+	}
+	if len(data) > 1<<20 || len(recs) > 3 {
+		t.Errorf("package of %d bytes, %d records read before the error; want a small package stopped early", len(data), len(recs))
+	}
 }
