@@ -11,6 +11,9 @@ import (
 
 // value is the text of cell c, whose raw value is in s.val.
 func (s *sheetSource) value(c cell) (string, error) {
+	if len(s.val) == 0 {
+		return "", nil // a cell with a style and no value
+	}
 	if c.typ == "s" {
 		i, ok := smallInt(bytes.TrimSpace(s.val))
 		if !ok {
