@@ -211,6 +211,15 @@ func (s *sheetSource) readRow() ([]string, int, error) {
 	var c cell
 	inRow, inV, inT, phonetic := false, false, false, 0
 	for {
+		if inRow && !inV && !inT && !c.isStr {
+			var done bool
+			var err error
+			if fields, done, err = s.plainCell(fields); err != nil {
+				return nil, 0, err
+			} else if done {
+				continue
+			}
+		}
 		var text *[]byte
 		if inV || inT {
 			text = &s.val
@@ -272,6 +281,78 @@ func (s *sheetSource) readRow() ([]string, int, error) {
 			}
 		}
 	}
+}
+
+// plainCell reads, when the scanner's window starts with one, a cell as
+// Excel writes most of them, <c r="B2" s="1" t="s"><v>7</v></c>, in one
+// pass, and adds its value to fields. Anything else (a name prefix,
+// references, an inline string, a cell split across reads) is left to the
+// general path: it returns false having read nothing.
+func (s *sheetSource) plainCell(fields []string) ([]string, bool, error) {
+	x := s.x
+	w := x.buf[x.pos:x.end]
+	if len(w) < 3 || w[0] != '<' || w[1] != 'c' || (w[2] != ' ' && w[2] != '>') {
+		return fields, false, nil
+	}
+	c := cell{col: len(fields)}
+	i := 2
+	for {
+		for i < len(w) && w[i] == ' ' {
+			i++
+		}
+		if i >= len(w) {
+			return fields, false, nil
+		}
+		if w[i] == '>' {
+			i++
+			break
+		}
+		k := i
+		for i < len(w) && w[i] != '=' && w[i] != ' ' && w[i] != '>' && w[i] != '/' {
+			i++
+		}
+		if i+1 >= len(w) || w[i] != '=' || w[i+1] != '"' {
+			return fields, false, nil
+		}
+		key := w[k:i]
+		i += 2
+		v := i
+		for i < len(w) && w[i] != '"' && w[i] != '&' {
+			i++
+		}
+		if i >= len(w) || w[i] != '"' {
+			return fields, false, nil
+		}
+		val := w[v:i]
+		i++
+		switch string(key) {
+		case "r":
+			col, err := columnIndex(val)
+			if err != nil {
+				return fields, false, nil
+			}
+			c.col = col
+		case "s":
+			c.style, _ = smallInt(val)
+		case "t":
+			c.typ = cellType(val)
+		}
+	}
+	rest := w[i:]
+	if len(rest) < 3 || string(rest[:3]) != "<v>" {
+		return fields, false, nil
+	}
+	j := 3
+	for j < len(rest) && rest[j] != '<' && rest[j] != '&' && rest[j] != '\r' {
+		j++
+	}
+	if j+8 > len(rest) || string(rest[j:j+8]) != "</v></c>" {
+		return fields, false, nil
+	}
+	s.val = append(s.val[:0], rest[3:j]...)
+	x.pos += i + j + 8
+	fields, err := s.endCell(c, fields)
+	return fields, true, err
 }
 
 // startRow reads the row number of a <row> tag (the next one when it has
