@@ -57,7 +57,9 @@ const (
 //
 // The worksheet and the shared strings are streamed: memory holds the
 // shared strings' text, one row and the package's small parts, never the
-// worksheet. Errors are *Error: FILE_TOO_LARGE when the parts unpack to more
+// worksheet. A goroutine inflates the worksheet ahead of the rows; it ends
+// when the rows are read to the end or fail, or at Close: call Close when
+// giving up on the decoder earlier. Errors are *Error: FILE_TOO_LARGE when the parts unpack to more
 // than MaxUnzipped, FILE_ENCODING when the package is no readable
 // workbook, SHEET_NOT_FOUND for an unknown opt.Sheet, and those of NewDecoder.
 func NewWorkbookDecoder(r io.ReaderAt, size int64, opt DecodeOptions, wopt WorkbookOptions) (*Decoder, error) {
@@ -83,6 +85,7 @@ func NewWorkbookDecoder(r io.ReaderAt, size int64, opt DecodeOptions, wopt Workb
 	src.maxText = wopt.MaxUnzipped
 	d := &Decoder{src: src, comma: ',', checkUTF8: true, maxRows: opt.MaxRows}
 	if err := d.readHeader(); err != nil {
+		src.close()
 		return nil, err
 	}
 	src.setLayout(d.layout, d.rawWidth)

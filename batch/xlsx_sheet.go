@@ -57,10 +57,11 @@ func readSharedStrings(f *zip.File) (*sharedStrings, error) {
 	if f == nil {
 		return nil, nil
 	}
-	rc, err := f.Open()
+	part, err := f.Open()
 	if err != nil {
 		return nil, fmt.Errorf("open shared strings: %w", err)
 	}
+	rc := newAheadReader(part)
 	defer rc.Close()
 	var text strings.Builder
 	var ends []uint32
@@ -113,7 +114,7 @@ func readSharedStrings(f *zip.File) (*sharedStrings, error) {
 // sheetSource streams the rows of one worksheet as records.
 type sheetSource struct {
 	wb     *workbook
-	rc     io.ReadCloser
+	rc     io.ReadCloser // closed at the end, at an error, or by close
 	x      *xmlScanner
 	inData bool   // inside <sheetData>
 	row    int    // number of the last row read
@@ -135,11 +136,18 @@ func (wb *workbook) openSheet(s sheetRef) (*sheetSource, error) {
 	if f == nil {
 		return nil, fmt.Errorf("worksheet part %s missing", s.part)
 	}
-	rc, err := f.Open()
+	part, err := f.Open()
 	if err != nil {
 		return nil, fmt.Errorf("open worksheet: %w", err)
 	}
+	rc := newAheadReader(part)
 	return &sheetSource{wb: wb, rc: rc, x: newXMLScanner(rc)}, nil
+}
+
+// close stops reading the worksheet (its reader inflates ahead).
+func (s *sheetSource) close() {
+	s.done = true
+	s.rc.Close()
 }
 
 // setLayout tells the source the header's columns and width: data rows
