@@ -11,6 +11,9 @@ import (
 
 // value is the text of cell c, whose raw value is in s.val.
 func (s *sheetSource) value(c cell) (string, error) {
+	if len(s.val) == 0 {
+		return "", nil // a cell with a style and no value
+	}
 	if c.typ == "s" {
 		i, ok := smallInt(bytes.TrimSpace(s.val))
 		if !ok {
@@ -58,11 +61,17 @@ func (s *sheetSource) value(c cell) (string, error) {
 // a time of day is dropped. The 1900 system counts the 29 February 1900
 // that never was (serial 60), as Excel does.
 func serialDate(raw string, date1904 bool) (string, bool) {
-	f, err := strconv.ParseFloat(raw, 64)
-	if err != nil || f < 1 || f >= 2958466 { // 2958466 is 10000-01-01
+	days, ok := smallInt([]byte(raw)) // the common case: a whole day
+	if !ok {
+		f, err := strconv.ParseFloat(raw, 64)
+		if err != nil || f < 1 || f >= 2958466 { // 2958466 is 10000-01-01
+			return "", false
+		}
+		days = int(math.Floor(f))
+	}
+	if days < 1 || days >= 2958466 {
 		return "", false
 	}
-	days := int(math.Floor(f))
 	base := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
 	switch {
 	case date1904:
@@ -72,7 +81,11 @@ func serialDate(raw string, date1904 bool) (string, bool) {
 	case days == 60:
 		return "", false
 	}
-	return base.AddDate(0, 0, days).Format(time.DateOnly), true
+	// Formatted by hand: Time.Format costs more than the rest of a cell.
+	y, m, d := base.Add(time.Duration(days) * 24 * time.Hour).Date() // 1900–9999
+	b := [10]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + int(m)/10), byte('0' + int(m)%10), '-', byte('0' + d/10), byte('0' + d%10)}
+	return string(b[:]), true
 }
 
 // maxExactDigits is the most significant digits a spreadsheet keeps of a

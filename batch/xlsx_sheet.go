@@ -57,10 +57,11 @@ func readSharedStrings(f *zip.File) (*sharedStrings, error) {
 	if f == nil {
 		return nil, nil
 	}
-	rc, err := f.Open()
+	part, err := f.Open()
 	if err != nil {
 		return nil, fmt.Errorf("open shared strings: %w", err)
 	}
+	rc := newAheadReader(part)
 	defer rc.Close()
 	var text strings.Builder
 	var ends []uint32
@@ -86,7 +87,15 @@ func readSharedStrings(f *zip.File) (*sharedStrings, error) {
 			}
 		case "si":
 			inSI = !x.isEnd && !x.empty
-			if x.isEnd || x.empty {
+			short := false
+			if inSI {
+				// Most items are <si><t>…</t></si>: read that in one go.
+				var v []byte
+				if v, short = x.plainElement("t", "</t></si>"); short {
+					item, inSI = append(item, v...), false
+				}
+			}
+			if x.isEnd || x.empty || short {
 				text.Write(item)
 				item = item[:0]
 				if text.Len() > math.MaxUint32 {
@@ -105,13 +114,16 @@ func readSharedStrings(f *zip.File) (*sharedStrings, error) {
 // sheetSource streams the rows of one worksheet as records.
 type sheetSource struct {
 	wb     *workbook
-	rc     io.ReadCloser
+	rc     io.ReadCloser // closed at the end, at an error, or by close
 	x      *xmlScanner
 	inData bool   // inside <sheetData>
 	row    int    // number of the last row read
 	layout Layout // set once the header is read
 	width  int    // fields of the header record
 	done   bool
+	// text is the size of the rows read so far as CSV would hold them
+	// (values and separators); more than maxText (when > 0) is too large.
+	text, maxText int64
 	// per cell, reused
 	val []byte
 }
@@ -124,11 +136,18 @@ func (wb *workbook) openSheet(s sheetRef) (*sheetSource, error) {
 	if f == nil {
 		return nil, fmt.Errorf("worksheet part %s missing", s.part)
 	}
-	rc, err := f.Open()
+	part, err := f.Open()
 	if err != nil {
 		return nil, fmt.Errorf("open worksheet: %w", err)
 	}
+	rc := newAheadReader(part)
 	return &sheetSource{wb: wb, rc: rc, x: newXMLScanner(rc)}, nil
+}
+
+// close stops reading the worksheet (its reader inflates ahead).
+func (s *sheetSource) close() {
+	s.done = true
+	s.rc.Close()
 }
 
 // setLayout tells the source the header's columns and width: data rows
@@ -169,6 +188,17 @@ func (s *sheetSource) read() ([]string, int, error) {
 	for len(fields) < s.width {
 		fields = append(fields, "")
 	}
+	// The rows' text is bounded like the unpacked file: a small package can
+	// repeat one long shared string, or reach a far column, in every row.
+	s.text += int64(len(fields))
+	for _, f := range fields {
+		s.text += int64(len(f))
+	}
+	if s.maxText > 0 && s.text > s.maxText {
+		s.done = true
+		s.rc.Close()
+		return nil, 0, FileError(KindTooLarge, CodeFileTooLarge, Detail{Code: CodeFileTooLarge, Line: line, Value: fmt.Sprint(s.maxText)})
+	}
 	return fields, line, nil
 }
 
@@ -189,6 +219,15 @@ func (s *sheetSource) readRow() ([]string, int, error) {
 	var c cell
 	inRow, inV, inT, phonetic := false, false, false, 0
 	for {
+		if inRow && !inV && !inT && !c.isStr {
+			var done bool
+			var err error
+			if fields, done, err = s.plainCell(fields); err != nil {
+				return nil, 0, err
+			} else if done {
+				continue
+			}
+		}
 		var text *[]byte
 		if inV || inT {
 			text = &s.val
@@ -222,7 +261,15 @@ func (s *sheetSource) readRow() ([]string, int, error) {
 					return nil, 0, err
 				}
 			}
-			if x.isEnd || x.empty {
+			short := false
+			if !x.isEnd && !x.empty {
+				// Most cells are <c …><v>…</v></c>: read that in one go.
+				var v []byte
+				if v, short = x.plainElement("v", "</v></c>"); short {
+					s.val = append(s.val, v...)
+				}
+			}
+			if x.isEnd || x.empty || short {
 				var err error
 				if fields, err = s.endCell(c, fields); err != nil {
 					return nil, 0, err
@@ -242,6 +289,78 @@ func (s *sheetSource) readRow() ([]string, int, error) {
 			}
 		}
 	}
+}
+
+// plainCell reads, when the scanner's window starts with one, a cell as
+// Excel writes most of them, <c r="B2" s="1" t="s"><v>7</v></c>, in one
+// pass, and adds its value to fields. Anything else (a name prefix,
+// references, an inline string, a cell split across reads) is left to the
+// general path: it returns false having read nothing.
+func (s *sheetSource) plainCell(fields []string) ([]string, bool, error) {
+	x := s.x
+	w := x.buf[x.pos:x.end]
+	if len(w) < 3 || w[0] != '<' || w[1] != 'c' || (w[2] != ' ' && w[2] != '>') {
+		return fields, false, nil
+	}
+	c := cell{col: len(fields)}
+	i := 2
+	for {
+		for i < len(w) && w[i] == ' ' {
+			i++
+		}
+		if i >= len(w) {
+			return fields, false, nil
+		}
+		if w[i] == '>' {
+			i++
+			break
+		}
+		k := i
+		for i < len(w) && w[i] != '=' && w[i] != ' ' && w[i] != '>' && w[i] != '/' {
+			i++
+		}
+		if i+1 >= len(w) || w[i] != '=' || w[i+1] != '"' {
+			return fields, false, nil
+		}
+		key := w[k:i]
+		i += 2
+		v := i
+		for i < len(w) && w[i] != '"' && w[i] != '&' {
+			i++
+		}
+		if i >= len(w) || w[i] != '"' {
+			return fields, false, nil
+		}
+		val := w[v:i]
+		i++
+		switch string(key) {
+		case "r":
+			col, err := columnIndex(val)
+			if err != nil {
+				return fields, false, nil
+			}
+			c.col = col
+		case "s":
+			c.style, _ = smallInt(val)
+		case "t":
+			c.typ = cellType(val)
+		}
+	}
+	rest := w[i:]
+	if len(rest) < 3 || string(rest[:3]) != "<v>" {
+		return fields, false, nil
+	}
+	j := 3
+	for j < len(rest) && rest[j] != '<' && rest[j] != '&' && rest[j] != '\r' {
+		j++
+	}
+	if j+8 > len(rest) || string(rest[j:j+8]) != "</v></c>" {
+		return fields, false, nil
+	}
+	s.val = append(s.val[:0], rest[3:j]...)
+	x.pos += i + j + 8
+	fields, err := s.endCell(c, fields)
+	return fields, true, err
 }
 
 // startRow reads the row number of a <row> tag (the next one when it has

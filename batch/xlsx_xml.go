@@ -195,6 +195,29 @@ func (s *xmlScanner) readTag() error {
 	}
 }
 
+// plainElement reads, right after the current start tag, an element
+// <name>text</name> followed by closing (such as "</v></c>") when the
+// window holds it all and the text needs no resolving: the common cell or
+// shared string in one step. It returns the text (valid until the next
+// call) and true, or false having read nothing.
+func (s *xmlScanner) plainElement(name, closing string) ([]byte, bool) {
+	w := s.buf[s.pos:s.end]
+	open := len(name) + 2
+	if len(w) < open || w[0] != '<' || string(w[1:open-1]) != name || w[open-1] != '>' {
+		return nil, false
+	}
+	i := bytes.IndexByte(w[open:], '<')
+	if i < 0 {
+		return nil, false
+	}
+	text, rest := w[open:open+i], w[open+i:]
+	if !bytes.HasPrefix(rest, []byte(closing)) || bytes.IndexByte(text, '&') >= 0 || bytes.IndexByte(text, '\r') >= 0 {
+		return nil, false
+	}
+	s.pos += open + i + len(closing)
+	return text, true
+}
+
 // parseTag splits a tag (between < and >) into its name and attributes.
 func (s *xmlScanner) parseTag(t []byte) error {
 	s.isEnd = len(t) > 0 && t[0] == '/'
@@ -258,25 +281,33 @@ func skipXMLSpace(a []byte) []byte {
 
 // nextAttr splits the first attribute off a tag's attributes: its name and
 // its raw value (references unresolved); ok is false when none is left.
+// Attributes are short: plain loops beat vectorised searches here.
 func nextAttr(a []byte) (key, val, rest []byte, ok bool) {
-	a = skipXMLSpace(a)
-	eq := bytes.IndexByte(a, '=')
-	if eq < 0 {
+	i := 0
+	for i < len(a) && isXMLSpace(a[i]) {
+		i++
+	}
+	start := i
+	for i < len(a) && a[i] != '=' && !isXMLSpace(a[i]) {
+		i++
+	}
+	key = a[start:i]
+	for i < len(a) && (isXMLSpace(a[i]) || a[i] == '=') {
+		i++
+	}
+	if i >= len(a) || (a[i] != '"' && a[i] != '\'') || len(key) == 0 {
 		return nil, nil, nil, false
 	}
-	key = a[:eq]
-	for len(key) > 0 && isXMLSpace(key[len(key)-1]) {
-		key = key[:len(key)-1]
+	q := a[i]
+	i++
+	vstart := i
+	for i < len(a) && a[i] != q {
+		i++
 	}
-	a = skipXMLSpace(a[eq+1:])
-	if len(a) == 0 || (a[0] != '"' && a[0] != '\'') {
+	if i >= len(a) {
 		return nil, nil, nil, false
 	}
-	end := bytes.IndexByte(a[1:], a[0])
-	if end < 0 {
-		return nil, nil, nil, false
-	}
-	return key, a[1 : 1+end], a[end+2:], true
+	return key, a[vstart:i], a[i+1:], true
 }
 
 // is reports whether the current tag is a start (or empty) tag named local.
