@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"jhtbatch/redact"
+	"jhtbatch/worker"
 )
 
 // Config is the configuration of the server commands (CONTRACT.md §5),
@@ -46,7 +46,7 @@ type setting struct {
 
 func (s setting) defaultText() string {
 	if s.def == "" {
-		return "the number of CPUs"
+		return "twice the number of CPUs"
 	}
 	return s.def
 }
@@ -145,7 +145,7 @@ func settingError(s setting, v string, err error) error {
 
 // defaultConfig holds the defaults that are not written as text.
 func defaultConfig() Config {
-	return Config{Concurrency: runtime.NumCPU(), LogLevel: slog.LevelInfo, LogFormat: "text"}
+	return Config{Concurrency: worker.DefaultConcurrency(), LogLevel: slog.LevelInfo, LogFormat: "text"}
 }
 
 func setDatabaseURL(c *Config, v string) error {
