@@ -186,9 +186,12 @@ func lookup(ctx context.Context, tx pgx.Tx, batchID string, kpjs []string) (map[
 }
 
 // insertClaims creates the claims of the chunk's accepted rows in one
-// statement. ON CONFLICT DO NOTHING lets the partial unique index on active
-// claims decide races between batches: a row whose claim was not inserted
-// lost to a claim committed meanwhile and becomes CLAIM_ALREADY_ACTIVE.
+// statement. ON CONFLICT on the partial unique index of active claims lets
+// it decide races between batches: a row whose claim was not inserted lost
+// to a claim committed meanwhile and becomes CLAIM_ALREADY_ACTIVE. Naming
+// that index (rather than any conflict) checks one index ahead of each
+// insert instead of four (15% of the statement), and a clash on any other
+// unique key is an error, not a row silently reported as an active claim.
 func insertClaims(ctx context.Context, tx pgx.Tx, batchID string, companyID int64, rows []judged, today time.Time) error {
 	var a claimArrays
 	for i := range rows {
@@ -212,7 +215,7 @@ func insertClaims(ctx context.Context, tx pgx.Tx, batchID string, companyID int6
 				$19::bigint[], $20::bigint[], $21::bigint[])
 			AS t(row_no, kpj, nik, full_name, reason, termination, eligible, status, bank_code, bank_account,
 				account_name, phone, email, npwp, gross, tax, net)) u
-		ON CONFLICT DO NOTHING
+		ON CONFLICT (kpj) WHERE status IN ('WAITING', 'READY') DO NOTHING
 		RETURNING row_no, claim_number`,
 		append([]any{batchID, companyID, strconv.Itoa(today.Year()), batch.RulesVersion}, a.args()...)...)
 	if err != nil {

@@ -9,7 +9,6 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -19,6 +18,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"jhtbatch/redact"
+	"jhtbatch/worker"
 )
 
 // Config is the configuration of the server commands (CONTRACT.md §5),
@@ -53,7 +53,7 @@ type setting struct {
 
 func (s setting) defaultText() string {
 	if s.def == "" {
-		return "the number of CPUs"
+		return "twice the number of CPUs"
 	}
 	return s.def
 }
@@ -158,7 +158,7 @@ func settingError(s setting, v string, err error) error {
 
 // defaultConfig holds the defaults that are not written as text.
 func defaultConfig() Config {
-	return Config{Concurrency: runtime.NumCPU(), LogLevel: slog.LevelInfo, LogFormat: "text"}
+	return Config{Concurrency: worker.DefaultConcurrency(), LogLevel: slog.LevelInfo, LogFormat: "text"}
 }
 
 func setDatabaseURL(c *Config, v string) error {

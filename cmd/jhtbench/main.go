@@ -25,6 +25,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -43,6 +44,7 @@ type options struct {
 	pprof    string // PPROF_ADDR given to the first child process
 	keep     bool   // keep the databases and the work directory
 	logLevel string
+	repeat   int
 }
 
 func main() {
@@ -67,11 +69,12 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&o.pprof, "pprof", "", "PPROF_ADDR for the first child process, e.g. 127.0.0.1:6060 (off when empty)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the databases and the work directory (logs, files)")
 	fs.StringVar(&o.logLevel, "log-level", "warn", "LOG_LEVEL of the child processes")
+	fs.IntVar(&o.repeat, "repeat", 1, "run every layout this many times and print the medians")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if o.rows < 1 {
-		return errors.New("-rows must be at least 1")
+	if o.rows < 1 || o.repeat < 1 {
+		return errors.New("-rows and -repeat must be at least 1")
 	}
 	counts, err := parseCounts(workers)
 	if err != nil {
@@ -106,15 +109,51 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 
 	fmt.Fprintf(out, "jhtbench: %d rows, %.1f MB, %s, work directory %s\n", o.rows, float64(files.size)/1e6, o.bin, dir)
 	var results []result
-	for i, m := range o.workers {
-		r, err := runOnce(ctx, o, files, i, m)
-		if err != nil {
-			return fmt.Errorf("run with %s: %w", describe(m), err)
+	n := 0
+	for range o.repeat {
+		for _, m := range o.workers {
+			r, err := runOnce(ctx, o, files, n, m)
+			if err != nil {
+				return fmt.Errorf("run with %s: %w", describe(m), err)
+			}
+			n++
+			results = append(results, r)
+			printTable(out, o, files, results)
 		}
-		results = append(results, r)
-		printTable(out, o, files, results)
+	}
+	if o.repeat > 1 {
+		printMedians(out, o, files, results)
 	}
 	return nil
+}
+
+// printMedians prints, per layout, the median of each figure over the
+// repeated runs: on a shared machine one run can be far off.
+func printMedians(out io.Writer, o options, f benchFiles, results []result) {
+	fmt.Fprintf(out, "\n== medians of %d runs, %d rows ==\n", o.repeat, f.rows)
+	fmt.Fprintf(out, "%-16s %9s %14s %14s %14s %14s %9s\n", "layout", "COPY", "202", "finished", "report.csv", "report.xlsx", "rows/s")
+	for _, m := range o.workers {
+		var copies, acks, fins, csvs, xlsxs []time.Duration
+		for _, r := range results {
+			if r.layout == describe(m) {
+				copies, acks, fins = append(copies, r.copyTime), append(acks, r.ack), append(fins, r.finished)
+				csvs, xlsxs = append(csvs, r.csv), append(xlsxs, r.xlsx)
+			}
+		}
+		c := median(copies)
+		cell := func(ds []time.Duration) string {
+			d := median(ds)
+			return fmt.Sprintf("%6.2fs %5.1fx", d.Seconds(), d.Seconds()/c.Seconds())
+		}
+		fmt.Fprintf(out, "%-16s %8.3fs %14s %14s %14s %14s %9.0f\n", describe(m), c.Seconds(), cell(acks), cell(fins),
+			cell(csvs), cell(xlsxs), float64(f.rows)/median(fins).Seconds())
+	}
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
 }
 
 // parseCounts reads the -workers list; empty means one "all" process.
