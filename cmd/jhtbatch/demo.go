@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	crand "crypto/rand"
+	"encoding/base64"
 	"fmt"
 	"math/rand/v2"
 	"net"
@@ -48,6 +50,10 @@ func demo(ctx context.Context, e env, store *postgres.Store, cfg Config, out str
 	if err != nil {
 		return err
 	}
+	password, err := demoUser(ctx, store)
+	if err != nil {
+		return err
+	}
 	today := businessToday(e.now(), cfg.Location)
 	ids := demoIdentities(today, rand.New(rand.NewPCG(uint64(e.now().UnixNano()), 0x6a6874)))
 	res, err := store.ImportParticipants(ctx, bytes.NewReader(demoRegistry(ids)))
@@ -75,8 +81,30 @@ func demo(ctx context.Context, e env, store *postgres.Store, cfg Config, out str
 	valid, warned, rejected := demoCounts()
 	fmt.Fprintf(e.stdout, "Demo batch file: %s, %d rows: %d valid (%d of them with a warning), %d rejected, each for a different reason.\n",
 		out, len(demoRows), valid, warned, rejected)
-	printDemoSteps(e, key, out, webURL(cfg.HTTPAddr))
+	printDemoSteps(e, key, password, out, webURL(cfg.HTTPAddr))
 	return nil
+}
+
+// demoUserEmail is the demo company's HR user, who signs in on the web page.
+const demoUserEmail = "hr@demo.example"
+
+// demoUser gives the demo company its HR user with a new random password,
+// creating the user when it does not exist yet, and returns the password:
+// like the API key, it is shown once and never stored in clear.
+func demoUser(ctx context.Context, store *postgres.Store) (string, error) {
+	var b [12]byte
+	if _, err := crand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("demo: password: %w", err)
+	}
+	password := base64.RawURLEncoding.EncodeToString(b[:]) // 16 characters
+	_, err := store.CreateUser(ctx, demoNPP, demoUserEmail, password)
+	if e := batch.ErrorOf(err); e != nil && e.Kind == batch.KindConflict {
+		err = store.SetPassword(ctx, demoUserEmail, password)
+	}
+	if err != nil {
+		return "", fmt.Errorf("demo: HR user %s: %w", demoUserEmail, err)
+	}
+	return password, nil
 }
 
 // demoCompany returns the demo company and a new API key for it, creating
@@ -103,7 +131,7 @@ func demoCompany(ctx context.Context, store *postgres.Store) (batch.Company, str
 // printDemoSteps prints the key, on a line of its own that a shell can run,
 // and what to do next. The submit step names the API when the server does
 // not listen where submit looks by default, so that it can be run as shown.
-func printDemoSteps(e env, key, file, web string) {
+func printDemoSteps(e env, key, password, file, web string) {
 	submit := e.self + " submit"
 	if web != defaultAPI {
 		submit = envAPI + "=" + web + " " + submit
@@ -117,9 +145,10 @@ Next steps, with "%s all" running:
        curl -H "Authorization: Bearer $JHTBATCH_KEY" -F file=@%s %s/v1/batches
   2. Or upload it with the CLI, follow its progress and save the result report:
        %s %s --wait --report demo-report.csv
-  3. Or open the web page and upload it there (paste the key when asked):
+  3. Or open the web page, sign in as the company's HR user and upload it there:
        %s/
-`, demoNPP, key, e.self, file, web, submit, file, web)
+       e-mail %s, password %s (shown once)
+`, demoNPP, key, e.self, file, web, submit, file, web, demoUserEmail, password)
 }
 
 // webURL is the URL a browser on this machine reaches HTTP_ADDR at.

@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"jhtbatch/schemas"
 	"math/rand/v2"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -30,6 +32,7 @@ func checkDemo(t *testing.T, s *server, dir string, submit func(func(string) str
 		t.Fatalf("demo: %v\n%s", r.err, r.stderr)
 	}
 	key := demoKeyOf(t, r.stdout)
+	checkDemoSignIn(t, s.url, r.stdout)
 	for _, want := range []string{"curl ", "Bearer $JHTBATCH_KEY", s.url + "/v1/batches", "jhtbatch submit " + out + " --wait --report demo-report.csv", s.url + "/\n"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, r.stdout)
@@ -69,7 +72,30 @@ func checkDemo(t *testing.T, s *server, dir string, submit func(func(string) str
 	if r.err != nil || !strings.Contains(r.stdout, "reused") || demoKeyOf(t, r.stdout) == key {
 		t.Errorf("demo again: err %v; want the company reused and a new key:\n%s", r.err, r.stdout)
 	}
+	// and its HR user with a new password, which signs in.
+	checkDemoSignIn(t, s.url, r.stdout)
 	return key
+}
+
+var demoUserRE = regexp.MustCompile(`(?m)^\s+e-mail (\S+), password (\S+) \(shown once\)$`)
+
+// checkDemoSignIn signs in on the server with the HR user the demo printed:
+// the web page opens with a sign-in form, so the demo must give one.
+func checkDemoSignIn(t *testing.T, url, stdout string) {
+	t.Helper()
+	m := demoUserRE.FindStringSubmatch(stdout)
+	if m == nil {
+		t.Fatalf("demo printed no HR user (e-mail …, password …):\n%s", stdout)
+	}
+	body, _ := json.Marshal(map[string]string{"email": m[1], "password": m[2]})
+	res, err := http.Post(url+"/v1/session", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Errorf("sign in as the demo's HR user %s: status %d, want 200", m[1], res.StatusCode)
+	}
 }
 
 var demoKeyRE = regexp.MustCompile(`(?m)^export JHTBATCH_KEY=(\S+)$`)
@@ -174,7 +200,7 @@ func TestDemoStepsNameTheAPI(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var out bytes.Buffer
-		printDemoSteps(env{stdout: &out, self: "bin/jhtbatch"}, "jht_key", "demo.csv", tt.web)
+		printDemoSteps(env{stdout: &out, self: "bin/jhtbatch"}, "jht_key", "pw", "demo.csv", tt.web)
 		if !strings.Contains(out.String(), tt.want) {
 			t.Errorf("web %s: demo steps lack %q; got:\n%s", tt.web, tt.want, out.String())
 		}
