@@ -237,8 +237,9 @@ func (s *Store) PromoteClaims(ctx context.Context, today time.Time) (int64, erro
 }
 
 // PurgeBefore deletes the raw rows (the personal data of the file) and
-// their outcomes (the report) of batches finished before cutoff, keeping the batch record and the claims
-// (UU 27/2022: keep personal data no longer than needed).
+// their outcomes (the report) of batches finished before cutoff, keeping
+// the batch record and the claims (UU 27/2022: keep personal data no
+// longer than needed).
 func (s *Store) PurgeBefore(ctx context.Context, cutoff time.Time) (int64, error) {
 	var n int64
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
