@@ -57,8 +57,10 @@ func (s *Store) RunChunk(ctx context.Context, c Chunk) (ChunkResult, error) {
 		// import, the planner chose a sequential scan of the whole registry
 		// for every chunk (23 ms at 100k participants, growing with it; an
 		// index probe is 4 ms at any size). The chunk's other statements
-		// are index lookups or inserts anyway.
-		if _, err := tx.Exec(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
+		// are index lookups or inserts anyway. (No JIT either: PostgreSQL
+		// disables a path by adding a huge cost to it, and a plan that
+		// costly would be JIT-compiled, 100-200 ms, should one appear.)
+		if _, err := tx.Exec(ctx, `SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)`); err != nil {
 			return fmt.Errorf("set planner options: %w", err)
 		}
 		rows, err := judgeRows(ctx, tx, c, st)
