@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"jhtbatch/batch"
 )
@@ -208,7 +209,10 @@ func (r *recordSource) Values() ([]any, error) {
 		row := layout.RowOf(r.no, r.rec.Line, r.rec.Fields)
 		kpj, nik = batch.DuplicateKey(row.KPJ), batch.DuplicateKey(row.NIK)
 	}
-	return []any{r.batchID, r.no, r.rec.Line, r.rec.Fields, kpj, nik}, nil
+	// pgtype.UUID, not uuid.UUID: pgx encodes the latter through its text
+	// form, about 5 µs a row (jhtbench: jhtbatch CPU to the 202 of 200k rows
+	// 1.03-1.08 s -> 0.59-0.67 s).
+	return []any{pgtype.UUID{Bytes: r.batchID, Valid: true}, r.no, r.rec.Line, r.rec.Fields, kpj, nik}, nil
 }
 
 func (r *recordSource) Err() error { return r.err }

@@ -79,10 +79,12 @@ func BenchmarkReportLines(b *testing.B) {
 // the rows (and the connection) are open.
 func oneQueryReport(ctx context.Context, s *postgres.Store, id string, fn func(batch.ReportLine) error) error {
 	rows, err := s.Pool().Query(ctx, `
-		SELECT r.row_no, r.line_no, r.fields, coalesce(r.outcome, ''), coalesce(r.issues, '[]'::jsonb),
-			coalesce(r.claim_number, ''), coalesce(c.status, ''), r.eligible_on,
-			r.gross_amount, r.tax_amount, r.net_amount
-		FROM batch_rows r LEFT JOIN claims c ON c.claim_number = r.claim_number
+		SELECT r.row_no, r.line_no, r.fields, coalesce(o.outcome, ''), coalesce(o.issues, '[]'::jsonb),
+			coalesce(o.claim_number, ''), coalesce(c.status, ''), o.eligible_on,
+			o.gross_amount, o.tax_amount, o.net_amount
+		FROM batch_rows r
+		LEFT JOIN batch_outcomes o ON o.batch_id = r.batch_id AND o.row_no = r.row_no
+		LEFT JOIN claims c ON c.batch_id = o.batch_id AND c.row_no = o.row_no
 		WHERE r.batch_id = $1 ORDER BY r.row_no`, id)
 	if err != nil {
 		return err
