@@ -8,7 +8,7 @@ import (
 	"jhtbatch/batch"
 )
 
-// API-level codes: errors of the HTTP layer itself, next to the CONTRACT.md
+// API-level codes: errors of the HTTP layer itself, next to the docs/codes.md
 // codes of the domain and the store's own (messages.go has their texts).
 const (
 	codeUnauthorized     batch.Code = "UNAUTHORIZED" // as Store.Authenticate says it

@@ -23,7 +23,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v)
 }
 
-// batchJSON is a batch as the API shows it (CONTRACT.md §4).
+// batchJSON is a batch as the API shows it (docs/api.md).
 type batchJSON struct {
 	ID            string       `json:"id"`
 	Status        batch.Status `json:"status"`

@@ -32,7 +32,7 @@ type reportRequest struct {
 	meta         batch.ReportMeta
 }
 
-// handleReportCSV streams the CSV report (CONTRACT.md §3) from the database
+// handleReportCSV streams the CSV report (docs/report.md) from the database
 // to the client, row by row.
 func (s *server) handleReportCSV(w http.ResponseWriter, r *http.Request, c batch.Company) {
 	req, ok := s.reportRequest(w, r, c)

@@ -33,7 +33,7 @@ type uploadRequest struct {
 	sheet    string        // from ?sheet=: the worksheet of a workbook to read
 }
 
-// handleUpload accepts a batch file (CONTRACT.md §4 POST /v1/batches): it
+// handleUpload accepts a batch file (docs/api.md POST /v1/batches): it
 // spools the body to a temporary file while hashing it, then stores the
 // batch and all its rows in one transaction, and only then answers 202 and
 // asks the workers to start. The body is read once and never held in memory.
@@ -250,7 +250,7 @@ func (s *server) refuseUpload(w http.ResponseWriter, r *http.Request, up postgre
 	s.writeError(w, r, e)
 }
 
-// fileLevel holds the codes of CONTRACT.md §2 that refuse a whole file.
+// fileLevel holds the codes of docs/codes.md that refuse a whole file.
 var fileLevel = map[batch.Code]bool{
 	batch.CodeFileEmpty: true, batch.CodeFileTooLarge: true, batch.CodeTooManyRows: true,
 	batch.CodeFileEncoding: true, batch.CodeCSVSyntax: true, batch.CodeHeaderMissingColumn: true,

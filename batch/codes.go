@@ -1,6 +1,6 @@
 package batch
 
-// Code is a stable machine-readable code of CONTRACT.md §2: a file-level error,
+// Code is a stable machine-readable code of docs/codes.md: a file-level error,
 // a row error or a row warning. Codes never change meaning; new ones are added.
 type Code string
 

@@ -48,7 +48,7 @@ type Record struct {
 	Fields []string
 }
 
-// Decoder streams the records of a batch file (CONTRACT.md §1). It holds one
+// Decoder streams the records of a batch file (docs/file-format.md). It holds one
 // record and a fixed read buffer in memory, never the whole file.
 //
 // Blank records are skipped everywhere, before the header too: empty lines,
@@ -224,7 +224,7 @@ func (d *Decoder) next() (Record, error) {
 // the header and an empty cell on every line (a trailing ";"), and that
 // column is not data. A value there keeps every field up to it, so that row
 // is a FIELD_COUNT (no data is dropped silently); so is a row wider than the
-// header record, as CONTRACT.md §2 says.
+// header record, as docs/codes.md says.
 func dropEmptyTail(fields []string, width int) []string {
 	n := len(fields)
 	for n > width && trimSpace(fields[n-1]) == "" {

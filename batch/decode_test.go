@@ -315,7 +315,7 @@ func TestDecodeTrailingEmptyColumns(t *testing.T) {
 		{"header and rows end in ;", hdr(";") + ";\r\n" + row(";", "a") + ";\r\n" + row(";", "b") + ";\r\n", []int{12, 12}},
 		{"three empty columns", hdr(";") + ";;;\r\n" + row(";", "a") + ";;;\r\n" + row(";", "b") + "\r\n", []int{12, 12}},
 		{"quoted and blank cells", hdr(",") + `,"", ` + "\n" + row(",", "a") + `,"",  ` + "\n", []int{12}},
-		// Wider than the header record: FIELD_COUNT, as CONTRACT.md §2 says.
+		// Wider than the header record: FIELD_COUNT, as docs/codes.md says.
 		{"only the rows end in ,", hdr(",") + "\n" + row(",", "a") + ",\n", []int{13}},
 		{"a value under an empty name", hdr(";") + ";\n" + row(";", "a") + ";x\n" + row(";", "b") + ";;x;\n", []int{13, 15}},
 		{"short rows stay short", hdr(";") + ";\n" + "a;b;;\n", []int{4}},

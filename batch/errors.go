@@ -37,7 +37,7 @@ type Detail struct {
 	Suggestion Column `json:"suggestion,omitempty"`
 }
 
-// Error is the one application error type. Code is a CONTRACT.md code when
+// Error is the one application error type. Code is a code of docs/codes.md when
 // one applies (file-level errors), else a short lower-case word.
 type Error struct {
 	Kind    Kind

@@ -10,7 +10,7 @@ import (
 	"unicode/utf8"
 )
 
-// Encoding is the character encoding of an uploaded file (CONTRACT.md §1).
+// Encoding is the character encoding of an uploaded file (docs/file-format.md).
 type Encoding string
 
 // Encodings an upload may have. A file without a BOM that is not valid UTF-8

@@ -171,7 +171,7 @@ func capitalize(s string) string {
 	return string(unicode.ToUpper(r)) + s[n:]
 }
 
-// AllCodes lists every code of CONTRACT.md §2: file-level errors, row errors,
+// AllCodes lists every code of docs/codes.md: file-level errors, row errors,
 // then warnings.
 var AllCodes = []Code{
 	CodeFileEmpty, CodeFileTooLarge, CodeTooManyRows, CodeFileEncoding, CodeCSVSyntax,
@@ -347,7 +347,7 @@ var catalogue = map[Code]text{
 		"angka 0 di depan yang dihapus Excel dikembalikan (peringatan; format kolom sebagai Text agar tidak terulang).",
 		"the leading 0 that a spreadsheet dropped was put back (warning; format the column as Text so it does not happen again).", "", ""},
 
-	// Not CONTRACT codes: the detail of NotFound (errors.go), and what the
+	// Not batch-file codes: the detail of NotFound (errors.go), and what the
 	// operator commands (company create, participants import) report.
 	CodeSheetNotFound: {
 		"buku kerja tidak memiliki lembar kerja dengan nama itu.", "the workbook has no worksheet of that name.",

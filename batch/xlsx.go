@@ -16,7 +16,7 @@ import (
 const EncXLSX Encoding = "xlsx"
 
 // CodeSheetNotFound refuses an upload whose ?sheet= names no worksheet of
-// the workbook. It is a request error, not a CONTRACT file code: the file
+// the workbook. It is a request error, not a file code of docs/codes.md: the file
 // itself may be fine.
 const CodeSheetNotFound Code = "SHEET_NOT_FOUND"
 

@@ -49,7 +49,7 @@ func (s *Store) CreateCompany(ctx context.Context, npp, name string) (batch.Comp
 	return c, key, nil
 }
 
-// validNPP reports whether npp is 8 letters or digits (DOMAIN.md).
+// validNPP reports whether npp is 8 letters or digits (docs/rules.md).
 func validNPP(npp string) bool {
 	if len(npp) != 8 {
 		return false

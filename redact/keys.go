@@ -16,7 +16,7 @@ const (
 
 // sensitiveKeys maps attribute keys (lower case, '-' and ' ' as '_') that
 // name personal data to its kind. The Indonesian names are the column
-// aliases of CONTRACT.md §1, so that a logged CSV record keyed by its header
+// aliases of docs/file-format.md, so that a logged CSV record keyed by its header
 // is masked too.
 var sensitiveKeys = map[string]field{
 	"nik": fieldNIK, "no_ktp": fieldNIK, "nomor_nik": fieldNIK, "nomor_ktp": fieldNIK,

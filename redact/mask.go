@@ -1,4 +1,4 @@
-// Package redact keeps personal data out of logs (UU No. 27/2022, DOMAIN.md
+// Package redact keeps personal data out of logs (UU No. 27/2022, docs/rules.md
 // "Personal data"): Mask hides NIKs, KPJs, phone numbers, e-mail addresses and
 // bank accounts found in free text, and NewHandler wraps a slog.Handler so
 // that every message and attribute goes through it.

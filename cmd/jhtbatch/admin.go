@@ -72,7 +72,7 @@ func runCompanyCreate(ctx context.Context, e env, args []string) error {
 	return nil
 }
 
-// checkCompany checks the NPP and name of a new company (DOMAIN.md: an NPP
+// checkCompany checks the NPP and name of a new company (docs/rules.md: an NPP
 // is 8 letters and digits).
 func checkCompany(npp, name string) error {
 	npp = strings.TrimSpace(npp)

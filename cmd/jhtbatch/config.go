@@ -21,7 +21,7 @@ import (
 	"jhtbatch/worker"
 )
 
-// Config is the configuration of the server commands (CONTRACT.md §5),
+// Config is the configuration of the server commands (docs/operations.md),
 // from the environment, each variable overridden by its flag.
 type Config struct {
 	DatabaseURL    string
