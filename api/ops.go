@@ -236,7 +236,7 @@ const queuePath = "/ops/queues"
 // operator's token was made with --write-queues.
 func (s *server) handleQueues(w http.ResponseWriter, r *http.Request, op postgres.Operator) {
 	if s.queue == nil {
-		s.writeError(w, r, &batch.Error{Kind: batch.KindUnavailable, Code: "QUEUE_UNAVAILABLE"})
+		s.writeError(w, r, &batch.Error{Kind: batch.KindUnavailable, Code: batch.CodeQueueUnavailable})
 		return
 	}
 	s.queueUIOnce.Do(func() {

@@ -101,7 +101,7 @@ func (s *server) reportRequest(w http.ResponseWriter, r *http.Request, c batch.C
 	}
 	noteBatch(r, b.ID)
 	if !b.Status.Finished() {
-		s.writeError(w, r, batch.Conflict(codeBatchNotFinished, string(b.Status)))
+		s.writeError(w, r, batch.Conflict(batch.CodeBatchNotFinished, string(b.Status)))
 		return req, false
 	}
 	req.batch = b

@@ -24,16 +24,9 @@ const (
 	DefaultSessionMax  = 12 * time.Hour
 )
 
-// API codes of accounts and operators (messages in accountMessages).
-const (
-	codeLoginFailed               = postgres.CodeLoginFailed
-	codeLoginThrottled            = postgres.CodeLoginThrottled
-	codeForbidden      batch.Code = "FORBIDDEN"
-)
-
 func forbidden(why string) *batch.Error {
-	return &batch.Error{Kind: batch.KindForbidden, Code: codeForbidden,
-		Details: []batch.Detail{{Code: codeForbidden, Value: why}}}
+	return &batch.Error{Kind: batch.KindForbidden, Code: batch.CodeForbidden,
+		Details: []batch.Detail{{Code: batch.CodeForbidden, Value: why}}}
 }
 
 // principalKey holds, in a request's context, who a company request is
@@ -174,7 +167,7 @@ func (s *server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	token, u, err := s.store.Login(r.Context(), in.Email, in.Password, s.now())
 	if err != nil {
-		if e := batch.ErrorOf(err); e != nil && e.Code == codeLoginThrottled && len(e.Details) > 0 {
+		if e := batch.ErrorOf(err); e != nil && e.Code == batch.CodeLoginThrottled && len(e.Details) > 0 {
 			w.Header().Set("Retry-After", e.Details[0].Value)
 		}
 		s.writeError(w, r, err)

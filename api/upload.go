@@ -237,7 +237,7 @@ func (s *server) refuseUpload(w http.ResponseWriter, r *http.Request, up postgre
 		s.writeError(w, r, err)
 		return
 	}
-	if e == nil || !fileLevel[e.Code] {
+	if e == nil || !e.Code.IsFileLevel() {
 		s.metrics.uploads.WithLabelValues(uploadFailed).Inc()
 		s.writeError(w, r, err)
 		return
@@ -248,14 +248,6 @@ func (s *server) refuseUpload(w http.ResponseWriter, r *http.Request, up postgre
 		w.Header().Set("Connection", "close")
 	}
 	s.writeError(w, r, e)
-}
-
-// fileLevel holds the codes of docs/codes.md that refuse a whole file.
-var fileLevel = map[batch.Code]bool{
-	batch.CodeFileEmpty: true, batch.CodeFileTooLarge: true, batch.CodeTooManyRows: true,
-	batch.CodeFileEncoding: true, batch.CodeCSVSyntax: true, batch.CodeHeaderMissingColumn: true,
-	batch.CodeHeaderUnknownColumn: true, batch.CodeHeaderDuplicateColumn: true,
-	batch.CodeNoDataRows: true, batch.CodeDuplicateFile: true,
 }
 
 // recordRejected keeps a refused upload for audit. It runs even when the

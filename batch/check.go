@@ -31,7 +31,7 @@ type rowValues struct {
 
 // fieldRules are the custom validator tags: one JHT format rule each.
 var fieldRules = map[string]func(string) bool{
-	"kpj":         func(s string) bool { return len(s) == kpjLen && allDigits(s) },
+	"kpj":         validKPJ,
 	"nik":         CheckNIK,
 	"jhtname":     validName,
 	"jhtdate":     func(s string) bool { _, ok := ParseDate(s); return ok },

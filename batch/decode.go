@@ -237,12 +237,12 @@ func dropEmptyTail(fields []string, width int) []string {
 // or bytes that are not UTF-8 in a file that was not transcoded.
 func (d *Decoder) checkText(fields []string, line int) error {
 	for i, f := range fields {
-		var what string
+		var what FaultKind
 		switch {
 		case strings.IndexByte(f, 0) >= 0:
-			what = "NUL character"
+			what = FaultNULCharacter
 		case d.checkUTF8 && !utf8.ValidString(f):
-			what = "invalid UTF-8"
+			what = FaultInvalidUTF8
 		default:
 			continue
 		}
@@ -250,7 +250,7 @@ func (d *Decoder) checkText(fields []string, line int) error {
 		if i < len(d.header) {
 			col = shorten(d.header[i])
 		}
-		return FileError(KindInvalid, CodeFileEncoding, Detail{Code: CodeFileEncoding, Line: line, Column: col, Value: what})
+		return FileError(KindInvalid, CodeFileEncoding, faultDetail(CodeFileEncoding, line, col, Fault{Kind: what}))
 	}
 	return nil
 }
@@ -265,16 +265,27 @@ func (d *Decoder) readError(err error) error {
 	var long *recordTooLongError
 	switch {
 	case errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrQuote) && d.guard.unclosedQuote():
-		return FileError(KindInvalid, CodeCSVSyntax, Detail{Code: CodeCSVSyntax, Line: pe.StartLine,
-			Value: "a quoted field is never closed"})
+		return FileError(KindInvalid, CodeCSVSyntax, faultDetail(CodeCSVSyntax, pe.StartLine, "",
+			Fault{Kind: FaultUnclosedQuote}))
 	case errors.As(err, &pe):
-		return FileError(KindInvalid, CodeCSVSyntax, Detail{Code: CodeCSVSyntax, Line: pe.StartLine,
-			Value: fmt.Sprintf("line %d, column %d: %v", pe.Line, pe.Column, pe.Err)})
+		return FileError(KindInvalid, CodeCSVSyntax, faultDetail(CodeCSVSyntax, pe.StartLine, "", csvFault(pe)))
 	case errors.As(err, &long):
-		return FileError(KindInvalid, CodeCSVSyntax, Detail{Code: CodeCSVSyntax, Line: long.line,
-			Value: fmt.Sprintf("record longer than %d bytes", long.max)})
+		return FileError(KindInvalid, CodeCSVSyntax, faultDetail(CodeCSVSyntax, long.line, "",
+			Fault{Kind: FaultRecordTooLong, Limit: long.max}))
 	}
 	return fmt.Errorf("read batch file: %w", err)
+}
+
+// csvFault is the fault of a parse error of encoding/csv.
+func csvFault(pe *csv.ParseError) Fault {
+	f := Fault{Kind: FaultCSV, At: true, Line: pe.Line, Column: pe.Column, Cause: pe.Err.Error()}
+	switch {
+	case errors.Is(pe.Err, csv.ErrBareQuote):
+		f.Kind, f.Cause = FaultBareQuote, ""
+	case errors.Is(pe.Err, csv.ErrQuote):
+		f.Kind, f.Cause = FaultQuote, ""
+	}
+	return f
 }
 
 // Close releases what a decoder holds besides memory: the goroutine that

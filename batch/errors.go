@@ -35,6 +35,9 @@ type Detail struct {
 	// Suggestion is the column an unknown header name most likely means
 	// (HEADER_UNKNOWN_COLUMN only; "" when none is likely).
 	Suggestion Column `json:"suggestion,omitempty"`
+	// Fault is the structured reason of a FILE_ENCODING or CSV_SYNTAX
+	// detail, of which Value is the English description (service.go).
+	Fault Fault `json:"-"`
 }
 
 // Error is the one application error type. Code is a code of docs/codes.md when
@@ -84,10 +87,6 @@ func ErrorOf(err error) *Error {
 	}
 	return nil
 }
-
-// CodeNotFound is the code of NotFound: something absent, not the
-// caller's, or named by a malformed id (404).
-const CodeNotFound Code = "NOT_FOUND"
 
 // NotFound returns the error for something absent or not the caller's.
 func NotFound(what string) *Error {

@@ -354,14 +354,14 @@ var catalogue = map[Code]text{
 		"buku kerja tidak memiliki lembar kerja bernama %s; lembar yang ada: %s.", "the workbook has no worksheet named %s; its sheets are: %s."},
 	CodeNotFound: {
 		"tidak ditemukan.", "not found.", "%s tidak ditemukan.", "%s was not found."},
-	"COMPANY_EXISTS": {
+	CodeCompanyExists: {
 		"perusahaan dengan NPP ini sudah terdaftar.", "a company with this NPP is already registered.",
 		"perusahaan dengan NPP %s sudah terdaftar.", "a company with NPP %s is already registered."},
-	"NPP_FORMAT": {
+	CodeNPPFormat: {
 		"NPP harus 8 karakter huruf atau angka.", "the NPP must be 8 letters or digits.",
 		"NPP harus 8 karakter huruf atau angka (diterima: \"%s\").", "the NPP must be 8 letters or digits (got \"%s\")."},
-	"WEBHOOK_URL": {
+	CodeWebhookURL: {
 		"URL webhook harus http:// atau https:// dengan nama host.", "the webhook URL must be http:// or https:// with a host name.", "", ""},
-	"BALANCE_FORMAT": {
+	CodeBalanceFormat: {
 		"saldo JHT harus bilangan bulat rupiah, tidak negatif.", "the JHT balance must be a whole number of rupiah, not negative.", "", ""},
 }

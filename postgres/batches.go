@@ -237,8 +237,8 @@ func (s *Store) replay(ctx context.Context, up Upload) (Batch, bool, error) {
 		return Batch{}, false, translate(err, "look up idempotency key")
 	}
 	if !bytes.Equal(b.SHA256[:], up.Info.SHA256[:]) || b.Mode != up.Mode {
-		return Batch{}, false, &batch.Error{Kind: batch.KindUnprocessable, Code: "IDEMPOTENCY_KEY_REUSED",
-			Details: []batch.Detail{{Code: "IDEMPOTENCY_KEY_REUSED"}}, BatchID: b.ID}
+		return Batch{}, false, &batch.Error{Kind: batch.KindUnprocessable, Code: batch.CodeIdempotencyKeyReused,
+			Details: []batch.Detail{{Code: batch.CodeIdempotencyKeyReused}}, BatchID: b.ID}
 	}
 	return b, true, nil
 }
@@ -321,7 +321,7 @@ func decodeCursor(cursor string) (*time.Time, string, error) {
 	if cursor == "" {
 		return nil, uuid.Nil.String(), nil
 	}
-	bad := &batch.Error{Kind: batch.KindInvalid, Code: "CURSOR_INVALID", Details: []batch.Detail{{Code: "CURSOR_INVALID"}}}
+	bad := &batch.Error{Kind: batch.KindInvalid, Code: batch.CodeCursorInvalid, Details: []batch.Detail{{Code: batch.CodeCursorInvalid}}}
 	raw, err := base64.RawURLEncoding.DecodeString(cursor)
 	if err != nil {
 		return nil, "", bad
@@ -349,7 +349,7 @@ func (s *Store) CancelBatch(ctx context.Context, companyID int64, id string) (Ba
 		return Batch{}, translate(err, "cancel batch")
 	}
 	if tag.RowsAffected() == 0 {
-		return Batch{}, batch.Conflict("BATCH_FINISHED", string(b.Status))
+		return Batch{}, batch.Conflict(batch.CodeBatchFinished, string(b.Status))
 	}
 	return s.batchByID(ctx, id)
 }

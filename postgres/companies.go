@@ -21,10 +21,10 @@ const keyPrefix = "jht_"
 // CreateCompany registers a company and gives it its first API key, returned
 // in clear this once. An NPP already registered is a conflict.
 func (s *Store) CreateCompany(ctx context.Context, npp, name string) (batch.Company, string, error) {
-	npp, name = strings.ToUpper(strings.TrimSpace(npp)), strings.TrimSpace(name)
-	if !validNPP(npp) {
-		return batch.Company{}, "", &batch.Error{Kind: batch.KindInvalid, Code: "NPP_FORMAT",
-			Details: []batch.Detail{{Code: "NPP_FORMAT", Column: "npp", Value: npp}}}
+	npp, name = batch.NormalNPP(npp), strings.TrimSpace(name)
+	if !batch.ValidNPP(npp) {
+		return batch.Company{}, "", &batch.Error{Kind: batch.KindInvalid, Code: batch.CodeNPPFormat,
+			Details: []batch.Detail{{Code: batch.CodeNPPFormat, Column: "npp", Value: npp}}}
 	}
 	if name == "" {
 		return batch.Company{}, "", &batch.Error{Kind: batch.KindInvalid, Code: batch.CodeRequired,
@@ -35,7 +35,7 @@ func (s *Store) CreateCompany(ctx context.Context, npp, name string) (batch.Comp
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO companies (npp, name) VALUES ($1, $2) RETURNING id`, npp, name).Scan(&c.ID)
 		if isUniqueViolation(err, "companies_npp_key") {
-			return batch.Conflict("COMPANY_EXISTS", npp)
+			return batch.Conflict(batch.CodeCompanyExists, npp)
 		}
 		if err != nil {
 			return err
@@ -47,19 +47,6 @@ func (s *Store) CreateCompany(ctx context.Context, npp, name string) (batch.Comp
 		return batch.Company{}, "", translate(err, "create company")
 	}
 	return c, key, nil
-}
-
-// validNPP reports whether npp is 8 letters or digits (docs/rules.md).
-func validNPP(npp string) bool {
-	if len(npp) != 8 {
-		return false
-	}
-	for _, r := range npp {
-		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
-			return false
-		}
-	}
-	return true
 }
 
 // CompanyByNPP returns the company registered under npp.
@@ -122,8 +109,8 @@ func (s *Store) RevokeKey(ctx context.Context, keyID string) error {
 // is unauthorized. The lookup is by hash, and the hashes are compared again
 // in constant time so that timing says nothing about near misses.
 func (s *Store) Authenticate(ctx context.Context, key string) (batch.Company, error) {
-	unauthorized := &batch.Error{Kind: batch.KindUnauthorized, Code: "UNAUTHORIZED",
-		Details: []batch.Detail{{Code: "UNAUTHORIZED"}}}
+	unauthorized := &batch.Error{Kind: batch.KindUnauthorized, Code: batch.CodeUnauthorized,
+		Details: []batch.Detail{{Code: batch.CodeUnauthorized}}}
 	if !strings.HasPrefix(key, keyPrefix) || len(key) > 200 {
 		return batch.Company{}, unauthorized
 	}

@@ -98,8 +98,8 @@ func (s *Store) RevokeOperatorToken(ctx context.Context, tokenID string) error {
 // or revoked token is unauthorized. As with API keys, the lookup is by hash
 // and the hashes are compared again in constant time.
 func (s *Store) AuthenticateOperator(ctx context.Context, token string) (Operator, error) {
-	unauthorized := &batch.Error{Kind: batch.KindUnauthorized, Code: "UNAUTHORIZED",
-		Details: []batch.Detail{{Code: "UNAUTHORIZED"}}}
+	unauthorized := &batch.Error{Kind: batch.KindUnauthorized, Code: batch.CodeUnauthorized,
+		Details: []batch.Detail{{Code: batch.CodeUnauthorized}}}
 	if !IsOperatorToken(token) || len(token) > 200 {
 		return Operator{}, unauthorized
 	}
@@ -154,9 +154,6 @@ func audit(ctx context.Context, tx pgx.Tx, operatorID int64, action, batchID str
 	return nil
 }
 
-// CodeNotRetryable refuses the retry of a batch that is not failed.
-const CodeNotRetryable batch.Code = "NOT_RETRYABLE"
-
 // RetryBatch lets a failed batch continue from its unfinished chunks: it
 // becomes processing again (accepted when it failed before it was planned),
 // its failure reason is cleared, and the operator's action is written to the
@@ -166,14 +163,14 @@ const CodeNotRetryable batch.Code = "NOT_RETRYABLE"
 func (s *Store) RetryBatch(ctx context.Context, operatorID int64, id string) (Batch, error) {
 	err := s.operatorAction(ctx, operatorID, ActionRetry, id, func(tx pgx.Tx, status batch.Status) error {
 		if status != batch.StatusFailed {
-			return batch.Conflict(CodeNotRetryable, string(status))
+			return batch.Conflict(batch.CodeNotRetryable, string(status))
 		}
 		_, err := tx.Exec(ctx, `UPDATE batches SET
 				status = CASE WHEN planned_at IS NULL THEN 'accepted' ELSE 'processing' END,
 				finished_at = NULL, reject_code = NULL, reject_details = NULL, notified_at = NULL
 			WHERE id = $1`, id)
 		if isUniqueViolation(err, "batches_one_live_file") {
-			return batch.Conflict(CodeNotRetryable, string(batch.CodeDuplicateFile))
+			return batch.Conflict(batch.CodeNotRetryable, string(batch.CodeDuplicateFile))
 		}
 		return err
 	})
@@ -188,7 +185,7 @@ func (s *Store) RetryBatch(ctx context.Context, operatorID int64, id string) (Ba
 func (s *Store) OperatorCancelBatch(ctx context.Context, operatorID int64, id string) (Batch, error) {
 	err := s.operatorAction(ctx, operatorID, ActionCancel, id, func(tx pgx.Tx, status batch.Status) error {
 		if status != batch.StatusAccepted && status != batch.StatusProcessing {
-			return batch.Conflict("BATCH_FINISHED", string(status))
+			return batch.Conflict(batch.CodeBatchFinished, string(status))
 		}
 		_, err := tx.Exec(ctx, `UPDATE batches SET status = 'cancelled', finished_at = now() WHERE id = $1`, id)
 		return err

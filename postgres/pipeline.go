@@ -163,8 +163,8 @@ func (s *Store) FinalizeBatch(ctx context.Context, id string) (bool, error) {
 // Rows already processed keep their outcomes and claims.
 func (s *Store) FailBatch(ctx context.Context, id, reason string) error {
 	_, err := s.pool.Exec(ctx, `UPDATE batches SET status = 'failed', finished_at = now(),
-		reject_code = 'PROCESSING_FAILED', reject_details = jsonb_build_array(jsonb_build_object('code', 'PROCESSING_FAILED', 'value', $2::text))
-		WHERE id = $1 AND status IN ('accepted', 'processing')`, id, reason)
+		reject_code = $3, reject_details = jsonb_build_array(jsonb_build_object('code', $3::text, 'value', $2::text))
+		WHERE id = $1 AND status IN ('accepted', 'processing')`, id, reason, batch.CodeProcessingFailed)
 	if err != nil {
 		return fmt.Errorf("fail batch %s: %w", id, err)
 	}

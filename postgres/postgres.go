@@ -152,8 +152,8 @@ func translate(err error, what string) error {
 		return err
 	}
 	if unreachable(err) {
-		return &batch.Error{Kind: batch.KindUnavailable, Code: "DATABASE_UNAVAILABLE",
-			Details: []batch.Detail{{Code: "DATABASE_UNAVAILABLE"}}, Err: fmt.Errorf("%s: %w", what, err)}
+		return &batch.Error{Kind: batch.KindUnavailable, Code: batch.CodeDatabaseUnavailable,
+			Details: []batch.Detail{{Code: batch.CodeDatabaseUnavailable}}, Err: fmt.Errorf("%s: %w", what, err)}
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }

@@ -25,12 +25,6 @@ const (
 	LoginFailureWindow = 15 * time.Minute
 )
 
-// Codes of signing in.
-const (
-	CodeLoginFailed    batch.Code = "LOGIN_FAILED"
-	CodeLoginThrottled batch.Code = "LOGIN_THROTTLED"
-)
-
 // sessionPrefix starts every session token, to tell it from keys in a leak.
 const sessionPrefix = "jhts_"
 
@@ -53,8 +47,8 @@ func (s *Store) Login(ctx context.Context, email, password string, now time.Time
 		return "", User{}, err
 	} else if wait > 0 {
 		secs := strconv.Itoa(int(math.Ceil(wait.Seconds())))
-		return "", User{}, &batch.Error{Kind: batch.KindTooManyRequests, Code: CodeLoginThrottled,
-			Details: []batch.Detail{{Code: CodeLoginThrottled, Value: secs}}}
+		return "", User{}, &batch.Error{Kind: batch.KindTooManyRequests, Code: batch.CodeLoginThrottled,
+			Details: []batch.Detail{{Code: batch.CodeLoginThrottled, Value: secs}}}
 	}
 	var u User
 	var hash string
@@ -75,8 +69,8 @@ func (s *Store) Login(ctx context.Context, email, password string, now time.Time
 			INSERT INTO login_failures (email, at) VALUES ($1, $2)`, email, now, now.Add(-LoginFailureWindow)); err != nil {
 			return "", User{}, translate(err, "record failed sign-in")
 		}
-		return "", User{}, &batch.Error{Kind: batch.KindUnauthorized, Code: CodeLoginFailed,
-			Details: []batch.Detail{{Code: CodeLoginFailed}}}
+		return "", User{}, &batch.Error{Kind: batch.KindUnauthorized, Code: batch.CodeLoginFailed,
+			Details: []batch.Detail{{Code: batch.CodeLoginFailed}}}
 	}
 	secret := make([]byte, 32)
 	if _, err := rand.Read(secret); err != nil {
@@ -119,8 +113,8 @@ func (s *Store) throttled(ctx context.Context, email string, now time.Time) (tim
 // lim.Max, of a disabled user, or unknown, is unauthorized (and an expired
 // one is deleted).
 func (s *Store) SessionUser(ctx context.Context, token string, now time.Time, lim SessionLimits) (User, batch.Company, error) {
-	unauthorized := &batch.Error{Kind: batch.KindUnauthorized, Code: "UNAUTHORIZED",
-		Details: []batch.Detail{{Code: "UNAUTHORIZED"}}}
+	unauthorized := &batch.Error{Kind: batch.KindUnauthorized, Code: batch.CodeUnauthorized,
+		Details: []batch.Detail{{Code: batch.CodeUnauthorized}}}
 	if !strings.HasPrefix(token, sessionPrefix) || len(token) > 200 {
 		return User{}, batch.Company{}, unauthorized
 	}

@@ -23,29 +23,22 @@ type User struct {
 	DisabledAt *time.Time
 }
 
-// Codes of the user commands.
-const (
-	CodeUserExists       batch.Code = "USER_EXISTS"
-	CodePasswordTooShort batch.Code = "PASSWORD_TOO_SHORT"
-	CodeEmailFormat      batch.Code = "EMAIL_FORMAT"
-)
-
 // normalEmail is the form an e-mail is stored and looked up in.
 func normalEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
 func checkEmail(email string) error {
 	a, err := mail.ParseAddress(email)
 	if err != nil || a.Address != email || a.Name != "" {
-		return &batch.Error{Kind: batch.KindInvalid, Code: CodeEmailFormat,
-			Details: []batch.Detail{{Code: CodeEmailFormat, Column: "email"}}}
+		return &batch.Error{Kind: batch.KindInvalid, Code: batch.CodeEmailFormat,
+			Details: []batch.Detail{{Code: batch.CodeEmailFormat, Column: "email"}}}
 	}
 	return nil
 }
 
 func checkNewPassword(password string) error {
 	if utf8.RuneCountInString(password) < MinPasswordChars {
-		return &batch.Error{Kind: batch.KindInvalid, Code: CodePasswordTooShort,
-			Details: []batch.Detail{{Code: CodePasswordTooShort, Column: "password", Value: fmt.Sprint(MinPasswordChars)}}}
+		return &batch.Error{Kind: batch.KindInvalid, Code: batch.CodePasswordTooShort,
+			Details: []batch.Detail{{Code: batch.CodePasswordTooShort, Column: "password", Value: fmt.Sprint(MinPasswordChars)}}}
 	}
 	return nil
 }
@@ -73,7 +66,7 @@ func (s *Store) CreateUser(ctx context.Context, npp, email, password string) (Us
 	err = s.pool.QueryRow(ctx, `INSERT INTO users (company_id, email, password_hash) VALUES ($1, $2, $3)
 		RETURNING id, created_at`, c.ID, email, hash).Scan(&u.ID, &u.CreatedAt)
 	if isUniqueViolation(err, "users_email_key") {
-		return User{}, batch.Conflict(CodeUserExists, email)
+		return User{}, batch.Conflict(batch.CodeUserExists, email)
 	}
 	return u, translate(err, "create user")
 }

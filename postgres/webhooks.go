@@ -29,8 +29,8 @@ func (s *Store) SetWebhook(ctx context.Context, npp, rawURL string) (string, err
 	}
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return "", &batch.Error{Kind: batch.KindInvalid, Code: "WEBHOOK_URL",
-			Details: []batch.Detail{{Code: "WEBHOOK_URL", Column: "url"}}}
+		return "", &batch.Error{Kind: batch.KindInvalid, Code: batch.CodeWebhookURL,
+			Details: []batch.Detail{{Code: batch.CodeWebhookURL, Column: "url"}}}
 	}
 	random := make([]byte, 32)
 	if _, err := rand.Read(random); err != nil {

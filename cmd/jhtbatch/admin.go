@@ -76,9 +76,7 @@ func runCompanyCreate(ctx context.Context, e env, args []string) error {
 // is 8 letters and digits).
 func checkCompany(npp, name string) error {
 	npp = strings.TrimSpace(npp)
-	if len(npp) != 8 || strings.IndexFunc(npp, func(r rune) bool {
-		return !(r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z')
-	}) >= 0 {
+	if !batch.ValidNPP(batch.NormalNPP(npp)) {
 		return fmt.Errorf("company create: -npp %q: want 8 letters or digits", npp)
 	}
 	if strings.TrimSpace(name) == "" {

@@ -157,7 +157,7 @@ func runUserCreate(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("user create: %w", err)
 	}
 	u, err := store.CreateUser(ctx, *npp, *email, pw)
-	if e := batch.ErrorOf(err); e != nil && e.Code == postgres.CodeUserExists {
+	if e := batch.ErrorOf(err); e != nil && e.Code == batch.CodeUserExists {
 		return fmt.Errorf("user create: a user with e-mail %s already exists", strings.ToLower(strings.TrimSpace(*email)))
 	}
 	if err != nil {
