@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"jhtbatch/batch"
+	"jhtbatch/credential"
 	"jhtbatch/postgres"
 )
 
@@ -51,7 +52,7 @@ func newOps(cfg Config, reg prometheus.Registerer) *ops {
 		o.stuckAfter = postgres.DefaultStuckAfter
 	}
 	if cfg.Store != nil {
-		postgres.PrepareLogin()
+		credential.PrepareLogin()
 	}
 	o.reportBuilds = registerOpsMetrics(reg, cfg)
 	return o
@@ -65,7 +66,7 @@ type operatorHandler func(w http.ResponseWriter, r *http.Request, op postgres.Op
 // state-changing request signed in by cookie must come from our own origin.
 func (s *server) operatorOf(r *http.Request) (postgres.Operator, error) {
 	if token, ok := bearerKey(r.Header.Get("Authorization")); ok {
-		if postgres.IsOperatorToken(token) {
+		if credential.IsOperatorToken(token) {
 			return s.store.AuthenticateOperator(r.Context(), token)
 		}
 		if _, err := s.store.Authenticate(r.Context(), token); err == nil {

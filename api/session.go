@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"jhtbatch/batch"
-	"jhtbatch/postgres"
+	"jhtbatch/credential"
 )
 
 // sessionCookie carries an HR user's session; the token in it is random and
@@ -46,7 +46,7 @@ func principalOf(r *http.Request) string {
 func (s *server) authenticateCompany(r *http.Request) (batch.Company, string, error) {
 	if key, ok := bearerKey(r.Header.Get("Authorization")); ok {
 		c, err := s.store.Authenticate(r.Context(), key)
-		if isUnauthorized(err) && postgres.IsOperatorToken(key) {
+		if isUnauthorized(err) && credential.IsOperatorToken(key) {
 			if _, oerr := s.store.AuthenticateOperator(r.Context(), key); oerr == nil {
 				return batch.Company{}, "", forbidden("operator")
 			}
@@ -54,7 +54,7 @@ func (s *server) authenticateCompany(r *http.Request) (batch.Company, string, er
 		if err != nil {
 			return batch.Company{}, "", err
 		}
-		return c, "key:" + postgres.KeyID(key), nil
+		return c, "key:" + credential.ID(key), nil
 	}
 	if ck, err := r.Cookie(sessionCookie); err == nil && ck.Value != "" {
 		u, c, err := s.store.SessionUser(r.Context(), ck.Value, s.now(), s.sessionLimits)

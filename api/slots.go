@@ -27,7 +27,6 @@ const (
 	reportRetryAfter         = 5 // seconds, the Retry-After of a 429
 )
 
-
 func newReportSlots(n int) *reportSlots {
 	if n <= 0 {
 		n = DefaultReportConcurrency

@@ -2,21 +2,14 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/base64"
-	"fmt"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"jhtbatch/batch"
+	"jhtbatch/credential"
 )
-
-// keyPrefix starts every API key so a leaked key is easy to recognise.
-const keyPrefix = "jht_"
 
 // CreateCompany registers a company and gives it its first API key, returned
 // in clear this once. An NPP already registered is a conflict.
@@ -40,7 +33,7 @@ func (s *Store) CreateCompany(ctx context.Context, npp, name string) (batch.Comp
 		if err != nil {
 			return err
 		}
-		key, err = insertKey(ctx, tx, c.ID)
+		key, err = s.insertKey(ctx, tx, c.ID)
 		return err
 	})
 	if err != nil {
@@ -59,7 +52,7 @@ func (s *Store) CompanyByNPP(ctx context.Context, npp string) (batch.Company, er
 
 // CreateKey gives the company a new API key, returned in clear this once.
 func (s *Store) CreateKey(ctx context.Context, companyID int64) (string, error) {
-	key, err := insertKey(ctx, s.pool, companyID)
+	key, err := s.insertKey(ctx, s.pool, companyID)
 	return key, translate(err, "create API key")
 }
 
@@ -67,40 +60,29 @@ type execer interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 }
 
-// insertKey makes a random key of 32 bytes and stores only its SHA-256.
-func insertKey(ctx context.Context, db execer, companyID int64) (string, error) {
-	secret := make([]byte, 32)
-	if _, err := rand.Read(secret); err != nil {
-		return "", fmt.Errorf("make API key: %w", err)
+// insertKey makes a new API key and stores only its SHA-256.
+func (s *Store) insertKey(ctx context.Context, db execer, companyID int64) (string, error) {
+	key, err := credential.NewAPIKey(s.random)
+	if err != nil {
+		return "", err
 	}
-	key := keyPrefix + base64.RawURLEncoding.EncodeToString(secret)
-	hash := sha256.Sum256([]byte(key))
-	_, err := db.Exec(ctx, `INSERT INTO api_keys (company_id, key_id, key_hash) VALUES ($1, $2, $3)`,
-		companyID, KeyID(key), hash[:])
+	_, err = db.Exec(ctx, `INSERT INTO api_keys (company_id, key_id, key_hash) VALUES ($1, $2, $3)`,
+		companyID, credential.ID(key), credential.Hash(key))
 	if err != nil {
 		return "", translate(err, "store API key")
 	}
 	return key, nil
 }
 
-// KeyID is the public name of a key: its first 12 characters. It is what
-// `jhtbatch key revoke` takes and what logs may show.
-func KeyID(key string) string {
-	if len(key) > 12 {
-		return key[:12]
-	}
-	return key
-}
-
 // RevokeKey revokes the key whose public id (its first characters, as
 // printed when created) is keyID.
 func (s *Store) RevokeKey(ctx context.Context, keyID string) error {
-	tag, err := s.pool.Exec(ctx, `UPDATE api_keys SET revoked_at = now() WHERE key_id = $1 AND revoked_at IS NULL`, KeyID(keyID))
+	tag, err := s.pool.Exec(ctx, `UPDATE api_keys SET revoked_at = now() WHERE key_id = $1 AND revoked_at IS NULL`, credential.ID(keyID))
 	if err != nil {
 		return translate(err, "revoke API key")
 	}
 	if tag.RowsAffected() == 0 {
-		return batch.NotFound("API key " + KeyID(keyID))
+		return batch.NotFound("API key " + credential.ID(keyID))
 	}
 	return nil
 }
@@ -111,17 +93,17 @@ func (s *Store) RevokeKey(ctx context.Context, keyID string) error {
 func (s *Store) Authenticate(ctx context.Context, key string) (batch.Company, error) {
 	unauthorized := &batch.Error{Kind: batch.KindUnauthorized, Code: batch.CodeUnauthorized,
 		Details: []batch.Detail{{Code: batch.CodeUnauthorized}}}
-	if !strings.HasPrefix(key, keyPrefix) || len(key) > 200 {
+	if !credential.IsAPIKey(key) {
 		return batch.Company{}, unauthorized
 	}
-	hash := sha256.Sum256([]byte(key))
+	hash := credential.Hash(key)
 	var c batch.Company
 	var stored []byte
 	err := s.pool.QueryRow(ctx, `
 		SELECT c.id, c.npp, c.name, k.key_hash
 		FROM api_keys k JOIN companies c ON c.id = k.company_id
-		WHERE k.key_hash = $1 AND k.revoked_at IS NULL`, hash[:]).Scan(&c.ID, &c.NPP, &c.Name, &stored)
-	if err == pgx.ErrNoRows || (err == nil && subtle.ConstantTimeCompare(stored, hash[:]) != 1) {
+		WHERE k.key_hash = $1 AND k.revoked_at IS NULL`, hash).Scan(&c.ID, &c.NPP, &c.Name, &stored)
+	if err == pgx.ErrNoRows || (err == nil && !credential.Equal(stored, hash)) {
 		return batch.Company{}, unauthorized
 	}
 	if err != nil {

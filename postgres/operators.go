@@ -2,10 +2,6 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/base64"
 	"fmt"
 	"strings"
 	"time"
@@ -13,11 +9,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"jhtbatch/batch"
+	"jhtbatch/credential"
 )
-
-// operatorPrefix starts every operator token. It differs from an API key's
-// prefix, so neither can ever be taken for the other.
-const operatorPrefix = "jhtop_"
 
 // Operator is a member of the service's own staff. An operator is never a
 // company: it sees every company's batches and no company route.
@@ -30,10 +23,6 @@ type Operator struct {
 	RevokedAt   *time.Time
 }
 
-// IsOperatorToken reports whether token has the form of an operator token
-// (whether or not it is valid).
-func IsOperatorToken(token string) bool { return strings.HasPrefix(token, operatorPrefix) }
-
 // CreateOperator registers an operator and returns its token, in clear this
 // once; only its SHA-256 is stored.
 func (s *Store) CreateOperator(ctx context.Context, name string, writeQueues bool) (Operator, string, error) {
@@ -42,15 +31,13 @@ func (s *Store) CreateOperator(ctx context.Context, name string, writeQueues boo
 		return Operator{}, "", &batch.Error{Kind: batch.KindInvalid, Code: batch.CodeRequired,
 			Details: []batch.Detail{{Code: batch.CodeRequired, Column: "name"}}}
 	}
-	secret := make([]byte, 32)
-	if _, err := rand.Read(secret); err != nil {
-		return Operator{}, "", fmt.Errorf("make operator token: %w", err)
+	token, err := credential.NewOperatorToken(s.random)
+	if err != nil {
+		return Operator{}, "", err
 	}
-	token := operatorPrefix + base64.RawURLEncoding.EncodeToString(secret)
-	hash := sha256.Sum256([]byte(token))
-	op := Operator{Name: name, TokenID: KeyID(token), WriteQueues: writeQueues}
-	err := s.pool.QueryRow(ctx, `INSERT INTO operators (name, token_id, token_hash, write_queues)
-		VALUES ($1, $2, $3, $4) RETURNING id, created_at`, name, op.TokenID, hash[:], writeQueues).Scan(&op.ID, &op.CreatedAt)
+	op := Operator{Name: name, TokenID: credential.ID(token), WriteQueues: writeQueues}
+	err = s.pool.QueryRow(ctx, `INSERT INTO operators (name, token_id, token_hash, write_queues)
+		VALUES ($1, $2, $3, $4) RETURNING id, created_at`, name, op.TokenID, credential.Hash(token), writeQueues).Scan(&op.ID, &op.CreatedAt)
 	if err != nil {
 		return Operator{}, "", translate(err, "create operator")
 	}
@@ -84,12 +71,12 @@ func (s *Store) RevokeOperator(ctx context.Context, id int64) error {
 // RevokeOperatorToken revokes the operator whose token starts with tokenID
 // (its public id, or the whole token).
 func (s *Store) RevokeOperatorToken(ctx context.Context, tokenID string) error {
-	tag, err := s.pool.Exec(ctx, `UPDATE operators SET revoked_at = now() WHERE token_id = $1 AND revoked_at IS NULL`, KeyID(tokenID))
+	tag, err := s.pool.Exec(ctx, `UPDATE operators SET revoked_at = now() WHERE token_id = $1 AND revoked_at IS NULL`, credential.ID(tokenID))
 	if err != nil {
 		return translate(err, "revoke operator")
 	}
 	if tag.RowsAffected() == 0 {
-		return batch.NotFound("operator " + KeyID(tokenID))
+		return batch.NotFound("operator " + credential.ID(tokenID))
 	}
 	return nil
 }
@@ -100,16 +87,16 @@ func (s *Store) RevokeOperatorToken(ctx context.Context, tokenID string) error {
 func (s *Store) AuthenticateOperator(ctx context.Context, token string) (Operator, error) {
 	unauthorized := &batch.Error{Kind: batch.KindUnauthorized, Code: batch.CodeUnauthorized,
 		Details: []batch.Detail{{Code: batch.CodeUnauthorized}}}
-	if !IsOperatorToken(token) || len(token) > 200 {
+	if !credential.IsOperatorToken(token) || len(token) > credential.MaxLen {
 		return Operator{}, unauthorized
 	}
-	hash := sha256.Sum256([]byte(token))
+	hash := credential.Hash(token)
 	var op Operator
 	var stored []byte
 	err := s.pool.QueryRow(ctx, `SELECT id, name, token_id, write_queues, created_at, token_hash
-		FROM operators WHERE token_hash = $1 AND revoked_at IS NULL`, hash[:]).
+		FROM operators WHERE token_hash = $1 AND revoked_at IS NULL`, hash).
 		Scan(&op.ID, &op.Name, &op.TokenID, &op.WriteQueues, &op.CreatedAt, &stored)
-	if err == pgx.ErrNoRows || (err == nil && subtle.ConstantTimeCompare(stored, hash[:]) != 1) {
+	if err == pgx.ErrNoRows || (err == nil && !credential.Equal(stored, hash)) {
 		return Operator{}, unauthorized
 	}
 	if err != nil {

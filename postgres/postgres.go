@@ -5,6 +5,7 @@ package postgres
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -29,10 +30,12 @@ import (
 // concurrent use.
 type Store struct {
 	pool *pgxpool.Pool
+	// random is where new keys, tokens and secrets come from.
+	random io.Reader
 }
 
 // NewStore returns a Store over pool.
-func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool, random: rand.Reader} }
 
 // Pool returns the underlying pool (for tests and health checks).
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }

@@ -2,19 +2,15 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"errors"
-	"fmt"
 	"math"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"jhtbatch/batch"
+	"jhtbatch/credential"
 )
 
 // The sign-in throttle: after LoginMaxFailures failures for one e-mail
@@ -24,9 +20,6 @@ const (
 	LoginMaxFailures   = 5
 	LoginFailureWindow = 15 * time.Minute
 )
-
-// sessionPrefix starts every session token, to tell it from keys in a leak.
-const sessionPrefix = "jhts_"
 
 // SessionLimits bound a session's life: it ends after Idle without a
 // request, and after Max whatever happens.
@@ -57,13 +50,13 @@ func (s *Store) Login(ctx context.Context, email, password string, now time.Time
 		WHERE u.email = $1 AND u.disabled_at IS NULL`, email).
 		Scan(&u.ID, &u.CompanyID, &u.CompanyNPP, &u.Email, &u.CreatedAt, &hash)
 	if errors.Is(err, pgx.ErrNoRows) {
-		hash, err = dummyHash(), nil
+		hash, err = credential.DummyHash(), nil
 		u = User{}
 	}
 	if err != nil {
 		return "", User{}, translate(err, "sign in")
 	}
-	if !checkPassword(hash, password) || u.ID == 0 {
+	if !credential.CheckPassword(hash, password) || u.ID == 0 {
 		// Failures older than the window count no more: they go as new ones come.
 		if _, err := s.pool.Exec(ctx, `WITH gone AS (DELETE FROM login_failures WHERE email = $1 AND at <= $3)
 			INSERT INTO login_failures (email, at) VALUES ($1, $2)`, email, now, now.Add(-LoginFailureWindow)); err != nil {
@@ -72,18 +65,17 @@ func (s *Store) Login(ctx context.Context, email, password string, now time.Time
 		return "", User{}, &batch.Error{Kind: batch.KindUnauthorized, Code: batch.CodeLoginFailed,
 			Details: []batch.Detail{{Code: batch.CodeLoginFailed}}}
 	}
-	secret := make([]byte, 32)
-	if _, err := rand.Read(secret); err != nil {
-		return "", User{}, fmt.Errorf("make session token: %w", err)
+	token, err := credential.NewSessionToken(s.random)
+	if err != nil {
+		return "", User{}, err
 	}
-	token := sessionPrefix + base64.RawURLEncoding.EncodeToString(secret)
-	th := sha256.Sum256([]byte(token))
+	th := credential.Hash(token)
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE email = $1`, email); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3)`,
-			th[:], u.ID, now)
+			th, u.ID, now)
 		return err
 	})
 	if err != nil {
@@ -115,16 +107,16 @@ func (s *Store) throttled(ctx context.Context, email string, now time.Time) (tim
 func (s *Store) SessionUser(ctx context.Context, token string, now time.Time, lim SessionLimits) (User, batch.Company, error) {
 	unauthorized := &batch.Error{Kind: batch.KindUnauthorized, Code: batch.CodeUnauthorized,
 		Details: []batch.Detail{{Code: batch.CodeUnauthorized}}}
-	if !strings.HasPrefix(token, sessionPrefix) || len(token) > 200 {
+	if !credential.IsSessionToken(token) {
 		return User{}, batch.Company{}, unauthorized
 	}
-	th := sha256.Sum256([]byte(token))
+	th := credential.Hash(token)
 	var u User
 	var c batch.Company
 	var created, seen time.Time
 	err := s.pool.QueryRow(ctx, `SELECT u.id, u.company_id, c.npp, c.name, u.email, u.created_at, s.created_at, s.last_seen_at
 		FROM sessions s JOIN users u ON u.id = s.user_id JOIN companies c ON c.id = u.company_id
-		WHERE s.token_hash = $1 AND u.disabled_at IS NULL`, th[:]).
+		WHERE s.token_hash = $1 AND u.disabled_at IS NULL`, th).
 		Scan(&u.ID, &u.CompanyID, &c.NPP, &c.Name, &u.Email, &u.CreatedAt, &created, &seen)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return User{}, batch.Company{}, unauthorized
@@ -133,13 +125,13 @@ func (s *Store) SessionUser(ctx context.Context, token string, now time.Time, li
 		return User{}, batch.Company{}, translate(err, "read session")
 	}
 	if now.Sub(seen) > lim.Idle || now.Sub(created) > lim.Max {
-		if _, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, th[:]); err != nil {
+		if _, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, th); err != nil {
 			return User{}, batch.Company{}, translate(err, "end session")
 		}
 		return User{}, batch.Company{}, unauthorized
 	}
 	if _, err := s.pool.Exec(ctx, `UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1 AND last_seen_at < $2`,
-		th[:], now); err != nil {
+		th, now); err != nil {
 		return User{}, batch.Company{}, translate(err, "touch session")
 	}
 	c.ID, u.CompanyNPP = u.CompanyID, c.NPP
@@ -148,8 +140,7 @@ func (s *Store) SessionUser(ctx context.Context, token string, now time.Time, li
 
 // Logout ends session token; an unknown token is no error.
 func (s *Store) Logout(ctx context.Context, token string) error {
-	th := sha256.Sum256([]byte(token))
-	_, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, th[:])
+	_, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, credential.Hash(token))
 	return translate(err, "end session")
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"jhtbatch/batch"
+	"jhtbatch/credential"
 )
 
 // User is a company's HR staff member who signs in with e-mail and password.
@@ -36,15 +37,15 @@ func checkEmail(email string) error {
 }
 
 func checkNewPassword(password string) error {
-	if utf8.RuneCountInString(password) < MinPasswordChars {
+	if utf8.RuneCountInString(password) < credential.MinPasswordChars {
 		return &batch.Error{Kind: batch.KindInvalid, Code: batch.CodePasswordTooShort,
-			Details: []batch.Detail{{Code: batch.CodePasswordTooShort, Column: "password", Value: fmt.Sprint(MinPasswordChars)}}}
+			Details: []batch.Detail{{Code: batch.CodePasswordTooShort, Column: "password", Value: fmt.Sprint(credential.MinPasswordChars)}}}
 	}
 	return nil
 }
 
 // CreateUser gives the company npp a user with e-mail and password (at least
-// MinPasswordChars characters); only the argon2id hash is stored. An e-mail
+// credential.MinPasswordChars characters); only the argon2id hash is stored. An e-mail
 // already used, by any company, is a conflict.
 func (s *Store) CreateUser(ctx context.Context, npp, email, password string) (User, error) {
 	email = normalEmail(email)
@@ -58,7 +59,7 @@ func (s *Store) CreateUser(ctx context.Context, npp, email, password string) (Us
 	if err != nil {
 		return User{}, err
 	}
-	hash, err := hashPassword(password)
+	hash, err := credential.HashPassword(s.random, password)
 	if err != nil {
 		return User{}, err
 	}
@@ -94,7 +95,7 @@ func (s *Store) SetPassword(ctx context.Context, email, password string) error {
 	if err := checkNewPassword(password); err != nil {
 		return err
 	}
-	hash, err := hashPassword(password)
+	hash, err := credential.HashPassword(s.random, password)
 	if err != nil {
 		return err
 	}

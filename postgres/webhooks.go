@@ -2,15 +2,12 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
-	"fmt"
-	"net/url"
 
 	"github.com/jackc/pgx/v5"
 
 	"jhtbatch/batch"
+	"jhtbatch/credential"
 )
 
 // SetWebhook sets the URL the company's finished batches are announced to
@@ -27,20 +24,16 @@ func (s *Store) SetWebhook(ctx context.Context, npp, rawURL string) (string, err
 			webhook_since = NULL WHERE id = $1`, c.ID)
 		return "", translate(err, "clear webhook")
 	}
-	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return "", &batch.Error{Kind: batch.KindInvalid, Code: batch.CodeWebhookURL,
-			Details: []batch.Detail{{Code: batch.CodeWebhookURL, Column: "url"}}}
+	u, err := batch.ParseWebhookURL(rawURL)
+	if err != nil {
+		return "", err
 	}
-	random := make([]byte, 32)
-	if _, err := rand.Read(random); err != nil {
-		return "", fmt.Errorf("make webhook secret: %w", err)
+	secret, err := credential.NewWebhookSecret(s.random)
+	if err != nil {
+		return "", err
 	}
-	// The secret as printed is the HMAC key: what the receiver is given is
-	// what it checks with.
-	secret := "whsec_" + hex.EncodeToString(random)
 	_, err = s.pool.Exec(ctx, `UPDATE companies SET webhook_url = $2, webhook_secret = $3, webhook_since = now()
-		WHERE id = $1`, c.ID, u.String(), []byte(secret))
+		WHERE id = $1`, c.ID, u, []byte(secret))
 	if err != nil {
 		return "", translate(err, "set webhook")
 	}

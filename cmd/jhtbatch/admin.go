@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"jhtbatch/batch"
+	"jhtbatch/credential"
 	"jhtbatch/postgres"
 )
 
@@ -88,7 +89,7 @@ func checkCompany(npp, name string) error {
 // printKey prints a new API key with the warning that it is shown once; the
 // key is alone on the last line so that scripts can take it with tail -n1.
 func printKey(e env, key string) {
-	fmt.Fprintf(e.stdout, "Key id (public; to revoke: jhtbatch key revoke %s)\n", postgres.KeyID(key))
+	fmt.Fprintf(e.stdout, "Key id (public; to revoke: jhtbatch key revoke %s)\n", credential.ID(key))
 	fmt.Fprintln(e.stdout, "API key (shown once):")
 	fmt.Fprintln(e.stdout, key)
 }
