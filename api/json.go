@@ -60,12 +60,9 @@ type batchLinks struct {
 	Create      string `json:"create,omitempty"`
 }
 
-// batchPath is the URL path of batch id.
-func batchPath(id string) string { return "/v1/batches/" + id }
-
 // toBatchJSON renders a stored batch. Times are shown in UTC.
 func toBatchJSON(b postgres.Batch) batchJSON {
-	self := batchPath(b.ID)
+	self := batch.BatchPath(b.ID)
 	out := batchJSON{
 		ID:            b.ID,
 		Status:        b.Status,
@@ -87,7 +84,7 @@ func toBatchJSON(b postgres.Batch) batchJSON {
 		UploadedBy:    nonEmpty(b.UploadedBy),
 		Links: batchLinks{
 			Self:       self,
-			ReportCSV:  self + "/report.csv",
+			ReportCSV:  batch.ReportCSVPath(b.ID),
 			ReportXLSX: self + "/report.xlsx",
 			Receipt:    self + "/receipt",
 			Cancel:     self + "/cancel",
@@ -103,7 +100,7 @@ func createLink(b postgres.Batch) string {
 	if b.Mode != batch.ModeValidate {
 		return ""
 	}
-	return batchPath(b.ID) + "/create"
+	return batch.BatchPath(b.ID) + "/create"
 }
 
 func sourceOf(b postgres.Batch) *string {

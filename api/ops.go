@@ -117,7 +117,7 @@ func toOpsBatchJSON(b postgres.OpsBatch) opsBatchJSON {
 	j := opsBatchJSON{batchJSON: toBatchJSON(b.Batch), CompanyNPP: b.CompanyNPP,
 		UnfinishedSince: utc(b.UnfinishedSince), Stuck: b.Stuck}
 	self := "/v1/ops/batches/" + b.ID
-	j.Links = batchLinks{Self: batchPath(b.ID), Cancel: self + "/cancel"}
+	j.Links = batchLinks{Self: batch.BatchPath(b.ID), Cancel: self + "/cancel"}
 	return j
 }
 

@@ -210,7 +210,7 @@ func (s *server) acceptUpload(w http.ResponseWriter, r *http.Request, b postgres
 	if !replayed || b.Status == batch.StatusAccepted {
 		s.enqueuePlan(r, b.ID)
 	}
-	w.Header().Set("Location", batchPath(b.ID))
+	w.Header().Set("Location", batch.BatchPath(b.ID))
 	writeJSON(w, http.StatusAccepted, toBatchJSON(b))
 }
 

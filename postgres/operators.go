@@ -136,7 +136,7 @@ func audit(ctx context.Context, tx pgx.Tx, operatorID int64, action, batchID str
 	_, err := tx.Exec(ctx, `INSERT INTO operator_actions (operator_id, action, batch_id) VALUES ($1, $2, $3)`,
 		operatorID, action, batchID)
 	if err != nil {
-		return fmt.Errorf("write operator action: %w", err)
+		return translate(err, "write operator action")
 	}
 	return nil
 }

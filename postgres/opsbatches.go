@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -95,7 +94,7 @@ func (s *Store) AllBatches(ctx context.Context, now time.Time, f OpsFilter) ([]O
 		return ob, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("list all batches: %w", err)
+		return nil, translate(err, "list all batches")
 	}
 	return list, nil
 }
@@ -135,7 +134,7 @@ func (s *Store) Flight(ctx context.Context, now time.Time) (FlightStats, error) 
 		var n int
 		var since *time.Time
 		if err := rows.Scan(&status, &n, &since); err != nil {
-			return st, fmt.Errorf("count batches in flight: %w", err)
+			return st, translate(err, "count batches in flight")
 		}
 		st.ByStatus[status] = n
 		if since != nil && now.Sub(*since) > st.OldestUnfinished {
