@@ -122,12 +122,6 @@ func (d Detail) Message(lang Lang) string {
 	return where + body
 }
 
-// Describe returns a one-line description of any code, for documentation and
-// user interfaces.
-func Describe(c Code, lang Lang) string {
-	return capitalize(render(c, "", lang))
-}
-
 // render returns the lower-case message body of code c with its argument.
 // An argument the code's text has no place for is shown in parentheses, so
 // that no detail a caller chose to give is lost.

@@ -135,14 +135,14 @@ func judgeRows(ctx context.Context, tx pgx.Tx, c Chunk, st chunkState) ([]judged
 	if err != nil {
 		return nil, err
 	}
-	ctxJ := batch.Context{Today: st.today, CompanyNPP: st.npp, Mode: st.mode}
+	set := batch.Setting{Today: st.today, CompanyNPP: st.npp, Mode: st.mode}
 	out := make([]judged, len(rows))
 	for i, r := range rows {
 		l := batch.Lookup{DuplicateOf: dups[i][0], DuplicateLine: dups[i][1], ActiveClaim: active[r.KPJ]}
 		if p, ok := participants[r.KPJ]; ok {
 			l.Participant = &p
 		}
-		out[i] = judged{row: r, verdict: batch.Judge(r, ctxJ, l)}
+		out[i] = judged{row: r, verdict: batch.Judge(r, set, l)}
 	}
 	return out, nil
 }
