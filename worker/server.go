@@ -110,7 +110,7 @@ func Run(ctx context.Context, store *postgres.Store, cfg Config) error {
 	defer enq.Close()
 	h := NewHandlers(store, enq, cfg)
 	srv := asynq.NewServer(cfg.Redis, asynq.Config{
-		Concurrency: cfg.Concurrency,
+		Concurrency:       cfg.Concurrency,
 		Queues:            map[string]int{QueueControl: controlWeight, QueueChunks: chunksWeight},
 		TaskCheckInterval: taskCheckInterval,
 		RetryDelayFunc:    backoff,
