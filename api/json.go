@@ -61,7 +61,7 @@ type batchLinks struct {
 }
 
 // toBatchJSON renders a stored batch. Times are shown in UTC.
-func toBatchJSON(b postgres.Batch) batchJSON {
+func toBatchJSON(b batch.Batch) batchJSON {
 	self := batch.BatchPath(b.ID)
 	out := batchJSON{
 		ID:            b.ID,
@@ -96,14 +96,14 @@ func toBatchJSON(b postgres.Batch) batchJSON {
 }
 
 // createLink is the path that turns a validate-only batch into claims.
-func createLink(b postgres.Batch) string {
+func createLink(b batch.Batch) string {
 	if b.Mode != batch.ModeValidate {
 		return ""
 	}
 	return batch.BatchPath(b.ID) + "/create"
 }
 
-func sourceOf(b postgres.Batch) *string {
+func sourceOf(b batch.Batch) *string {
 	if b.SourceBatchID == "" {
 		return nil
 	}

@@ -203,7 +203,7 @@ func (s *server) handleOpsRetry(w http.ResponseWriter, r *http.Request, op postg
 	writeJSON(w, http.StatusAccepted, toBatchJSON(b))
 }
 
-func (s *server) retry(ctx context.Context, op postgres.Operator, id string) (postgres.Batch, error) {
+func (s *server) retry(ctx context.Context, op postgres.Operator, id string) (batch.Batch, error) {
 	b, err := s.store.RetryBatch(ctx, op.ID, id)
 	if err != nil {
 		return b, err

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"jhtbatch/batch"
-	"jhtbatch/postgres"
 )
 
 // Content types of the reports.
@@ -27,7 +26,7 @@ const reportBufSize = 64 << 10
 
 // reportRequest is a finished batch of the company and which rows to show.
 type reportRequest struct {
-	batch        postgres.Batch
+	batch        batch.Batch
 	onlyRejected bool
 	meta         batch.ReportMeta
 }
@@ -111,7 +110,7 @@ func (s *server) reportRequest(w http.ResponseWriter, r *http.Request, c batch.C
 }
 
 // reportMeta describes b for the report writers.
-func reportMeta(b postgres.Batch, lang batch.Lang) batch.ReportMeta {
+func reportMeta(b batch.Batch, lang batch.Lang) batch.ReportMeta {
 	m := batch.ReportMeta{
 		BatchID: b.ID, Filename: b.Filename, Status: b.Status, Mode: b.Mode,
 		RulesVersion: b.RulesVersion, Header: b.Header, Layout: b.Layout, Delimiter: b.Delimiter,

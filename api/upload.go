@@ -14,7 +14,6 @@ import (
 	"unicode/utf8"
 
 	"jhtbatch/batch"
-	"jhtbatch/postgres"
 )
 
 // multipartSlack is what a multipart envelope may add to the file it
@@ -51,7 +50,7 @@ func (s *server) handleUpload(w http.ResponseWriter, r *http.Request, c batch.Co
 	if req.filename != "" {
 		filename = req.filename
 	}
-	up := postgres.Upload{
+	up := batch.Upload{
 		CompanyID:      c.ID,
 		Mode:           req.mode,
 		Filename:       cleanFilename(filename),
@@ -159,16 +158,16 @@ func readMapping(part io.Reader) (batch.Mapping, error) {
 
 // storeUpload spools body to an anonymous file (spool.go), checks
 // its encoding and header and stores it. up gets the file's info.
-func (s *server) storeUpload(ctx context.Context, body io.Reader, up *postgres.Upload, req uploadRequest) (postgres.Batch, bool, error) {
+func (s *server) storeUpload(ctx context.Context, body io.Reader, up *batch.Upload, req uploadRequest) (batch.Batch, bool, error) {
 	f, cleanup, err := spoolFile(s.tempDir)
 	if err != nil {
-		return postgres.Batch{}, false, err
+		return batch.Batch{}, false, err
 	}
 	defer cleanup()
 
 	up.Info, err = batch.Inspect(body, f, s.maxSize)
 	if err != nil {
-		return postgres.Batch{}, false, tooLargeOr(err, err)
+		return batch.Batch{}, false, tooLargeOr(err, err)
 	}
 	// The Idempotency-Key comes first: a key already used answers with its
 	// batch (or 422), whatever this file's content.
@@ -176,11 +175,11 @@ func (s *server) storeUpload(ctx context.Context, body io.Reader, up *postgres.U
 		return b, replayed, err
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return postgres.Batch{}, false, fmt.Errorf("rewind upload spool file: %w", err)
+		return batch.Batch{}, false, fmt.Errorf("rewind upload spool file: %w", err)
 	}
 	dec, err := s.decodeUpload(ctx, f, up, req)
 	if err != nil {
-		return postgres.Batch{}, false, err
+		return batch.Batch{}, false, err
 	}
 	defer dec.Close()
 	return s.store.CreateBatch(ctx, *up, dec)
@@ -198,7 +197,7 @@ func tooLargeOr(err, other error) error {
 
 // acceptUpload answers 202 with the batch and asks the workers to plan it.
 // A batch replayed for an Idempotency-Key is answered the same way, marked.
-func (s *server) acceptUpload(w http.ResponseWriter, r *http.Request, b postgres.Batch, replayed bool) {
+func (s *server) acceptUpload(w http.ResponseWriter, r *http.Request, b batch.Batch, replayed bool) {
 	noteBatch(r, b.ID)
 	if replayed {
 		s.metrics.uploads.WithLabelValues(uploadReplayed).Inc()
@@ -230,7 +229,7 @@ func (s *server) enqueuePlan(r *http.Request, id string) {
 // kept for audit (best effort) before the 4xx answer; a file over the size
 // limit is answered at once and the connection closed, so the rest of the
 // body is not read.
-func (s *server) refuseUpload(w http.ResponseWriter, r *http.Request, up postgres.Upload, err error) {
+func (s *server) refuseUpload(w http.ResponseWriter, r *http.Request, up batch.Upload, err error) {
 	e := batch.ErrorOf(err)
 	if clientGone(r, err) {
 		s.metrics.uploads.WithLabelValues(uploadGone).Inc()
@@ -254,7 +253,7 @@ func (s *server) refuseUpload(w http.ResponseWriter, r *http.Request, up postgre
 // client is gone, and a failure only costs the audit line. The
 // Idempotency-Key is not recorded: a key belongs to the upload it created,
 // and a refused upload created nothing the client could replay.
-func (s *server) recordRejected(r *http.Request, up postgres.Upload, e *batch.Error) {
+func (s *server) recordRejected(r *http.Request, up batch.Upload, e *batch.Error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 5*time.Second)
 	defer cancel()
 	up.IdempotencyKey = ""

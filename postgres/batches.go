@@ -15,48 +15,12 @@ import (
 	"jhtbatch/batch"
 )
 
-// Batch is a batch as stored.
-type Batch struct {
-	ID             string
-	CompanyID      int64
-	Status         batch.Status
-	Mode           batch.Mode
-	Filename       string
-	SHA256         [32]byte
-	Size           int64
-	Encoding       batch.Encoding
-	Delimiter      rune
-	Header         []string
-	Layout         batch.Layout
-	IdempotencyKey string
-	RulesVersion   string
-	TotalRows      int
-	ProcessedRows  int
-	Created        int
-	Valid          int
-	Rejected       int
-	Warnings       int
-	RejectCode     batch.Code
-	CreatedAt      time.Time
-	StartedAt      *time.Time
-	FinishedAt     *time.Time
-	PurgedAt       *time.Time
-	SourceBatchID  string // the check a batch from POST .../create was made of; "" when none
-	UploadedBy     string // "user:<e-mail>" or "key:<key id>"; "" for batches older than the record
-}
-
-// Upload describes an uploaded file about to be stored.
-type Upload struct {
-	CompanyID      int64
-	Mode           batch.Mode
-	Filename       string
-	Info           batch.FileInfo
-	IdempotencyKey string // "" when none
-	// Mapping is the upload's own header mapping (nil: none); its effect
-	// is stored as the batch's layout.
-	Mapping    batch.Mapping
-	UploadedBy string // who: "user:<e-mail>" or "key:<key id>"
-}
+// Batch and Upload are the domain's types (batch/stored.go); the aliases
+// keep the store's callers compiling.
+type (
+	Batch  = batch.Batch
+	Upload = batch.Upload
+)
 
 const batchColumns = `id::text, company_id, status, mode, filename, file_sha256, file_size, encoding, delimiter,
 	header, layout, coalesce(idempotency_key, ''), rules_version, total_rows, processed_rows, created, valid,
