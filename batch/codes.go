@@ -1,5 +1,7 @@
 package batch
 
+import "slices"
+
 // Code is a stable machine-readable code of docs/codes.md: a file-level error,
 // a row error, a row warning, or an error of the service itself (the API's,
 // the store's and the operator commands'). Codes never change meaning; new
@@ -122,27 +124,21 @@ const (
 	CodeLeadingZeroRestored Code = "LEADING_ZERO_RESTORED"
 )
 
+// warningCodes are the warnings.
+var warningCodes = []Code{CodeNIKBirthDateMismatch, CodeBankAccountLengthUnusual, CodeRetirementAgeUnder56,
+	CodeLeadingZeroRestored}
+
+// fileLevelCodes are the codes that refuse a whole file.
+var fileLevelCodes = []Code{CodeFileEmpty, CodeFileTooLarge, CodeTooManyRows, CodeFileEncoding, CodeCSVSyntax,
+	CodeHeaderMissingColumn, CodeHeaderUnknownColumn, CodeHeaderDuplicateColumn,
+	CodeNoDataRows, CodeDuplicateFile}
+
 // IsWarning reports whether c is a warning rather than an error.
-func (c Code) IsWarning() bool {
-	switch c {
-	case CodeNIKBirthDateMismatch, CodeBankAccountLengthUnusual, CodeRetirementAgeUnder56,
-		CodeLeadingZeroRestored:
-		return true
-	}
-	return false
-}
+func (c Code) IsWarning() bool { return slices.Contains(warningCodes, c) }
 
 // IsFileLevel reports whether c refuses a whole uploaded file: nothing of
 // it is stored, and the refusal is kept for audit.
-func (c Code) IsFileLevel() bool {
-	switch c {
-	case CodeFileEmpty, CodeFileTooLarge, CodeTooManyRows, CodeFileEncoding, CodeCSVSyntax,
-		CodeHeaderMissingColumn, CodeHeaderUnknownColumn, CodeHeaderDuplicateColumn,
-		CodeNoDataRows, CodeDuplicateFile:
-		return true
-	}
-	return false
-}
+func (c Code) IsFileLevel() bool { return slices.Contains(fileLevelCodes, c) }
 
 // Issue is one problem found in one row: the rule broken (Code), the column it
 // concerns (empty when it concerns the whole row) and an optional argument

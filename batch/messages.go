@@ -2,6 +2,7 @@ package batch
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -165,13 +166,12 @@ func capitalize(s string) string {
 	return string(unicode.ToUpper(r)) + s[n:]
 }
 
-// AllCodes lists every code of docs/codes.md: file-level errors, row errors,
-// then warnings.
-var AllCodes = []Code{
-	CodeFileEmpty, CodeFileTooLarge, CodeTooManyRows, CodeFileEncoding, CodeCSVSyntax,
-	CodeHeaderMissingColumn, CodeHeaderUnknownColumn, CodeHeaderDuplicateColumn,
-	CodeNoDataRows, CodeDuplicateFile,
+// AllCodes lists every code of the batch file (docs/codes.md): file-level
+// errors, row errors, then warnings.
+var AllCodes = slices.Concat(fileLevelCodes, rowCodes, warningCodes)
 
+// rowCodes are the row errors, in the order docs/codes.md lists them.
+var rowCodes = []Code{
 	CodeFieldCount, CodeRequired, CodeKPJFormat, CodeNIKFormat, CodeNameFormat,
 	CodeDateFormat, CodeBirthDateRange, CodeTerminationInFuture, CodeReasonUnknown, CodeReasonNotCollective,
 	CodeBankCodeUnknown, CodeBankAccountFormat, CodeAccountNameMismatch, CodePhoneFormat,
@@ -179,9 +179,6 @@ var AllCodes = []Code{
 	CodeParticipantOtherCompany, CodeParticipantNIKMismatch, CodeParticipantNameMismatch,
 	CodeTerminationBeforeMembership, CodeBalanceEmpty, CodeClaimAlreadyActive,
 	CodeSpreadsheetNumber,
-
-	CodeNIKBirthDateMismatch, CodeBankAccountLengthUnusual, CodeRetirementAgeUnder56,
-	CodeLeadingZeroRestored,
 }
 
 // text is the message of one code in both languages: without an argument,
