@@ -4,11 +4,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
-	"strings"
 	"time"
 
 	"jhtbatch/batch"
 	"jhtbatch/postgres"
+	"jhtbatch/redact"
 )
 
 // writeJSON answers v as JSON with status. Encoding our own types cannot
@@ -181,23 +181,11 @@ func toClaimJSON(c postgres.ClaimRecord) claimJSON {
 
 // maskMiddle keeps the first 4 and the last 4 characters of s and stars the
 // rest (3171********0001). A value too short to keep 8 is starred whole.
-func maskMiddle(s string) string {
-	r := []rune(s)
-	if len(r) <= 8 {
-		return strings.Repeat("*", len(r))
-	}
-	return string(r[:4]) + strings.Repeat("*", len(r)-8) + string(r[len(r)-4:])
-}
+func maskMiddle(s string) string { return redact.KeepEnds(s, 4, 4) }
 
 // maskAllButLast stars all of s but its last keep characters; a value not
 // longer than keep is starred whole.
-func maskAllButLast(s string, keep int) string {
-	r := []rune(s)
-	if len(r) <= keep {
-		return strings.Repeat("*", len(r))
-	}
-	return strings.Repeat("*", len(r)-keep) + string(r[len(r)-keep:])
-}
+func maskAllButLast(s string, keep int) string { return redact.KeepEnds(s, 0, keep) }
 
 // nonEmpty is s, or nil (JSON null) when s is empty.
 func nonEmpty(s string) *string {
