@@ -37,8 +37,7 @@ func NewHandlers(store *postgres.Store, enq *Enqueuer, cfg Config) *Handlers {
 
 // today is the processing date: the civil date now in the business zone.
 func (h *Handlers) today() time.Time {
-	t := h.now().In(h.loc)
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	return batch.BusinessDay(h.now(), h.loc)
 }
 
 // HandlePlan finds the batch's duplicates, splits it into chunks and queues
