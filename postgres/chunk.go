@@ -79,7 +79,7 @@ func (s *Store) RunChunk(ctx context.Context, c Chunk) (ChunkResult, error) {
 		return ChunkResult{Skipped: true}, nil
 	}
 	if err != nil {
-		return ChunkResult{}, fmt.Errorf("run chunk %d of batch %s: %w", c.No, c.BatchID, err)
+		return ChunkResult{}, translate(err, fmt.Sprintf("run chunk %d of batch %s", c.No, c.BatchID))
 	}
 	return res, nil
 }
