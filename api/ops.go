@@ -151,7 +151,7 @@ func (s *server) opsFilter(r *http.Request) (postgres.OpsFilter, error) {
 	}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 1000 {
+		if err != nil || n < 1 || n > postgres.MaxOpsLimit {
 			return f, invalidParam("limit")
 		}
 		f.Limit = n

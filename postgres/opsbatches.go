@@ -36,8 +36,15 @@ type OpsFilter struct {
 	OlderThan  time.Duration // created at least this long ago
 	NewerThan  time.Duration // created at most this long ago
 	StuckAfter time.Duration // unfinished longer than this is stuck; 0 means DefaultStuckAfter
-	Limit      int           // at most this many; 0 means 200
+	Limit      int           // at most this many; 0 means DefaultOpsLimit
 }
+
+// DefaultOpsLimit and MaxOpsLimit bound the operators' list of batches:
+// the default length, and the most a request may ask for.
+const (
+	DefaultOpsLimit = 200
+	MaxOpsLimit     = 1000
+)
 
 // DefaultStuckAfter is how long a chunk may stay unfinished before its batch
 // is called stuck, when nothing else is configured.
@@ -55,7 +62,7 @@ func (s *Store) AllBatches(ctx context.Context, now time.Time, f OpsFilter) ([]O
 		f.StuckAfter = DefaultStuckAfter
 	}
 	if f.Limit <= 0 {
-		f.Limit = 200
+		f.Limit = DefaultOpsLimit
 	}
 	var older, newer *time.Time
 	if f.OlderThan > 0 {

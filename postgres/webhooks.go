@@ -77,13 +77,18 @@ func (s *Store) MarkNotified(ctx context.Context, id string) error {
 // unannounced lists finished batches whose company wants them announced and
 // that were not yet (at most a day back: an endpoint down longer than that
 // is not called for old news).
+// announceBatchSize bounds the batches one reconcile queues announcements
+// for; the next reconcile takes the rest. Batches finished more than a day
+// ago are not announced late.
+const announceBatchSize = 1000
+
 func unannounced(ctx context.Context, q querier) ([]string, error) {
 	rows, err := q.Query(ctx, `
 		SELECT b.id::text FROM batches b JOIN companies c ON c.id = b.company_id
 		WHERE b.notified_at IS NULL AND b.finished_at IS NOT NULL AND b.status <> 'rejected'
 			AND c.webhook_url IS NOT NULL AND b.finished_at >= c.webhook_since
 			AND b.finished_at > now() - interval '1 day'
-		ORDER BY b.finished_at LIMIT 1000`)
+		ORDER BY b.finished_at LIMIT $1`, announceBatchSize)
 	if err != nil {
 		return nil, translate(err, "list batches to announce")
 	}
