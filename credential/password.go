@@ -23,9 +23,6 @@ const (
 	argonKeyBytes  = 32
 )
 
-// MinPasswordChars is the shortest password a user may have.
-const MinPasswordChars = 12
-
 // HashPassword returns the PHC string of password under argon2id with a
 // fresh salt from random: $argon2id$v=19$m=…,t=…,p=…$salt$hash.
 func HashPassword(random io.Reader, password string) (string, error) {

@@ -35,7 +35,7 @@ type SessionLimits struct {
 // failures within LoginFailureWindow the answer is LOGIN_THROTTLED, with the
 // seconds to wait as the detail's value, whatever the password.
 func (s *Store) Login(ctx context.Context, email, password string, now time.Time) (string, User, error) {
-	email = normalEmail(email)
+	email = batch.NormalEmail(email)
 	if wait, err := s.throttled(ctx, email, now); err != nil {
 		return "", User{}, err
 	} else if wait > 0 {

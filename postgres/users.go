@@ -2,11 +2,8 @@ package postgres
 
 import (
 	"context"
-	"fmt"
-	"net/mail"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
@@ -24,35 +21,15 @@ type User struct {
 	DisabledAt *time.Time
 }
 
-// normalEmail is the form an e-mail is stored and looked up in.
-func normalEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
-
-func checkEmail(email string) error {
-	a, err := mail.ParseAddress(email)
-	if err != nil || a.Address != email || a.Name != "" {
-		return &batch.Error{Kind: batch.KindInvalid, Code: batch.CodeEmailFormat,
-			Details: []batch.Detail{{Code: batch.CodeEmailFormat, Column: "email"}}}
-	}
-	return nil
-}
-
-func checkNewPassword(password string) error {
-	if utf8.RuneCountInString(password) < credential.MinPasswordChars {
-		return &batch.Error{Kind: batch.KindInvalid, Code: batch.CodePasswordTooShort,
-			Details: []batch.Detail{{Code: batch.CodePasswordTooShort, Column: "password", Value: fmt.Sprint(credential.MinPasswordChars)}}}
-	}
-	return nil
-}
-
 // CreateUser gives the company npp a user with e-mail and password (at least
-// credential.MinPasswordChars characters); only the argon2id hash is stored. An e-mail
+// batch.MinPasswordChars characters); only the argon2id hash is stored. An e-mail
 // already used, by any company, is a conflict.
 func (s *Store) CreateUser(ctx context.Context, npp, email, password string) (User, error) {
-	email = normalEmail(email)
-	if err := checkEmail(email); err != nil {
+	email = batch.NormalEmail(email)
+	if err := batch.CheckAccountEmail(email); err != nil {
 		return User{}, err
 	}
-	if err := checkNewPassword(password); err != nil {
+	if err := batch.CheckNewPassword(password); err != nil {
 		return User{}, err
 	}
 	c, err := s.CompanyByNPP(ctx, npp)
@@ -92,7 +69,7 @@ func (s *Store) DisableUser(ctx context.Context, email string) error {
 // SetPassword changes the user's password and signs them out everywhere:
 // every session made with the old password ends.
 func (s *Store) SetPassword(ctx context.Context, email, password string) error {
-	if err := checkNewPassword(password); err != nil {
+	if err := batch.CheckNewPassword(password); err != nil {
 		return err
 	}
 	hash, err := credential.HashPassword(s.random, password)
@@ -106,7 +83,7 @@ func (s *Store) SetPassword(ctx context.Context, email, password string) error {
 // changeUser runs update (which returns the user's id) and deletes the
 // user's sessions, in one transaction.
 func (s *Store) changeUser(ctx context.Context, email, update string, args ...any) error {
-	email = normalEmail(email)
+	email = batch.NormalEmail(email)
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var id int64
 		if err := tx.QueryRow(ctx, update, append([]any{email}, args...)...).Scan(&id); err != nil {

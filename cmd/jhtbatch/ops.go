@@ -125,8 +125,8 @@ func readPassword(r io.Reader) (string, error) {
 		return "", fmt.Errorf("read password from standard input: %w", err)
 	}
 	pw := strings.TrimRight(line, "\r\n")
-	if len([]rune(pw)) < credential.MinPasswordChars {
-		return "", fmt.Errorf("the password must have at least %d characters", credential.MinPasswordChars)
+	if len([]rune(pw)) < batch.MinPasswordChars {
+		return "", fmt.Errorf("the password must have at least %d characters", batch.MinPasswordChars)
 	}
 	return pw, nil
 }
@@ -134,7 +134,7 @@ func readPassword(r io.Reader) (string, error) {
 func runUserCreate(ctx context.Context, e env, args []string) error {
 	fs := newFlagSet(e, "user create", "--npp NPP --email EMAIL --password-stdin",
 		"Gives company NPP an HR user who signs in to the web page with EMAIL and a password\n"+
-			fmt.Sprintf("of at least %d characters, read from the first line of standard input.", credential.MinPasswordChars))
+			fmt.Sprintf("of at least %d characters, read from the first line of standard input.", batch.MinPasswordChars))
 	npp := fs.String("npp", "", "the company's registration number (NPP)")
 	email := fs.String("email", "", "the user's e-mail address, used to sign in")
 	stdin := fs.Bool("password-stdin", false, "read the password from standard input (required)")
