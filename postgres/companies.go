@@ -46,7 +46,7 @@ func (s *Store) CreateCompany(ctx context.Context, npp, name string) (batch.Comp
 func (s *Store) CompanyByNPP(ctx context.Context, npp string) (batch.Company, error) {
 	c := batch.Company{}
 	err := s.pool.QueryRow(ctx, `SELECT id, npp, name FROM companies WHERE npp = $1`,
-		strings.ToUpper(strings.TrimSpace(npp))).Scan(&c.ID, &c.NPP, &c.Name)
+		batch.NormalNPP(npp)).Scan(&c.ID, &c.NPP, &c.Name)
 	return c, translate(err, "company "+npp)
 }
 

@@ -2,11 +2,12 @@ package postgres
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+
+	"jhtbatch/batch"
 )
 
 func validUUID(id string) bool {
@@ -90,7 +91,7 @@ func (s *Store) AllBatches(ctx context.Context, now time.Time, f OpsFilter) ([]O
 		) x
 		ORDER BY x.status = 'failed' DESC, stuck DESC, x.created_at DESC, x.id DESC
 		LIMIT $6`,
-		statuses, strings.ToUpper(strings.TrimSpace(f.CompanyNPP)), older, newer, now.Add(-f.StuckAfter), f.Limit)
+		statuses, batch.NormalNPP(f.CompanyNPP), older, newer, now.Add(-f.StuckAfter), f.Limit)
 	if err != nil {
 		return nil, translate(err, "list all batches")
 	}

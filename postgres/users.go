@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -53,7 +52,7 @@ func (s *Store) CreateUser(ctx context.Context, npp, email, password string) (Us
 func (s *Store) Users(ctx context.Context, npp string) ([]User, error) {
 	rows, err := s.pool.Query(ctx, `SELECT u.id, u.company_id, c.npp, u.email, u.created_at, u.disabled_at
 		FROM users u JOIN companies c ON c.id = u.company_id
-		WHERE $1 = '' OR c.npp = $1 ORDER BY c.npp, u.email`, strings.ToUpper(strings.TrimSpace(npp)))
+		WHERE $1 = '' OR c.npp = $1 ORDER BY c.npp, u.email`, batch.NormalNPP(npp))
 	if err != nil {
 		return nil, translate(err, "list users")
 	}
@@ -130,7 +129,7 @@ type KeyInfo struct {
 func (s *Store) Keys(ctx context.Context, npp string) ([]KeyInfo, error) {
 	rows, err := s.pool.Query(ctx, `SELECT k.key_id, c.npp, k.created_at, k.revoked_at
 		FROM api_keys k JOIN companies c ON c.id = k.company_id
-		WHERE $1 = '' OR c.npp = $1 ORDER BY c.npp, k.created_at, k.id`, strings.ToUpper(strings.TrimSpace(npp)))
+		WHERE $1 = '' OR c.npp = $1 ORDER BY c.npp, k.created_at, k.id`, batch.NormalNPP(npp))
 	if err != nil {
 		return nil, translate(err, "list API keys")
 	}

@@ -64,7 +64,7 @@ func runCompanyCreate(ctx context.Context, e env, args []string) error {
 		return helpRequested(err)
 	}
 	defer closeStore()
-	c, key, err := store.CreateCompany(ctx, strings.ToUpper(strings.TrimSpace(*npp)), strings.TrimSpace(*name))
+	c, key, err := store.CreateCompany(ctx, batch.NormalNPP(*npp), strings.TrimSpace(*name))
 	if err != nil {
 		return fmt.Errorf("create company %s: %w", *npp, err)
 	}
@@ -108,7 +108,7 @@ func runKeyCreate(ctx context.Context, e env, args []string) error {
 		return helpRequested(err)
 	}
 	defer closeStore()
-	c, err := store.CompanyByNPP(ctx, strings.ToUpper(strings.TrimSpace(*npp)))
+	c, err := store.CompanyByNPP(ctx, batch.NormalNPP(*npp))
 	if err != nil {
 		return fmt.Errorf("find company %s: %w", *npp, err)
 	}
