@@ -235,7 +235,7 @@ var oMutations = []oMutation{
 	{"reason_each", func(g *oGen, c *oCase) { c.Row.Reason = g.oddCase(g.pick(oReasonSpellings)) }},
 	{"reason_spacing", func(g *oGen, c *oCase) {
 		c.Row.Reason = g.oddCase(g.pick([]string{"MENGUNDURKAN  DIRI", "LAID OFF", "LAID-OFF", "KONTRAK BERAKHIR",
-			"MENGUNDURKAN-DIRI", "HABIS KONTRAK", "CONTRACT END", "PKWT BERAKHIR", "LAY OFF", "CONTRACT-END"}))
+			"MENGUNDURKAN-DIRI", "HABIS KONTRAK", strings.ToUpper("contract end"), "PKWT BERAKHIR", "LAY OFF", strings.ToUpper("contract-end")}))
 	}},
 	oSet("reason_unknown", fReason, "PENSIUN DINI", "MENINGGAL DUNIA ", "CACAT", "X", "PHK2", "RESIGNED", "PHK.", "-", "0", "MENINGGAL2", "DIPHK"),
 	oSet("reason_individual", fReason, "meninggal dunia", "MENINGGAL", "Death", "cacat total tetap", "DISABILITY",
