@@ -130,8 +130,7 @@ func invalidParam(name string) *batch.Error {
 func (s *server) handleNoRoute(w http.ResponseWriter, r *http.Request) {
 	if allow := s.allowedMethods(r); len(allow) > 0 {
 		w.Header().Set("Allow", strings.Join(allow, ", "))
-		s.writeError(w, r, &batch.Error{Kind: batch.KindMethodNotAllowed, Code: batch.CodeMethodNotAllowed,
-			Details: []batch.Detail{{Code: batch.CodeMethodNotAllowed, Value: r.Method}}})
+		s.writeError(w, r, batch.Fail(batch.CodeMethodNotAllowed, batch.Detail{Code: batch.CodeMethodNotAllowed, Value: r.Method}))
 		return
 	}
 	s.writeError(w, r, &batch.Error{Kind: batch.KindNotFound, Code: batch.CodeNotFound})

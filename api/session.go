@@ -25,8 +25,7 @@ const (
 )
 
 func forbidden(why string) *batch.Error {
-	return &batch.Error{Kind: batch.KindForbidden, Code: batch.CodeForbidden,
-		Details: []batch.Detail{{Code: batch.CodeForbidden, Value: why}}}
+	return batch.Fail(batch.CodeForbidden, batch.Detail{Code: batch.CodeForbidden, Value: why})
 }
 
 // principalKey holds, in a request's context, who a company request is

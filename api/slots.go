@@ -60,8 +60,7 @@ func (rs *reportSlots) release(company int64) {
 func (s *server) reportSlot(w http.ResponseWriter, r *http.Request, c batch.Company) (release func(), ok bool) {
 	if !s.reports.acquire(c.ID) {
 		w.Header().Set("Retry-After", strconv.Itoa(reportRetryAfter))
-		s.writeError(w, r, &batch.Error{Kind: batch.KindTooManyRequests, Code: batch.CodeTooManyRequests,
-			Details: []batch.Detail{{Code: batch.CodeTooManyRequests}}})
+		s.writeError(w, r, batch.Fail(batch.CodeTooManyRequests))
 		return nil, false
 	}
 	return func() { s.reports.release(c.ID) }, true

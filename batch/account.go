@@ -31,8 +31,7 @@ func CheckAccountEmail(email string) error {
 // characters. The error is PASSWORD_TOO_SHORT on column password.
 func CheckNewPassword(password string) error {
 	if utf8.RuneCountInString(password) < MinPasswordChars {
-		return &Error{Kind: KindInvalid, Code: CodePasswordTooShort,
-			Details: []Detail{{Code: CodePasswordTooShort, Column: "password", Value: strconv.Itoa(MinPasswordChars)}}}
+		return Fail(CodePasswordTooShort, Detail{Code: CodePasswordTooShort, Column: "password", Value: strconv.Itoa(MinPasswordChars)})
 	}
 	return nil
 }

@@ -133,6 +133,49 @@ var fileLevelCodes = []Code{CodeFileEmpty, CodeFileTooLarge, CodeTooManyRows, Co
 	CodeHeaderMissingColumn, CodeHeaderUnknownColumn, CodeHeaderDuplicateColumn,
 	CodeNoDataRows, CodeDuplicateFile}
 
+// kinds is the kind of error each code is when it refuses a request: with
+// the API's one table from kind to HTTP status (api/errors.go), its status.
+// Row errors and warnings refuse no request and have none; the codes of
+// the details of another error (MAPPING_*) neither.
+var kinds = map[Code]Kind{
+	CodeFileEmpty: KindInvalid, CodeFileTooLarge: KindTooLarge, CodeTooManyRows: KindTooLarge,
+	CodeFileEncoding: KindInvalid, CodeCSVSyntax: KindInvalid, CodeHeaderMissingColumn: KindInvalid,
+	CodeHeaderUnknownColumn: KindInvalid, CodeHeaderDuplicateColumn: KindInvalid, CodeNoDataRows: KindInvalid,
+	CodeDuplicateFile: KindConflict, CodeSheetNotFound: KindInvalid,
+
+	CodeInvalidParameter: KindInvalid, CodeCursorInvalid: KindInvalid,
+	CodeUnauthorized: KindUnauthorized, CodeLoginFailed: KindUnauthorized,
+	CodeForbidden: KindForbidden, CodeNotFound: KindNotFound, CodeMethodNotAllowed: KindMethodNotAllowed,
+	CodeBatchNotFinished: KindConflict, CodeBatchFinished: KindConflict, CodeNotACheckedBatch: KindConflict,
+	CodeNotRetryable: KindConflict, CodeReportPurged: KindConflict,
+	CodeIdempotencyKeyReused: KindUnprocessable,
+	CodeLoginThrottled: KindTooManyRequests, CodeTooManyRequests: KindTooManyRequests,
+	CodeInternal: KindInternal, CodeQueueUnavailable: KindUnavailable, CodeDatabaseUnavailable: KindUnavailable,
+
+	CodeCompanyExists: KindConflict, CodeUserExists: KindConflict, CodeNPPFormat: KindInvalid,
+	CodeWebhookURL: KindInvalid, CodeBalanceFormat: KindInvalid, CodePasswordTooShort: KindInvalid,
+}
+
+// Kind returns the kind of error c is when it refuses a request, and false
+// for a code that never does.
+func (c Code) Kind() (Kind, bool) {
+	k, ok := kinds[c]
+	return k, ok
+}
+
+// Fail returns the error that refuses a request with code c, of c's kind,
+// with details (one detail of c when none is given).
+func Fail(c Code, details ...Detail) *Error {
+	k, ok := c.Kind()
+	if !ok {
+		k = KindInternal
+	}
+	if len(details) == 0 {
+		details = []Detail{{Code: c}}
+	}
+	return &Error{Kind: k, Code: c, Details: details}
+}
+
 // IsWarning reports whether c is a warning rather than an error.
 func (c Code) IsWarning() bool { return slices.Contains(warningCodes, c) }
 

@@ -90,7 +90,7 @@ func ErrorOf(err error) *Error {
 
 // NotFound returns the error for something absent or not the caller's.
 func NotFound(what string) *Error {
-	return &Error{Kind: KindNotFound, Code: CodeNotFound, Details: []Detail{{Code: CodeNotFound, Value: what}}}
+	return Fail(CodeNotFound, Detail{Code: CodeNotFound, Value: what})
 }
 
 // Conflict returns the error for an action the current state forbids.

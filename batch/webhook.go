@@ -8,8 +8,7 @@ import "net/url"
 func ParseWebhookURL(raw string) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return "", &Error{Kind: KindInvalid, Code: CodeWebhookURL,
-			Details: []Detail{{Code: CodeWebhookURL, Column: "url"}}}
+		return "", Fail(CodeWebhookURL, Detail{Code: CodeWebhookURL, Column: "url"})
 	}
 	return u.String(), nil
 }

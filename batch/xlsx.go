@@ -232,8 +232,8 @@ func (wb *workbook) pickSheet(name string) (sheetRef, error) {
 		}
 		names = append(names, sheetName(s.name))
 	}
-	return sheetRef{}, &Error{Kind: KindInvalid, Code: CodeSheetNotFound, Details: []Detail{{
-		Code: CodeSheetNotFound, Column: "sheet", Value: sheetName(name) + "/" + strings.Join(names, ", ")}}}
+	return sheetRef{}, Fail(CodeSheetNotFound, Detail{
+		Code: CodeSheetNotFound, Column: "sheet", Value: sheetName(name) + "/" + strings.Join(names, ", ")})
 }
 
 // sheetName quotes a sheet name for a message; its '/' (which no sheet

@@ -285,7 +285,7 @@ func decodeCursor(cursor string) (*time.Time, string, error) {
 	if cursor == "" {
 		return nil, uuid.Nil.String(), nil
 	}
-	bad := &batch.Error{Kind: batch.KindInvalid, Code: batch.CodeCursorInvalid, Details: []batch.Detail{{Code: batch.CodeCursorInvalid}}}
+	bad := batch.Fail(batch.CodeCursorInvalid)
 	raw, err := base64.RawURLEncoding.DecodeString(cursor)
 	if err != nil {
 		return nil, "", bad

@@ -16,8 +16,7 @@ import (
 func (s *Store) CreateCompany(ctx context.Context, npp, name string) (batch.Company, string, error) {
 	npp, name = batch.NormalNPP(npp), strings.TrimSpace(name)
 	if !batch.ValidNPP(npp) {
-		return batch.Company{}, "", &batch.Error{Kind: batch.KindInvalid, Code: batch.CodeNPPFormat,
-			Details: []batch.Detail{{Code: batch.CodeNPPFormat, Column: "npp", Value: npp}}}
+		return batch.Company{}, "", batch.Fail(batch.CodeNPPFormat, batch.Detail{Code: batch.CodeNPPFormat, Column: "npp", Value: npp})
 	}
 	if name == "" {
 		return batch.Company{}, "", &batch.Error{Kind: batch.KindInvalid, Code: batch.CodeRequired,
@@ -91,8 +90,7 @@ func (s *Store) RevokeKey(ctx context.Context, keyID string) error {
 // is unauthorized. The lookup is by hash, and the hashes are compared again
 // in constant time so that timing says nothing about near misses.
 func (s *Store) Authenticate(ctx context.Context, key string) (batch.Company, error) {
-	unauthorized := &batch.Error{Kind: batch.KindUnauthorized, Code: batch.CodeUnauthorized,
-		Details: []batch.Detail{{Code: batch.CodeUnauthorized}}}
+	unauthorized := batch.Fail(batch.CodeUnauthorized)
 	if !credential.IsAPIKey(key) {
 		return batch.Company{}, unauthorized
 	}

@@ -85,8 +85,7 @@ func (s *Store) RevokeOperatorToken(ctx context.Context, tokenID string) error {
 // or revoked token is unauthorized. As with API keys, the lookup is by hash
 // and the hashes are compared again in constant time.
 func (s *Store) AuthenticateOperator(ctx context.Context, token string) (Operator, error) {
-	unauthorized := &batch.Error{Kind: batch.KindUnauthorized, Code: batch.CodeUnauthorized,
-		Details: []batch.Detail{{Code: batch.CodeUnauthorized}}}
+	unauthorized := batch.Fail(batch.CodeUnauthorized)
 	if !credential.IsOperatorToken(token) || len(token) > credential.MaxLen {
 		return Operator{}, unauthorized
 	}

@@ -40,8 +40,7 @@ func (s *Store) Login(ctx context.Context, email, password string, now time.Time
 		return "", User{}, err
 	} else if wait > 0 {
 		secs := strconv.Itoa(int(math.Ceil(wait.Seconds())))
-		return "", User{}, &batch.Error{Kind: batch.KindTooManyRequests, Code: batch.CodeLoginThrottled,
-			Details: []batch.Detail{{Code: batch.CodeLoginThrottled, Value: secs}}}
+		return "", User{}, batch.Fail(batch.CodeLoginThrottled, batch.Detail{Code: batch.CodeLoginThrottled, Value: secs})
 	}
 	var u User
 	var hash string
@@ -62,8 +61,7 @@ func (s *Store) Login(ctx context.Context, email, password string, now time.Time
 			INSERT INTO login_failures (email, at) VALUES ($1, $2)`, email, now, now.Add(-LoginFailureWindow)); err != nil {
 			return "", User{}, translate(err, "record failed sign-in")
 		}
-		return "", User{}, &batch.Error{Kind: batch.KindUnauthorized, Code: batch.CodeLoginFailed,
-			Details: []batch.Detail{{Code: batch.CodeLoginFailed}}}
+		return "", User{}, batch.Fail(batch.CodeLoginFailed)
 	}
 	token, err := credential.NewSessionToken(s.random)
 	if err != nil {
@@ -105,8 +103,7 @@ func (s *Store) throttled(ctx context.Context, email string, now time.Time) (tim
 // lim.Max, of a disabled user, or unknown, is unauthorized (and an expired
 // one is deleted).
 func (s *Store) SessionUser(ctx context.Context, token string, now time.Time, lim SessionLimits) (User, batch.Company, error) {
-	unauthorized := &batch.Error{Kind: batch.KindUnauthorized, Code: batch.CodeUnauthorized,
-		Details: []batch.Detail{{Code: batch.CodeUnauthorized}}}
+	unauthorized := batch.Fail(batch.CodeUnauthorized)
 	if !credential.IsSessionToken(token) {
 		return User{}, batch.Company{}, unauthorized
 	}
