@@ -149,7 +149,7 @@ var kinds = map[Code]Kind{
 	CodeBatchNotFinished: KindConflict, CodeBatchFinished: KindConflict, CodeNotACheckedBatch: KindConflict,
 	CodeNotRetryable: KindConflict, CodeReportPurged: KindConflict,
 	CodeIdempotencyKeyReused: KindUnprocessable,
-	CodeLoginThrottled: KindTooManyRequests, CodeTooManyRequests: KindTooManyRequests,
+	CodeLoginThrottled:       KindTooManyRequests, CodeTooManyRequests: KindTooManyRequests,
 	CodeInternal: KindInternal, CodeQueueUnavailable: KindUnavailable, CodeDatabaseUnavailable: KindUnavailable,
 
 	CodeCompanyExists: KindConflict, CodeUserExists: KindConflict, CodeNPPFormat: KindInvalid,

@@ -36,7 +36,7 @@ type Detail struct {
 	// (HEADER_UNKNOWN_COLUMN only; "" when none is likely).
 	Suggestion Column `json:"suggestion,omitempty"`
 	// Fault is the structured reason of a FILE_ENCODING or CSV_SYNTAX
-	// detail, of which Value is the English description (service.go).
+	// detail, of which Value is the English description (fault.go).
 	Fault Fault `json:"-"`
 }
 
