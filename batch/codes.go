@@ -148,9 +148,9 @@ var kinds = map[Code]Kind{
 	CodeForbidden: KindForbidden, CodeNotFound: KindNotFound, CodeMethodNotAllowed: KindMethodNotAllowed,
 	CodeBatchNotFinished: KindConflict, CodeBatchFinished: KindConflict, CodeNotACheckedBatch: KindConflict,
 	CodeNotRetryable: KindConflict, CodeReportPurged: KindConflict,
-	CodeIdempotencyKeyReused: KindUnprocessable,
-	CodeLoginThrottled:       KindTooManyRequests, CodeTooManyRequests: KindTooManyRequests,
-	CodeInternal: KindInternal, CodeQueueUnavailable: KindUnavailable, CodeDatabaseUnavailable: KindUnavailable,
+	CodeIdempotencyKeyReused: KindUnprocessable, CodeLoginThrottled: KindTooManyRequests,
+	CodeTooManyRequests: KindTooManyRequests, CodeInternal: KindInternal,
+	CodeQueueUnavailable: KindUnavailable, CodeDatabaseUnavailable: KindUnavailable,
 
 	CodeCompanyExists: KindConflict, CodeUserExists: KindConflict, CodeNPPFormat: KindInvalid,
 	CodeWebhookURL: KindInvalid, CodeBalanceFormat: KindInvalid, CodePasswordTooShort: KindInvalid,
