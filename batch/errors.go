@@ -40,8 +40,9 @@ type Detail struct {
 	Fault Fault `json:"-"`
 }
 
-// Error is the one application error type. Code is a code of docs/codes.md when
-// one applies (file-level errors), else a short lower-case word.
+// Error is the one application error type. Code is one of the catalogue's
+// codes (codes.go); Kind decides the HTTP status (Fail takes it from the
+// code).
 type Error struct {
 	Kind    Kind
 	Code    Code
