@@ -4,7 +4,6 @@ go 1.26.8
 
 require (
 	github.com/go-playground/validator/v10 v10.30.6
-	github.com/gocarina/gocsv v0.0.0-20240520201108-78e41c74b4b1
 	github.com/google/go-cmp v0.7.0
 	github.com/google/uuid v1.6.0
 	github.com/hibiken/asynq v0.26.0

@@ -8,7 +8,7 @@ import (
 
 	"jhtbatch/api"
 	"jhtbatch/batch"
-	"jhtbatch/postgres"
+	"jhtbatch/credential"
 )
 
 func TestAuth(t *testing.T) {
@@ -18,7 +18,7 @@ func TestAuth(t *testing.T) {
 	if err != nil {
 		t.Fatalf("create key: %v", err)
 	}
-	if err := e.store.RevokeKey(context.Background(), postgres.KeyID(revoked)); err != nil {
+	if err := e.store.RevokeKey(context.Background(), credential.ID(revoked)); err != nil {
 		t.Fatalf("revoke key: %v", err)
 	}
 	tests := []struct {

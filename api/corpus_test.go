@@ -82,7 +82,7 @@ func expected(t *testing.T, dir string) map[string]string {
 
 // checkNoEnglishValue checks that a file error answered in Bahasa Indonesia
 // (the default) does not quote the English description its detail's value
-// holds: the message must be Indonesian throughout, as CONTRACT §2 asks.
+// holds: the message must be Indonesian throughout, as docs/codes.md asks.
 func checkNoEnglishValue(t *testing.T, file string, got errorJSON) {
 	t.Helper()
 	english := regexp.MustCompile(`[A-Za-z]{3,}`)

@@ -8,17 +8,6 @@ import (
 	"jhtbatch/batch"
 )
 
-// API-level codes: errors of the HTTP layer itself, next to the CONTRACT.md
-// codes of the domain and the store's own (messages.go has their texts).
-const (
-	codeUnauthorized     batch.Code = "UNAUTHORIZED" // as Store.Authenticate says it
-	codeNotFound                    = batch.CodeNotFound
-	codeInvalidParameter batch.Code = "INVALID_PARAMETER"
-	codeBatchNotFinished batch.Code = "BATCH_NOT_FINISHED"
-	codeInternal         batch.Code = "INTERNAL"
-	codeMethodNotAllowed batch.Code = "METHOD_NOT_ALLOWED"
-)
-
 // statusOf is the one table from an error kind to an HTTP status.
 var statusOf = map[batch.Kind]int{
 	batch.KindInvalid:          http.StatusBadRequest,
@@ -82,7 +71,7 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	e := batch.ErrorOf(err)
 	if e == nil || e.Kind == batch.KindInternal {
 		s.logCause(r, err)
-		e = &batch.Error{Kind: batch.KindInternal, Code: codeInternal}
+		e = &batch.Error{Kind: batch.KindInternal, Code: batch.CodeInternal}
 	}
 	if e.Kind == batch.KindUnavailable {
 		s.logCause(r, err)
@@ -111,7 +100,7 @@ func errorOf(e *batch.Error, lang batch.Lang) errorJSON {
 	for _, d := range details {
 		out.Details = append(out.Details, detailJSON{
 			Code: d.Code, Line: d.Line, Column: d.Column, Value: d.Value,
-			Suggestion: suggestionJSON(d), Message: detailMessage(d, lang),
+			Suggestion: suggestionJSON(d), Message: d.Text(lang),
 		})
 	}
 	out.Message = out.Details[0].Message
@@ -133,19 +122,18 @@ func (s *server) logCause(r *http.Request, err error) {
 func invalidParam(name string) *batch.Error {
 	return &batch.Error{
 		Kind:    batch.KindInvalid,
-		Code:    codeInvalidParameter,
-		Details: []batch.Detail{{Code: codeInvalidParameter, Column: name}},
+		Code:    batch.CodeInvalidParameter,
+		Details: []batch.Detail{{Code: batch.CodeInvalidParameter, Column: name}},
 	}
 }
 
 func (s *server) handleNoRoute(w http.ResponseWriter, r *http.Request) {
 	if allow := s.allowedMethods(r); len(allow) > 0 {
 		w.Header().Set("Allow", strings.Join(allow, ", "))
-		s.writeError(w, r, &batch.Error{Kind: batch.KindMethodNotAllowed, Code: codeMethodNotAllowed,
-			Details: []batch.Detail{{Code: codeMethodNotAllowed, Value: r.Method}}})
+		s.writeError(w, r, batch.Fail(batch.CodeMethodNotAllowed, batch.Detail{Code: batch.CodeMethodNotAllowed, Value: r.Method}))
 		return
 	}
-	s.writeError(w, r, &batch.Error{Kind: batch.KindNotFound, Code: codeNotFound})
+	s.writeError(w, r, &batch.Error{Kind: batch.KindNotFound, Code: batch.CodeNotFound})
 }
 
 // allowedMethods lists the methods a route of r's path answers, when r's

@@ -161,11 +161,11 @@ func TestErrorOfMessages(t *testing.T) {
 			t.Errorf("%s message %q, want the first detail's", lang, got.Message)
 		}
 	}
-	for code, text := range apiMessages {
-		id := detailMessage(batch.Detail{Code: code, Column: "x"}, batch.LangID)
-		en := detailMessage(batch.Detail{Code: code, Column: "x"}, batch.LangEN)
+	for _, code := range batch.ServiceCodes() {
+		id := batch.Detail{Code: code, Column: "x"}.Text(batch.LangID)
+		en := batch.Detail{Code: code, Column: "x"}.Text(batch.LangEN)
 		if id == "" || en == "" || id == en || strings.Contains(id+en, "%!") {
-			t.Errorf("%s: messages %q / %q (texts %q)", code, id, en, text)
+			t.Errorf("%s: messages %q / %q", code, id, en)
 		}
 	}
 }

@@ -4,11 +4,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
-	"strings"
 	"time"
 
 	"jhtbatch/batch"
 	"jhtbatch/postgres"
+	"jhtbatch/redact"
 )
 
 // writeJSON answers v as JSON with status. Encoding our own types cannot
@@ -23,7 +23,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v)
 }
 
-// batchJSON is a batch as the API shows it (CONTRACT.md §4).
+// batchJSON is a batch as the API shows it (docs/api.md).
 type batchJSON struct {
 	ID            string       `json:"id"`
 	Status        batch.Status `json:"status"`
@@ -60,12 +60,9 @@ type batchLinks struct {
 	Create      string `json:"create,omitempty"`
 }
 
-// batchPath is the URL path of batch id.
-func batchPath(id string) string { return "/v1/batches/" + id }
-
 // toBatchJSON renders a stored batch. Times are shown in UTC.
-func toBatchJSON(b postgres.Batch) batchJSON {
-	self := batchPath(b.ID)
+func toBatchJSON(b batch.Batch) batchJSON {
+	self := batch.BatchPath(b.ID)
 	out := batchJSON{
 		ID:            b.ID,
 		Status:        b.Status,
@@ -87,7 +84,7 @@ func toBatchJSON(b postgres.Batch) batchJSON {
 		UploadedBy:    nonEmpty(b.UploadedBy),
 		Links: batchLinks{
 			Self:       self,
-			ReportCSV:  self + "/report.csv",
+			ReportCSV:  batch.ReportCSVPath(b.ID),
 			ReportXLSX: self + "/report.xlsx",
 			Receipt:    self + "/receipt",
 			Cancel:     self + "/cancel",
@@ -99,14 +96,14 @@ func toBatchJSON(b postgres.Batch) batchJSON {
 }
 
 // createLink is the path that turns a validate-only batch into claims.
-func createLink(b postgres.Batch) string {
+func createLink(b batch.Batch) string {
 	if b.Mode != batch.ModeValidate {
 		return ""
 	}
-	return batchPath(b.ID) + "/create"
+	return batch.BatchPath(b.ID) + "/create"
 }
 
-func sourceOf(b postgres.Batch) *string {
+func sourceOf(b batch.Batch) *string {
 	if b.SourceBatchID == "" {
 		return nil
 	}
@@ -184,23 +181,11 @@ func toClaimJSON(c postgres.ClaimRecord) claimJSON {
 
 // maskMiddle keeps the first 4 and the last 4 characters of s and stars the
 // rest (3171********0001). A value too short to keep 8 is starred whole.
-func maskMiddle(s string) string {
-	r := []rune(s)
-	if len(r) <= 8 {
-		return strings.Repeat("*", len(r))
-	}
-	return string(r[:4]) + strings.Repeat("*", len(r)-8) + string(r[len(r)-4:])
-}
+func maskMiddle(s string) string { return redact.KeepEnds(s, 4, 4) }
 
 // maskAllButLast stars all of s but its last keep characters; a value not
 // longer than keep is starred whole.
-func maskAllButLast(s string, keep int) string {
-	r := []rune(s)
-	if len(r) <= keep {
-		return strings.Repeat("*", len(r))
-	}
-	return strings.Repeat("*", len(r)-keep) + string(r[len(r)-keep:])
-}
+func maskAllButLast(s string, keep int) string { return redact.KeepEnds(s, 0, keep) }
 
 // nonEmpty is s, or nil (JSON null) when s is empty.
 func nonEmpty(s string) *string {

@@ -7,7 +7,6 @@ import (
 	"os"
 
 	"jhtbatch/batch"
-	"jhtbatch/postgres"
 )
 
 // decodeUpload opens the decoder of a spooled upload. An upload without a
@@ -17,7 +16,7 @@ import (
 // header keeps the uploaded names, uploads again as it is (fix and send
 // again). Names no earlier mapping chose stay unknown; when the second
 // reading fails too, the first error is the answer.
-func (s *server) decodeUpload(ctx context.Context, f *os.File, up *postgres.Upload, req uploadRequest) (*batch.Decoder, error) {
+func (s *server) decodeUpload(ctx context.Context, f *os.File, up *batch.Upload, req uploadRequest) (*batch.Decoder, error) {
 	dec, err := s.newDecoder(f, up, req)
 	if err == nil || up.Mapping != nil || !headerError(err) {
 		return dec, err

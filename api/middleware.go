@@ -148,5 +148,5 @@ func bearerKey(header string) (string, bool) {
 }
 
 func unauthorized() *batch.Error {
-	return &batch.Error{Kind: batch.KindUnauthorized, Code: codeUnauthorized}
+	return &batch.Error{Kind: batch.KindUnauthorized, Code: batch.CodeUnauthorized}
 }

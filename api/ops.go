@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"jhtbatch/batch"
+	"jhtbatch/credential"
 	"jhtbatch/postgres"
 )
 
@@ -51,7 +52,7 @@ func newOps(cfg Config, reg prometheus.Registerer) *ops {
 		o.stuckAfter = postgres.DefaultStuckAfter
 	}
 	if cfg.Store != nil {
-		postgres.PrepareLogin()
+		credential.PrepareLogin()
 	}
 	o.reportBuilds = registerOpsMetrics(reg, cfg)
 	return o
@@ -65,7 +66,7 @@ type operatorHandler func(w http.ResponseWriter, r *http.Request, op postgres.Op
 // state-changing request signed in by cookie must come from our own origin.
 func (s *server) operatorOf(r *http.Request) (postgres.Operator, error) {
 	if token, ok := bearerKey(r.Header.Get("Authorization")); ok {
-		if postgres.IsOperatorToken(token) {
+		if credential.IsOperatorToken(token) {
 			return s.store.AuthenticateOperator(r.Context(), token)
 		}
 		if _, err := s.store.Authenticate(r.Context(), token); err == nil {
@@ -116,7 +117,7 @@ func toOpsBatchJSON(b postgres.OpsBatch) opsBatchJSON {
 	j := opsBatchJSON{batchJSON: toBatchJSON(b.Batch), CompanyNPP: b.CompanyNPP,
 		UnfinishedSince: utc(b.UnfinishedSince), Stuck: b.Stuck}
 	self := "/v1/ops/batches/" + b.ID
-	j.Links = batchLinks{Self: batchPath(b.ID), Cancel: self + "/cancel"}
+	j.Links = batchLinks{Self: batch.BatchPath(b.ID), Cancel: self + "/cancel"}
 	return j
 }
 
@@ -150,7 +151,7 @@ func (s *server) opsFilter(r *http.Request) (postgres.OpsFilter, error) {
 	}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 1000 {
+		if err != nil || n < 1 || n > postgres.MaxOpsLimit {
 			return f, invalidParam("limit")
 		}
 		f.Limit = n
@@ -202,7 +203,7 @@ func (s *server) handleOpsRetry(w http.ResponseWriter, r *http.Request, op postg
 	writeJSON(w, http.StatusAccepted, toBatchJSON(b))
 }
 
-func (s *server) retry(ctx context.Context, op postgres.Operator, id string) (postgres.Batch, error) {
+func (s *server) retry(ctx context.Context, op postgres.Operator, id string) (batch.Batch, error) {
 	b, err := s.store.RetryBatch(ctx, op.ID, id)
 	if err != nil {
 		return b, err
@@ -236,7 +237,7 @@ const queuePath = "/ops/queues"
 // operator's token was made with --write-queues.
 func (s *server) handleQueues(w http.ResponseWriter, r *http.Request, op postgres.Operator) {
 	if s.queue == nil {
-		s.writeError(w, r, &batch.Error{Kind: batch.KindUnavailable, Code: "QUEUE_UNAVAILABLE"})
+		s.writeError(w, r, &batch.Error{Kind: batch.KindUnavailable, Code: batch.CodeQueueUnavailable})
 		return
 	}
 	s.queueUIOnce.Do(func() {

@@ -105,7 +105,7 @@ func (s *server) consoleError(w http.ResponseWriter, r *http.Request, err error)
 	e := batch.ErrorOf(err)
 	if e == nil || e.Kind == batch.KindInternal || e.Kind == batch.KindUnavailable {
 		s.logCause(r, err)
-		e = &batch.Error{Kind: batch.KindInternal, Code: codeInternal}
+		e = &batch.Error{Kind: batch.KindInternal, Code: batch.CodeInternal}
 	}
 	if n := noteOf(r); n != nil {
 		n.errorCode = string(e.Code)

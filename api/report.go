@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"jhtbatch/batch"
-	"jhtbatch/postgres"
 )
 
 // Content types of the reports.
@@ -27,12 +26,12 @@ const reportBufSize = 64 << 10
 
 // reportRequest is a finished batch of the company and which rows to show.
 type reportRequest struct {
-	batch        postgres.Batch
+	batch        batch.Batch
 	onlyRejected bool
 	meta         batch.ReportMeta
 }
 
-// handleReportCSV streams the CSV report (CONTRACT.md §3) from the database
+// handleReportCSV streams the CSV report (docs/report.md) from the database
 // to the client, row by row.
 func (s *server) handleReportCSV(w http.ResponseWriter, r *http.Request, c batch.Company) {
 	req, ok := s.reportRequest(w, r, c)
@@ -101,7 +100,7 @@ func (s *server) reportRequest(w http.ResponseWriter, r *http.Request, c batch.C
 	}
 	noteBatch(r, b.ID)
 	if !b.Status.Finished() {
-		s.writeError(w, r, batch.Conflict(codeBatchNotFinished, string(b.Status)))
+		s.writeError(w, r, batch.Conflict(batch.CodeBatchNotFinished, string(b.Status)))
 		return req, false
 	}
 	req.batch = b
@@ -111,7 +110,7 @@ func (s *server) reportRequest(w http.ResponseWriter, r *http.Request, c batch.C
 }
 
 // reportMeta describes b for the report writers.
-func reportMeta(b postgres.Batch, lang batch.Lang) batch.ReportMeta {
+func reportMeta(b batch.Batch, lang batch.Lang) batch.ReportMeta {
 	m := batch.ReportMeta{
 		BatchID: b.ID, Filename: b.Filename, Status: b.Status, Mode: b.Mode,
 		RulesVersion: b.RulesVersion, Header: b.Header, Layout: b.Layout, Delimiter: b.Delimiter,

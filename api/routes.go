@@ -26,7 +26,7 @@ type route struct {
 	public  http.Handler
 }
 
-// routeTable is every route of the API (CONTRACT.md §4), in one place.
+// routeTable is every route of the API (docs/api.md), in one place.
 // Routes under /v1 other than the template need an API key.
 func (s *server) routeTable() []route {
 	c := func(method, path string, h companyHandler) route {

@@ -1,4 +1,4 @@
-// Package api serves jhtbatch over HTTP: the JSON API of CONTRACT.md §4, the
+// Package api serves jhtbatch over HTTP: the JSON API of docs/api.md, the
 // HR web page, health checks and Prometheus metrics. Handlers translate
 // between HTTP and the store; every rule lives below, in package batch.
 package api
@@ -15,7 +15,7 @@ import (
 	"jhtbatch/worker"
 )
 
-// Defaults of the upload limits (CONTRACT.md §5).
+// Defaults of the upload limits (docs/operations.md).
 const (
 	DefaultMaxUploadBytes = 64 << 20
 	DefaultMaxRows        = 200000

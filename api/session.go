@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"jhtbatch/batch"
-	"jhtbatch/postgres"
+	"jhtbatch/credential"
 )
 
 // sessionCookie carries an HR user's session; the token in it is random and
@@ -24,16 +24,8 @@ const (
 	DefaultSessionMax  = 12 * time.Hour
 )
 
-// API codes of accounts and operators (messages in accountMessages).
-const (
-	codeLoginFailed               = postgres.CodeLoginFailed
-	codeLoginThrottled            = postgres.CodeLoginThrottled
-	codeForbidden      batch.Code = "FORBIDDEN"
-)
-
 func forbidden(why string) *batch.Error {
-	return &batch.Error{Kind: batch.KindForbidden, Code: codeForbidden,
-		Details: []batch.Detail{{Code: codeForbidden, Value: why}}}
+	return batch.Fail(batch.CodeForbidden, batch.Detail{Code: batch.CodeForbidden, Value: why})
 }
 
 // principalKey holds, in a request's context, who a company request is
@@ -53,7 +45,7 @@ func principalOf(r *http.Request) string {
 func (s *server) authenticateCompany(r *http.Request) (batch.Company, string, error) {
 	if key, ok := bearerKey(r.Header.Get("Authorization")); ok {
 		c, err := s.store.Authenticate(r.Context(), key)
-		if isUnauthorized(err) && postgres.IsOperatorToken(key) {
+		if isUnauthorized(err) && credential.IsOperatorToken(key) {
 			if _, oerr := s.store.AuthenticateOperator(r.Context(), key); oerr == nil {
 				return batch.Company{}, "", forbidden("operator")
 			}
@@ -61,7 +53,7 @@ func (s *server) authenticateCompany(r *http.Request) (batch.Company, string, er
 		if err != nil {
 			return batch.Company{}, "", err
 		}
-		return c, "key:" + postgres.KeyID(key), nil
+		return c, "key:" + credential.ID(key), nil
 	}
 	if ck, err := r.Cookie(sessionCookie); err == nil && ck.Value != "" {
 		u, c, err := s.store.SessionUser(r.Context(), ck.Value, s.now(), s.sessionLimits)
@@ -174,7 +166,7 @@ func (s *server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	token, u, err := s.store.Login(r.Context(), in.Email, in.Password, s.now())
 	if err != nil {
-		if e := batch.ErrorOf(err); e != nil && e.Code == codeLoginThrottled && len(e.Details) > 0 {
+		if e := batch.ErrorOf(err); e != nil && e.Code == batch.CodeLoginThrottled && len(e.Details) > 0 {
 			w.Header().Set("Retry-After", e.Details[0].Value)
 		}
 		s.writeError(w, r, err)

@@ -27,9 +27,6 @@ const (
 	reportRetryAfter         = 5 // seconds, the Retry-After of a 429
 )
 
-// codeTooManyRequests is the code of a 429: a capacity is full for now.
-const codeTooManyRequests batch.Code = "TOO_MANY_REQUESTS"
-
 func newReportSlots(n int) *reportSlots {
 	if n <= 0 {
 		n = DefaultReportConcurrency
@@ -63,8 +60,7 @@ func (rs *reportSlots) release(company int64) {
 func (s *server) reportSlot(w http.ResponseWriter, r *http.Request, c batch.Company) (release func(), ok bool) {
 	if !s.reports.acquire(c.ID) {
 		w.Header().Set("Retry-After", strconv.Itoa(reportRetryAfter))
-		s.writeError(w, r, &batch.Error{Kind: batch.KindTooManyRequests, Code: codeTooManyRequests,
-			Details: []batch.Detail{{Code: codeTooManyRequests}}})
+		s.writeError(w, r, batch.Fail(batch.CodeTooManyRequests))
 		return nil, false
 	}
 	return func() { s.reports.release(c.ID) }, true

@@ -14,7 +14,6 @@ import (
 	"unicode/utf8"
 
 	"jhtbatch/batch"
-	"jhtbatch/postgres"
 )
 
 // multipartSlack is what a multipart envelope may add to the file it
@@ -33,7 +32,7 @@ type uploadRequest struct {
 	sheet    string        // from ?sheet=: the worksheet of a workbook to read
 }
 
-// handleUpload accepts a batch file (CONTRACT.md §4 POST /v1/batches): it
+// handleUpload accepts a batch file (docs/api.md POST /v1/batches): it
 // spools the body to a temporary file while hashing it, then stores the
 // batch and all its rows in one transaction, and only then answers 202 and
 // asks the workers to start. The body is read once and never held in memory.
@@ -51,7 +50,7 @@ func (s *server) handleUpload(w http.ResponseWriter, r *http.Request, c batch.Co
 	if req.filename != "" {
 		filename = req.filename
 	}
-	up := postgres.Upload{
+	up := batch.Upload{
 		CompanyID:      c.ID,
 		Mode:           req.mode,
 		Filename:       cleanFilename(filename),
@@ -159,16 +158,16 @@ func readMapping(part io.Reader) (batch.Mapping, error) {
 
 // storeUpload spools body to an anonymous file (spool.go), checks
 // its encoding and header and stores it. up gets the file's info.
-func (s *server) storeUpload(ctx context.Context, body io.Reader, up *postgres.Upload, req uploadRequest) (postgres.Batch, bool, error) {
+func (s *server) storeUpload(ctx context.Context, body io.Reader, up *batch.Upload, req uploadRequest) (batch.Batch, bool, error) {
 	f, cleanup, err := spoolFile(s.tempDir)
 	if err != nil {
-		return postgres.Batch{}, false, err
+		return batch.Batch{}, false, err
 	}
 	defer cleanup()
 
 	up.Info, err = batch.Inspect(body, f, s.maxSize)
 	if err != nil {
-		return postgres.Batch{}, false, tooLargeOr(err, err)
+		return batch.Batch{}, false, tooLargeOr(err, err)
 	}
 	// The Idempotency-Key comes first: a key already used answers with its
 	// batch (or 422), whatever this file's content.
@@ -176,11 +175,11 @@ func (s *server) storeUpload(ctx context.Context, body io.Reader, up *postgres.U
 		return b, replayed, err
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return postgres.Batch{}, false, fmt.Errorf("rewind upload spool file: %w", err)
+		return batch.Batch{}, false, fmt.Errorf("rewind upload spool file: %w", err)
 	}
 	dec, err := s.decodeUpload(ctx, f, up, req)
 	if err != nil {
-		return postgres.Batch{}, false, err
+		return batch.Batch{}, false, err
 	}
 	defer dec.Close()
 	return s.store.CreateBatch(ctx, *up, dec)
@@ -198,7 +197,7 @@ func tooLargeOr(err, other error) error {
 
 // acceptUpload answers 202 with the batch and asks the workers to plan it.
 // A batch replayed for an Idempotency-Key is answered the same way, marked.
-func (s *server) acceptUpload(w http.ResponseWriter, r *http.Request, b postgres.Batch, replayed bool) {
+func (s *server) acceptUpload(w http.ResponseWriter, r *http.Request, b batch.Batch, replayed bool) {
 	noteBatch(r, b.ID)
 	if replayed {
 		s.metrics.uploads.WithLabelValues(uploadReplayed).Inc()
@@ -210,7 +209,7 @@ func (s *server) acceptUpload(w http.ResponseWriter, r *http.Request, b postgres
 	if !replayed || b.Status == batch.StatusAccepted {
 		s.enqueuePlan(r, b.ID)
 	}
-	w.Header().Set("Location", batchPath(b.ID))
+	w.Header().Set("Location", batch.BatchPath(b.ID))
 	writeJSON(w, http.StatusAccepted, toBatchJSON(b))
 }
 
@@ -230,14 +229,14 @@ func (s *server) enqueuePlan(r *http.Request, id string) {
 // kept for audit (best effort) before the 4xx answer; a file over the size
 // limit is answered at once and the connection closed, so the rest of the
 // body is not read.
-func (s *server) refuseUpload(w http.ResponseWriter, r *http.Request, up postgres.Upload, err error) {
+func (s *server) refuseUpload(w http.ResponseWriter, r *http.Request, up batch.Upload, err error) {
 	e := batch.ErrorOf(err)
 	if clientGone(r, err) {
 		s.metrics.uploads.WithLabelValues(uploadGone).Inc()
 		s.writeError(w, r, err)
 		return
 	}
-	if e == nil || !fileLevel[e.Code] {
+	if e == nil || !e.Code.IsFileLevel() {
 		s.metrics.uploads.WithLabelValues(uploadFailed).Inc()
 		s.writeError(w, r, err)
 		return
@@ -250,19 +249,11 @@ func (s *server) refuseUpload(w http.ResponseWriter, r *http.Request, up postgre
 	s.writeError(w, r, e)
 }
 
-// fileLevel holds the codes of CONTRACT.md §2 that refuse a whole file.
-var fileLevel = map[batch.Code]bool{
-	batch.CodeFileEmpty: true, batch.CodeFileTooLarge: true, batch.CodeTooManyRows: true,
-	batch.CodeFileEncoding: true, batch.CodeCSVSyntax: true, batch.CodeHeaderMissingColumn: true,
-	batch.CodeHeaderUnknownColumn: true, batch.CodeHeaderDuplicateColumn: true,
-	batch.CodeNoDataRows: true, batch.CodeDuplicateFile: true,
-}
-
 // recordRejected keeps a refused upload for audit. It runs even when the
 // client is gone, and a failure only costs the audit line. The
 // Idempotency-Key is not recorded: a key belongs to the upload it created,
 // and a refused upload created nothing the client could replay.
-func (s *server) recordRejected(r *http.Request, up postgres.Upload, e *batch.Error) {
+func (s *server) recordRejected(r *http.Request, up batch.Upload, e *batch.Error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 5*time.Second)
 	defer cancel()
 	up.IdempotencyKey = ""

@@ -5,13 +5,12 @@ import (
 	"strings"
 
 	"jhtbatch/batch"
-	"jhtbatch/postgres"
 )
 
 // newDecoder returns the decoder of the spooled upload f: a workbook's
 // (found by its bytes, whatever its name or content type
 // says) or a CSV file's. The upload limit bounds the workbook unpacked too.
-func (s *server) newDecoder(f *os.File, up *postgres.Upload, req uploadRequest) (*batch.Decoder, error) {
+func (s *server) newDecoder(f *os.File, up *batch.Upload, req uploadRequest) (*batch.Decoder, error) {
 	opt := batch.DecodeOptions{MaxRows: s.maxRows, MaxRecordBytes: s.maxRec, Mapping: up.Mapping}
 	if up.Info.Encoding != batch.EncXLSX {
 		return batch.NewDecoder(f, up.Info.Encoding, opt)

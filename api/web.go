@@ -41,7 +41,7 @@ func (s *server) webStatic() http.Handler {
 func (s *server) serveWebFile(w http.ResponseWriter, r *http.Request, name string) {
 	data, err := webFiles.ReadFile("web/" + name)
 	if err != nil {
-		s.writeError(w, r, &batch.Error{Kind: batch.KindNotFound, Code: codeNotFound})
+		s.writeError(w, r, &batch.Error{Kind: batch.KindNotFound, Code: batch.CodeNotFound})
 		return
 	}
 	h := w.Header()

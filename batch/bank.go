@@ -1,6 +1,6 @@
 package batch
 
-// Bank is an Indonesian bank that claims can be paid to (DOMAIN.md
+// Bank is an Indonesian bank that claims can be paid to (docs/rules.md
 // "Identifiers"): its 3-digit clearing code, its name and the usual length of
 // its account numbers (0 when the bank has no single usual length).
 type Bank struct {
@@ -42,7 +42,7 @@ func LookupBank(code string) (Bank, bool) {
 	return b, ok
 }
 
-// Account lengths accepted for any bank (DOMAIN.md "Identifiers").
+// Account lengths accepted for any bank (docs/rules.md "Identifiers").
 const (
 	minAccountDigits = 6
 	maxAccountDigits = 20

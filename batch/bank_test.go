@@ -8,7 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// wantBanks is DOMAIN.md's bank table, copied by hand.
+// wantBanks is docs/rules.md's bank table, copied by hand.
 var wantBanks = []Bank{
 	{"002", "BRI", 15}, {"008", "Mandiri", 13}, {"009", "BNI", 10}, {"011", "Danamon", 10},
 	{"013", "Permata", 10}, {"014", "BCA", 10}, {"016", "Maybank", 0}, {"019", "Panin", 10},

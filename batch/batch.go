@@ -1,11 +1,11 @@
 // Package batch holds the domain of collective JHT claims: batches, rows,
-// claims, their codes, and the pure rules that judge a row (DOMAIN.md). It
+// claims, their codes, and the pure rules that judge a row (docs/rules.md). It
 // does no I/O beyond the readers and writers it is handed.
 package batch
 
 import "time"
 
-// Status is the lifecycle state of a batch (DESIGN.md "State").
+// Status is the lifecycle state of a batch (docs/architecture.md "State").
 type Status string
 
 // Batch statuses.
@@ -56,7 +56,7 @@ const (
 	ClaimReady   ClaimStatus = "READY"
 )
 
-// Reason is a canonical claim reason (DOMAIN.md "Claim reasons").
+// Reason is a canonical claim reason (docs/rules.md "Claim reasons").
 type Reason string
 
 // Claim reasons.
@@ -114,7 +114,7 @@ type Fields struct {
 	NPWP            string // digits only, "" when absent
 }
 
-// Participant is a member in the registry (DOMAIN.md "The participant registry").
+// Participant is a member in the registry (docs/rules.md "The participant registry").
 type Participant struct {
 	KPJ             string    `csv:"kpj"`
 	NIK             string    `csv:"nik"`

@@ -22,7 +22,7 @@ type rowValues struct {
 	Reason          string `col:"reason" validate:"required,reason"`
 	BankCode        string `col:"bank_code" validate:"required,bankcode"`
 	BankAccount     string `col:"bank_account" validate:"required,bankaccount"`
-	AccountName     string `col:"account_name" validate:"required"` // its one rule: the same name as full_name (CONTRACT §1)
+	AccountName     string `col:"account_name" validate:"required"` // its one rule: the same name as full_name (docs/file-format.md)
 	Phone           string `col:"phone" validate:"required,idphone"`
 	// email only runs its costly regular expression on a value (omitempty).
 	Email string `col:"email" validate:"omitempty,email"`
@@ -31,7 +31,7 @@ type rowValues struct {
 
 // fieldRules are the custom validator tags: one JHT format rule each.
 var fieldRules = map[string]func(string) bool{
-	"kpj":         func(s string) bool { return len(s) == kpjLen && allDigits(s) },
+	"kpj":         validKPJ,
 	"nik":         CheckNIK,
 	"jhtname":     validName,
 	"jhtdate":     func(s string) bool { _, ok := ParseDate(s); return ok },
@@ -59,7 +59,7 @@ var tagCodes = map[string]Code{
 
 const kpjLen = 11
 
-// Age limits at the termination date (CONTRACT.md §2, Permenaker 4/2022).
+// Age limits at the termination date (docs/codes.md, Permenaker 4/2022).
 const (
 	minAge        = 15
 	maxAge        = 100
@@ -85,7 +85,7 @@ func newRowValidator() *validator.Validate {
 	return v
 }
 
-// Check applies every format rule of CONTRACT.md §1–§2 to r. It returns the
+// Check applies every format rule of docs/file-format.md and docs/codes.md to r. It returns the
 // normalised fields (zero values where a field could not be parsed) and all
 // issues found: every format error of the row at once, the rules spanning
 // fields, and the format-level warnings. today is the processing date as a

@@ -5,7 +5,7 @@ import (
 	"unicode"
 )
 
-// Column is the canonical name of a column of the batch file (CONTRACT.md §1).
+// Column is the canonical name of a column of the batch file (docs/file-format.md).
 type Column string
 
 // Canonical columns.

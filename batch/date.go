@@ -179,6 +179,16 @@ func daysIn(y int, m time.Month) int {
 	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
+// BusinessDay is the processing date at now: the calendar day of now in the
+// business zone loc (as it is, when loc is nil), at 00:00 UTC like every
+// date of the domain.
+func BusinessDay(now time.Time, loc *time.Location) time.Time {
+	if loc != nil {
+		now = now.In(loc)
+	}
+	return civilDate(now)
+}
+
 // civilDate drops the clock of t, keeping its calendar day, at 00:00 UTC.
 func civilDate(t time.Time) time.Time {
 	y, m, d := t.Date()

@@ -48,7 +48,7 @@ type Record struct {
 	Fields []string
 }
 
-// Decoder streams the records of a batch file (CONTRACT.md §1). It holds one
+// Decoder streams the records of a batch file (docs/file-format.md). It holds one
 // record and a fixed read buffer in memory, never the whole file.
 //
 // Blank records are skipped everywhere, before the header too: empty lines,
@@ -224,7 +224,7 @@ func (d *Decoder) next() (Record, error) {
 // the header and an empty cell on every line (a trailing ";"), and that
 // column is not data. A value there keeps every field up to it, so that row
 // is a FIELD_COUNT (no data is dropped silently); so is a row wider than the
-// header record, as CONTRACT.md §2 says.
+// header record, as docs/codes.md says.
 func dropEmptyTail(fields []string, width int) []string {
 	n := len(fields)
 	for n > width && trimSpace(fields[n-1]) == "" {
@@ -237,12 +237,12 @@ func dropEmptyTail(fields []string, width int) []string {
 // or bytes that are not UTF-8 in a file that was not transcoded.
 func (d *Decoder) checkText(fields []string, line int) error {
 	for i, f := range fields {
-		var what string
+		var what FaultKind
 		switch {
 		case strings.IndexByte(f, 0) >= 0:
-			what = "NUL character"
+			what = FaultNULCharacter
 		case d.checkUTF8 && !utf8.ValidString(f):
-			what = "invalid UTF-8"
+			what = FaultInvalidUTF8
 		default:
 			continue
 		}
@@ -250,7 +250,7 @@ func (d *Decoder) checkText(fields []string, line int) error {
 		if i < len(d.header) {
 			col = shorten(d.header[i])
 		}
-		return FileError(KindInvalid, CodeFileEncoding, Detail{Code: CodeFileEncoding, Line: line, Column: col, Value: what})
+		return FileError(KindInvalid, CodeFileEncoding, faultDetail(CodeFileEncoding, line, col, Fault{Kind: what}))
 	}
 	return nil
 }
@@ -265,16 +265,27 @@ func (d *Decoder) readError(err error) error {
 	var long *recordTooLongError
 	switch {
 	case errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrQuote) && d.guard.unclosedQuote():
-		return FileError(KindInvalid, CodeCSVSyntax, Detail{Code: CodeCSVSyntax, Line: pe.StartLine,
-			Value: "a quoted field is never closed"})
+		return FileError(KindInvalid, CodeCSVSyntax, faultDetail(CodeCSVSyntax, pe.StartLine, "",
+			Fault{Kind: FaultUnclosedQuote}))
 	case errors.As(err, &pe):
-		return FileError(KindInvalid, CodeCSVSyntax, Detail{Code: CodeCSVSyntax, Line: pe.StartLine,
-			Value: fmt.Sprintf("line %d, column %d: %v", pe.Line, pe.Column, pe.Err)})
+		return FileError(KindInvalid, CodeCSVSyntax, faultDetail(CodeCSVSyntax, pe.StartLine, "", csvFault(pe)))
 	case errors.As(err, &long):
-		return FileError(KindInvalid, CodeCSVSyntax, Detail{Code: CodeCSVSyntax, Line: long.line,
-			Value: fmt.Sprintf("record longer than %d bytes", long.max)})
+		return FileError(KindInvalid, CodeCSVSyntax, faultDetail(CodeCSVSyntax, long.line, "",
+			Fault{Kind: FaultRecordTooLong, Limit: long.max}))
 	}
 	return fmt.Errorf("read batch file: %w", err)
+}
+
+// csvFault is the fault of a parse error of encoding/csv.
+func csvFault(pe *csv.ParseError) Fault {
+	f := Fault{Kind: FaultCSV, At: true, Line: pe.Line, Column: pe.Column, Cause: pe.Err.Error()}
+	switch {
+	case errors.Is(pe.Err, csv.ErrBareQuote):
+		f.Kind, f.Cause = FaultBareQuote, ""
+	case errors.Is(pe.Err, csv.ErrQuote):
+		f.Kind, f.Cause = FaultQuote, ""
+	}
+	return f
 }
 
 // Close releases what a decoder holds besides memory: the goroutine that

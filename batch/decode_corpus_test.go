@@ -23,7 +23,7 @@ const (
 	corpusMaxRecordBytes = 16 << 10
 )
 
-// fileCodes are the file-level codes of CONTRACT.md §2 the upload path can
+// fileCodes are the file-level codes of docs/codes.md the upload path can
 // answer with (DUPLICATE_FILE is the store's, not the decoder's).
 var fileCodes = map[Code]bool{
 	CodeFileEmpty: true, CodeFileTooLarge: true, CodeTooManyRows: true, CodeFileEncoding: true,

@@ -35,10 +35,14 @@ type Detail struct {
 	// Suggestion is the column an unknown header name most likely means
 	// (HEADER_UNKNOWN_COLUMN only; "" when none is likely).
 	Suggestion Column `json:"suggestion,omitempty"`
+	// Fault is the structured reason of a FILE_ENCODING or CSV_SYNTAX
+	// detail, of which Value is the English description (fault.go).
+	Fault Fault `json:"-"`
 }
 
-// Error is the one application error type. Code is a CONTRACT.md code when
-// one applies (file-level errors), else a short lower-case word.
+// Error is the one application error type. Code is one of the catalogue's
+// codes (codes.go); Kind decides the HTTP status (Fail takes it from the
+// code).
 type Error struct {
 	Kind    Kind
 	Code    Code
@@ -85,13 +89,9 @@ func ErrorOf(err error) *Error {
 	return nil
 }
 
-// CodeNotFound is the code of NotFound: something absent, not the
-// caller's, or named by a malformed id (404).
-const CodeNotFound Code = "NOT_FOUND"
-
 // NotFound returns the error for something absent or not the caller's.
 func NotFound(what string) *Error {
-	return &Error{Kind: KindNotFound, Code: CodeNotFound, Details: []Detail{{Code: CodeNotFound, Value: what}}}
+	return Fail(CodeNotFound, Detail{Code: CodeNotFound, Value: what})
 }
 
 // Conflict returns the error for an action the current state forbids.

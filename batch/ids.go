@@ -1,5 +1,7 @@
 package batch
 
+import "fmt"
+
 // Identifiers that reach the service in URL paths. What a path value may be
 // is decided here, once, before any of it reaches the database: anything
 // else is simply not found.
@@ -27,11 +29,29 @@ func ValidBatchID(s string) bool {
 	return true
 }
 
+// Claim numbers are JHT-YYYY-NNNNNNNN: the year of the processing date and
+// a serial from one sequence, zero-padded to at least ClaimSerialDigits
+// digits (it grows past 8 digits after 99,999,999 claims, up to a bigint's
+// 19). The store numbers a chunk's claims in one statement with
+// ClaimNumberPrefix and ClaimSerialDigits.
+const (
+	claimPrefix       = "JHT-"
+	ClaimSerialDigits = 8
+)
+
+// ClaimNumberPrefix is what a claim number of a claim made in year has
+// before its serial: "JHT-2026-".
+func ClaimNumberPrefix(year int) string { return fmt.Sprintf("%s%04d-", claimPrefix, year) }
+
+// FormatClaimNumber is the claim number of serial in year.
+func FormatClaimNumber(year int, serial int64) string {
+	return fmt.Sprintf("%s%0*d", ClaimNumberPrefix(year), ClaimSerialDigits, serial)
+}
+
 // ValidClaimNumber reports whether s is a claim number as the service gives
-// them out: JHT-YYYY-NNNNNNNN, the serial zero-padded to at least 8 digits
-// (it grows past 8 digits after 99,999,999 claims, up to a bigint's 19).
+// them out (FormatClaimNumber).
 func ValidClaimNumber(s string) bool {
-	const prefix = "JHT-"
+	const prefix = claimPrefix
 	if len(s) < len("JHT-YYYY-NNNNNNNN") || len(s) > len("JHT-YYYY-")+19 || s[:len(prefix)] != prefix || s[8] != '-' {
 		return false
 	}

@@ -35,3 +35,24 @@ func TestValidPathIDs(t *testing.T) {
 		}
 	}
 }
+
+// TestFormatClaimNumber checks the one format of claim numbers, which the
+// store uses to number claims, against ValidClaimNumber.
+func TestFormatClaimNumber(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		year   int
+		serial int64
+		want   string
+	}{
+		{2026, 42, "JHT-2026-00000042"},
+		{2027, 99_999_999, "JHT-2027-99999999"},
+		{2027, 123_456_789, "JHT-2027-123456789"},
+	}
+	for _, tt := range tests {
+		got := FormatClaimNumber(tt.year, tt.serial)
+		if got != tt.want || !ValidClaimNumber(got) {
+			t.Errorf("FormatClaimNumber(%d, %d) = %q (valid %v), want %q", tt.year, tt.serial, got, ValidClaimNumber(got), tt.want)
+		}
+	}
+}

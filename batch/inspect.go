@@ -10,7 +10,7 @@ import (
 	"unicode/utf8"
 )
 
-// Encoding is the character encoding of an uploaded file (CONTRACT.md §1).
+// Encoding is the character encoding of an uploaded file (docs/file-format.md).
 type Encoding string
 
 // Encodings an upload may have. A file without a BOM that is not valid UTF-8
@@ -127,7 +127,8 @@ func (s *sniffer) decide() []byte {
 		return nil
 	case bytes.HasPrefix(p, oleMagic):
 		s.enc, s.nonSpace = EncUTF8, true
-		s.encErr = &Detail{Code: CodeFileEncoding, Value: legacyWorkbook}
+		d := faultDetail(CodeFileEncoding, 0, "", Fault{Kind: FaultLegacyWorkbook})
+		s.encErr = &d
 		return nil
 	case bytes.HasPrefix(p, []byte{0xEF, 0xBB, 0xBF}):
 		s.enc = EncUTF8BOM
@@ -152,7 +153,7 @@ var (
 
 // scan checks the content bytes p (after the BOM).
 func (s *sniffer) scan(p []byte) {
-	if s.enc == EncXLSX || (s.encErr != nil && s.encErr.Value == legacyWorkbook) {
+	if s.enc == EncXLSX || (s.encErr != nil && s.encErr.Fault.Kind == FaultLegacyWorkbook) {
 		return
 	}
 	if s.enc == EncUTF16LE || s.enc == EncUTF16BE {
@@ -169,10 +170,12 @@ func (s *sniffer) scan(p []byte) {
 		return
 	}
 	if i := bytes.IndexByte(p, 0); i >= 0 {
-		s.encErr = &Detail{Code: CodeFileEncoding, Line: s.lines + bytes.Count(p[:i], nl) + 1, Value: "NUL byte"}
+		d := faultDetail(CodeFileEncoding, s.lines+bytes.Count(p[:i], nl)+1, "", Fault{Kind: FaultNULByte})
+		s.encErr = &d
 	}
 	if bad := s.utf8.write(p); bad >= 0 && s.enc == EncUTF8BOM && s.encErr == nil {
-		s.encErr = &Detail{Code: CodeFileEncoding, Line: s.lines + bytes.Count(p[:bad], nl) + 1, Value: "invalid UTF-8"}
+		d := faultDetail(CodeFileEncoding, s.lines+bytes.Count(p[:bad], nl)+1, "", Fault{Kind: FaultInvalidUTF8})
+		s.encErr = &d
 	}
 	s.lines += bytes.Count(p, nl)
 }
@@ -188,10 +191,12 @@ func (s *sniffer) finish() (FileInfo, error) {
 		s.enc = EncWindows1252
 	}
 	if (s.enc == EncUTF16LE || s.enc == EncUTF16BE) && s.utf16.odd {
-		s.encErr = &Detail{Code: CodeFileEncoding, Value: "UTF-16 file of odd length"}
+		d := faultDetail(CodeFileEncoding, 0, "", Fault{Kind: FaultOddUTF16})
+		s.encErr = &d
 	}
 	if s.enc == EncUTF8BOM && s.encErr == nil && !s.utf8.valid() {
-		s.encErr = &Detail{Code: CodeFileEncoding, Line: s.lines + 1, Value: "invalid UTF-8"}
+		d := faultDetail(CodeFileEncoding, s.lines+1, "", Fault{Kind: FaultInvalidUTF8})
+		s.encErr = &d
 	}
 	switch {
 	case s.encErr != nil:

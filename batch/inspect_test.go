@@ -183,7 +183,7 @@ func TestInspectEncodingErrorLine(t *testing.T) {
 		if e == nil {
 			t.Fatalf("%s: err = %v, want *Error", tt.name, err)
 		}
-		if diff := cmp.Diff([]Detail{tt.want}, e.Details); diff != "" {
+		if diff := cmp.Diff([]Detail{tt.want}, e.Details, ignoreFault); diff != "" {
 			t.Errorf("%s: details (-want +got):\n%s", tt.name, diff)
 		}
 	}

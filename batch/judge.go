@@ -5,8 +5,9 @@ import (
 	"time"
 )
 
-// Context is what a row is judged against besides its own values.
-type Context struct {
+// Setting is what a row is judged against besides its own values: the
+// processing date, the uploading company and the mode.
+type Setting struct {
 	Today      time.Time // processing date in BUSINESS_TZ, civil date at 00:00 UTC
 	CompanyNPP string
 	Mode       Mode
@@ -28,8 +29,8 @@ type Lookup struct {
 // any error is REJECTED without a claim; otherwise it is CREATED, or VALID in
 // validate-only mode, with the claim filled in. Warnings are kept in either
 // case.
-func Judge(r Row, ctx Context, l Lookup) Verdict {
-	today := civilDate(ctx.Today)
+func Judge(r Row, set Setting, l Lookup) Verdict {
+	today := civilDate(set.Today)
 	f, issues := Check(r, today)
 	if r.FieldCount != r.HeaderFields {
 		// Misaligned values: anything else found would be noise.
@@ -49,7 +50,7 @@ func Judge(r Row, ctx Context, l Lookup) Verdict {
 		issues = append(issues, Issue{Code: CodeDuplicateInFile, Column: col, Arg: strconv.Itoa(at)})
 	}
 	if f.KPJ != "" {
-		issues = append(issues, registryIssues(f, ctx.CompanyNPP, l)...)
+		issues = append(issues, registryIssues(f, set.CompanyNPP, l)...)
 	}
 	// Without errors the KPJ was well-formed and found, so Participant is set;
 	// the nil test only keeps a broken Lookup from panicking.
@@ -58,7 +59,7 @@ func Judge(r Row, ctx Context, l Lookup) Verdict {
 	}
 	c := newClaim(f, l.Participant.Balance, today)
 	outcome := OutcomeCreated
-	if ctx.Mode == ModeValidate {
+	if set.Mode == ModeValidate {
 		outcome = OutcomeValid
 	}
 	return Verdict{Outcome: outcome, Issues: issues, Claim: &c}

@@ -11,8 +11,8 @@ import (
 const testNPP = "AB123456"
 
 // validContext is the company and date validRow is judged against.
-func validContext() Context {
-	return Context{Today: ruleToday, CompanyNPP: testNPP, Mode: ModeCreate}
+func validContext() Setting {
+	return Setting{Today: ruleToday, CompanyNPP: testNPP, Mode: ModeCreate}
 }
 
 // validLookup finds validRow's participant with a balance above the tax-free part.
@@ -44,24 +44,24 @@ func TestJudgeOutcomeAndStatus(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name       string
-		change     func(r *Row, c *Context, l *Lookup)
+		change     func(r *Row, c *Setting, l *Lookup)
 		outcome    Outcome
 		status     ClaimStatus
 		eligibleOn time.Time
 	}{
-		{"validate mode", func(_ *Row, c *Context, _ *Lookup) { c.Mode = ModeValidate },
+		{"validate mode", func(_ *Row, c *Setting, _ *Lookup) { c.Mode = ModeValidate },
 			OutcomeValid, ClaimWaiting, ymd(2026, 11, 30)},
-		{"wait is over", func(r *Row, _ *Context, _ *Lookup) { r.TerminationDate = "2026-10-20" },
+		{"wait is over", func(r *Row, _ *Setting, _ *Lookup) { r.TerminationDate = "2026-10-20" },
 			OutcomeCreated, ClaimReady, ymd(2026, 11, 20)},
-		{"eligible ruleToday", func(r *Row, _ *Context, _ *Lookup) { r.TerminationDate = "25-10-2026" },
+		{"eligible ruleToday", func(r *Row, _ *Setting, _ *Lookup) { r.TerminationDate = "25-10-2026" },
 			OutcomeCreated, ClaimReady, ymd(2026, 11, 25)},
-		{"eligible tomorrow", func(r *Row, _ *Context, _ *Lookup) { r.TerminationDate = "26/10/2026" },
+		{"eligible tomorrow", func(r *Row, _ *Setting, _ *Lookup) { r.TerminationDate = "26/10/2026" },
 			OutcomeCreated, ClaimWaiting, ymd(2026, 11, 26)},
-		{"retirement has no wait", func(r *Row, _ *Context, l *Lookup) {
+		{"retirement has no wait", func(r *Row, _ *Setting, l *Lookup) {
 			r.Reason, r.BirthDate, r.NIK, r.TerminationDate = "PENSIUN", "1970-10-31", "3171013110700001", "2026-11-25"
 			l.Participant.NIK = r.NIK
 		}, OutcomeCreated, ClaimReady, ymd(2026, 11, 25)},
-		{"ruleToday with a clock", func(_ *Row, c *Context, _ *Lookup) { c.Today = ruleToday.Add(23 * time.Hour) },
+		{"ruleToday with a clock", func(_ *Row, c *Setting, _ *Lookup) { c.Today = ruleToday.Add(23 * time.Hour) },
 			OutcomeCreated, ClaimWaiting, ymd(2026, 11, 30)},
 	}
 	for _, tt := range tests {
@@ -184,7 +184,7 @@ func FuzzJudge(f *testing.F) {
 }
 
 // checkVerdict asserts the invariants of FuzzJudge.
-func checkVerdict(t *testing.T, r Row, c Context, v Verdict) {
+func checkVerdict(t *testing.T, r Row, c Setting, v Verdict) {
 	t.Helper()
 	wantOK := OutcomeCreated
 	if c.Mode == ModeValidate {

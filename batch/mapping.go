@@ -12,13 +12,6 @@ import (
 // column to leave unjudged. It wins over the aliases.
 type Mapping map[string]Column
 
-// Codes of the details of an invalid mapping (the upload is answered
-// INVALID_PARAMETER).
-const (
-	CodeMappingJSON          Code = "MAPPING_JSON"
-	CodeMappingUnknownColumn Code = "MAPPING_UNKNOWN_COLUMN"
-)
-
 // maxMappingEntries bounds a mapping; a real header has a few dozen names.
 const maxMappingEntries = 500
 
@@ -68,7 +61,7 @@ func ParseMapping(raw string) (Mapping, error) {
 }
 
 func mappingError(details ...Detail) *Error {
-	return &Error{Kind: KindInvalid, Code: "INVALID_PARAMETER", Details: details}
+	return &Error{Kind: KindInvalid, Code: CodeInvalidParameter, Details: details}
 }
 
 // column returns the column the mapping gives an uploaded header name.

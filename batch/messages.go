@@ -2,6 +2,7 @@ package batch
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -122,12 +123,6 @@ func (d Detail) Message(lang Lang) string {
 	return where + body
 }
 
-// Describe returns a one-line description of any code, for documentation and
-// user interfaces.
-func Describe(c Code, lang Lang) string {
-	return capitalize(render(c, "", lang))
-}
-
 // render returns the lower-case message body of code c with its argument.
 // An argument the code's text has no place for is shown in parentheses, so
 // that no detail a caller chose to give is lost.
@@ -171,13 +166,12 @@ func capitalize(s string) string {
 	return string(unicode.ToUpper(r)) + s[n:]
 }
 
-// AllCodes lists every code of CONTRACT.md §2: file-level errors, row errors,
-// then warnings.
-var AllCodes = []Code{
-	CodeFileEmpty, CodeFileTooLarge, CodeTooManyRows, CodeFileEncoding, CodeCSVSyntax,
-	CodeHeaderMissingColumn, CodeHeaderUnknownColumn, CodeHeaderDuplicateColumn,
-	CodeNoDataRows, CodeDuplicateFile,
+// AllCodes lists every code of the batch file (docs/codes.md): file-level
+// errors, row errors, then warnings.
+var AllCodes = slices.Concat(fileLevelCodes, rowCodes, warningCodes)
 
+// rowCodes are the row errors, in the order docs/codes.md lists them.
+var rowCodes = []Code{
 	CodeFieldCount, CodeRequired, CodeKPJFormat, CodeNIKFormat, CodeNameFormat,
 	CodeDateFormat, CodeBirthDateRange, CodeTerminationInFuture, CodeReasonUnknown, CodeReasonNotCollective,
 	CodeBankCodeUnknown, CodeBankAccountFormat, CodeAccountNameMismatch, CodePhoneFormat,
@@ -185,9 +179,6 @@ var AllCodes = []Code{
 	CodeParticipantOtherCompany, CodeParticipantNIKMismatch, CodeParticipantNameMismatch,
 	CodeTerminationBeforeMembership, CodeBalanceEmpty, CodeClaimAlreadyActive,
 	CodeSpreadsheetNumber,
-
-	CodeNIKBirthDateMismatch, CodeBankAccountLengthUnusual, CodeRetirementAgeUnder56,
-	CodeLeadingZeroRestored,
 }
 
 // text is the message of one code in both languages: without an argument,
@@ -347,21 +338,21 @@ var catalogue = map[Code]text{
 		"angka 0 di depan yang dihapus Excel dikembalikan (peringatan; format kolom sebagai Text agar tidak terulang).",
 		"the leading 0 that a spreadsheet dropped was put back (warning; format the column as Text so it does not happen again).", "", ""},
 
-	// Not CONTRACT codes: the detail of NotFound (errors.go), and what the
+	// Not batch-file codes: the detail of NotFound (errors.go), and what the
 	// operator commands (company create, participants import) report.
 	CodeSheetNotFound: {
 		"buku kerja tidak memiliki lembar kerja dengan nama itu.", "the workbook has no worksheet of that name.",
 		"buku kerja tidak memiliki lembar kerja bernama %s; lembar yang ada: %s.", "the workbook has no worksheet named %s; its sheets are: %s."},
 	CodeNotFound: {
 		"tidak ditemukan.", "not found.", "%s tidak ditemukan.", "%s was not found."},
-	"COMPANY_EXISTS": {
+	CodeCompanyExists: {
 		"perusahaan dengan NPP ini sudah terdaftar.", "a company with this NPP is already registered.",
 		"perusahaan dengan NPP %s sudah terdaftar.", "a company with NPP %s is already registered."},
-	"NPP_FORMAT": {
+	CodeNPPFormat: {
 		"NPP harus 8 karakter huruf atau angka.", "the NPP must be 8 letters or digits.",
 		"NPP harus 8 karakter huruf atau angka (diterima: \"%s\").", "the NPP must be 8 letters or digits (got \"%s\")."},
-	"WEBHOOK_URL": {
+	CodeWebhookURL: {
 		"URL webhook harus http:// atau https:// dengan nama host.", "the webhook URL must be http:// or https:// with a host name.", "", ""},
-	"BALANCE_FORMAT": {
+	CodeBalanceFormat: {
 		"saldo JHT harus bilangan bulat rupiah, tidak negatif.", "the JHT balance must be a whole number of rupiah, not negative.", "", ""},
 }

@@ -36,10 +36,13 @@ func TestAllCodes(t *testing.T) {
 	}
 }
 
+// describe is the one-line description of a code, without argument.
+func describe(c Code, lang Lang) string { return capitalize(render(c, "", lang)) }
+
 func TestEveryCodeHasMessages(t *testing.T) {
 	t.Parallel()
 	for _, c := range AllCodes {
-		id, en := Describe(c, LangID), Describe(c, LangEN)
+		id, en := describe(c, LangID), describe(c, LangEN)
 		if id == "" || en == "" || id == en || id == string(c) || en == string(c) {
 			t.Errorf("Describe(%s) = %q / %q, want distinct texts in id and en", c, id, en)
 		}

@@ -8,14 +8,14 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// Name lengths in characters (CONTRACT.md §1).
+// Name lengths in characters (docs/file-format.md).
 const (
 	minNameRunes = 2
 	maxNameRunes = 100
 )
 
 // titles are the academic and religious titles dropped from names before
-// they are compared (DOMAIN.md "Name matching").
+// they are compared (docs/rules.md "Name matching").
 var titles = map[string]bool{
 	"DR": true, "DRS": true, "DRA": true, "IR": true, "H": true, "HJ": true,
 	"SE": true, "SH": true, "SKOM": true, "ST": true, "SPD": true, "SAG": true,
@@ -55,7 +55,7 @@ func isApostrophe(r rune) bool {
 	return r == '\'' || r == '\u2019' || r == '\u02bc'
 }
 
-// NormalizeName returns the comparison form of a name (DOMAIN.md "Name
+// NormalizeName returns the comparison form of a name (docs/rules.md "Name
 // matching"), in this order: Unicode NFKC; upper case; '.' and ' deleted;
 // every other character that is not a letter or digit made a space;
 // whitespace collapsed; then whole-token titles (DRS, SE, H, …) dropped.

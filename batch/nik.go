@@ -1,7 +1,7 @@
 package batch
 
 // provinces marks the two-digit province codes a NIK may start with
-// (DOMAIN.md "Identifiers").
+// (docs/rules.md "Identifiers").
 var provinces = func() [100]bool {
 	var p [100]bool
 	for _, r := range [][2]int{{11, 19}, {21, 21}, {31, 36}, {51, 53}, {61, 65}, {71, 76}, {81, 82}, {91, 96}} {

@@ -41,7 +41,7 @@ func TestCheckNIK(t *testing.T) {
 	}
 }
 
-// TestCheckNIKProvinces checks every two-digit prefix against DOMAIN.md's list.
+// TestCheckNIKProvinces checks every two-digit prefix against docs/rules.md's list.
 func TestCheckNIKProvinces(t *testing.T) {
 	t.Parallel()
 	known := map[int]bool{21: true}

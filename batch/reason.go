@@ -1,7 +1,7 @@
 package batch
 
 // reasonSpellings maps every accepted spelling of a claim reason, upper case
-// with '_' as the only separator, to its code (DOMAIN.md "Claim reasons").
+// with '_' as the only separator, to its code (docs/rules.md "Claim reasons").
 var reasonSpellings = map[string]Reason{
 	"PHK":               ReasonPHK,
 	"LAYOFF":            ReasonPHK,

@@ -11,7 +11,7 @@ import (
 )
 
 // ReportLine is one line of the result report: one input data row and what
-// became of it (CONTRACT.md §3).
+// became of it (docs/report.md).
 type ReportLine struct {
 	Row, Line       int
 	Fields          []string // raw uploaded fields
@@ -53,7 +53,7 @@ var reportColumns = []string{"outcome", "claim_number", "claim_status", "eligibl
 // holds none of the accepted delimiters, so it reads as one cell's text.
 const messageSeparator = " | "
 
-// codeSeparator joins the codes of one row (CONTRACT.md §3).
+// codeSeparator joins the codes of one row (docs/report.md).
 const codeSeparator = ";"
 
 // reportHeader is the header row of a report for an upload with header.

@@ -200,7 +200,7 @@ type summaryRow struct {
 	value any
 }
 
-// summaryRows names each value as the batch API does (CONTRACT.md §4), so
+// summaryRows names each value as the batch API does (docs/api.md), so
 // the sheet needs no translation.
 func summaryRows(m ReportMeta) []summaryRow {
 	return []summaryRow{

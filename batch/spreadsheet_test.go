@@ -95,14 +95,14 @@ func TestJudgeDamagedIdentifiers(t *testing.T) {
 	r := validRow()
 	r.NIK = "3.17101E+15"
 	p := &Participant{KPJ: r.KPJ, NIK: "3171011508800001", FullName: "Budi Santoso", NPP: "NN000001", Balance: 1}
-	v := Judge(r, Context{Today: ruleToday, CompanyNPP: "NN000001", Mode: ModeCreate}, Lookup{Participant: p})
+	v := Judge(r, Setting{Today: ruleToday, CompanyNPP: "NN000001", Mode: ModeCreate}, Lookup{Participant: p})
 	errs, _ := v.Issues.Codes()
 	if diff := cmp.Diff([]Code{CodeSpreadsheetNumber}, errs); diff != "" {
 		t.Errorf("damaged NIK against the registry (-want +got):\n%s", diff)
 	}
 	r = validRow()
 	r.KPJ = "1.23457E+10"
-	v = Judge(r, Context{Today: ruleToday, CompanyNPP: "NN000001", Mode: ModeCreate}, Lookup{DuplicateOf: 1})
+	v = Judge(r, Setting{Today: ruleToday, CompanyNPP: "NN000001", Mode: ModeCreate}, Lookup{DuplicateOf: 1})
 	want := Issues{{CodeSpreadsheetNumber, ColKPJ, ""}, {CodeDuplicateInFile, ColNIK, "1"}}
 	if diff := cmp.Diff(want, v.Issues); diff != "" {
 		t.Errorf("duplicate of a row with a damaged KPJ (-want +got):\n%s", diff)

@@ -15,11 +15,6 @@ import (
 // package of XML parts): its rows are read by NewWorkbookDecoder.
 const EncXLSX Encoding = "xlsx"
 
-// CodeSheetNotFound refuses an upload whose ?sheet= names no worksheet of
-// the workbook. It is a request error, not a CONTRACT file code: the file
-// itself may be fine.
-const CodeSheetNotFound Code = "SHEET_NOT_FOUND"
-
 // WorkbookOptions say which worksheet of a workbook to read and bound what
 // reading it may cost.
 type WorkbookOptions struct {
@@ -33,13 +28,6 @@ type WorkbookOptions struct {
 	// in every row cannot multiply the data either. 0 means no limit.
 	MaxUnzipped int64
 }
-
-// Descriptions of a workbook that cannot be read, the Value of its
-// FILE_ENCODING detail (English; the API translates them).
-const (
-	notAWorkbook   = "not a readable .xlsx workbook"
-	legacyWorkbook = "legacy Excel .xls workbook"
-)
 
 // NewWorkbookDecoder reads an Excel workbook (.xlsx) of size bytes from r
 // and returns a Decoder of its rows: the first visible worksheet (or
@@ -99,7 +87,7 @@ func workbookError(err error) error {
 		return e
 	}
 	return &Error{Kind: KindInvalid, Code: CodeFileEncoding,
-		Details: []Detail{{Code: CodeFileEncoding, Value: notAWorkbook}}, Err: err}
+		Details: []Detail{faultDetail(CodeFileEncoding, 0, "", Fault{Kind: FaultNotAWorkbook})}, Err: err}
 }
 
 // checkUnzippedSize refuses a package whose parts declare more than max
@@ -244,8 +232,8 @@ func (wb *workbook) pickSheet(name string) (sheetRef, error) {
 		}
 		names = append(names, sheetName(s.name))
 	}
-	return sheetRef{}, &Error{Kind: KindInvalid, Code: CodeSheetNotFound, Details: []Detail{{
-		Code: CodeSheetNotFound, Column: "sheet", Value: sheetName(name) + "/" + strings.Join(names, ", ")}}}
+	return sheetRef{}, Fail(CodeSheetNotFound, Detail{
+		Code: CodeSheetNotFound, Column: "sheet", Value: sheetName(name) + "/" + strings.Join(names, ", ")})
 }
 
 // sheetName quotes a sheet name for a message; its '/' (which no sheet

@@ -272,13 +272,6 @@ func (s *xmlScanner) skipPast(end string, text *[]byte) error {
 
 func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
-func skipXMLSpace(a []byte) []byte {
-	for len(a) > 0 && isXMLSpace(a[0]) {
-		a = a[1:]
-	}
-	return a
-}
-
 // nextAttr splits the first attribute off a tag's attributes: its name and
 // its raw value (references unresolved); ok is false when none is left.
 // Attributes are short: plain loops beat vectorised searches here.

@@ -16,48 +16,12 @@ import (
 	"jhtbatch/batch"
 )
 
-// Batch is a batch as stored.
-type Batch struct {
-	ID             string
-	CompanyID      int64
-	Status         batch.Status
-	Mode           batch.Mode
-	Filename       string
-	SHA256         [32]byte
-	Size           int64
-	Encoding       batch.Encoding
-	Delimiter      rune
-	Header         []string
-	Layout         batch.Layout
-	IdempotencyKey string
-	RulesVersion   string
-	TotalRows      int
-	ProcessedRows  int
-	Created        int
-	Valid          int
-	Rejected       int
-	Warnings       int
-	RejectCode     batch.Code
-	CreatedAt      time.Time
-	StartedAt      *time.Time
-	FinishedAt     *time.Time
-	PurgedAt       *time.Time
-	SourceBatchID  string // the check a batch from POST .../create was made of; "" when none
-	UploadedBy     string // "user:<e-mail>" or "key:<key id>"; "" for batches older than the record
-}
-
-// Upload describes an uploaded file about to be stored.
-type Upload struct {
-	CompanyID      int64
-	Mode           batch.Mode
-	Filename       string
-	Info           batch.FileInfo
-	IdempotencyKey string // "" when none
-	// Mapping is the upload's own header mapping (nil: none); its effect
-	// is stored as the batch's layout.
-	Mapping    batch.Mapping
-	UploadedBy string // who: "user:<e-mail>" or "key:<key id>"
-}
+// Batch and Upload are the domain's types (batch/stored.go); the aliases
+// keep the store's callers compiling.
+type (
+	Batch  = batch.Batch
+	Upload = batch.Upload
+)
 
 const batchColumns = `id::text, company_id, status, mode, filename, file_sha256, file_size, encoding, delimiter,
 	header, layout, coalesce(idempotency_key, ''), rules_version, total_rows, processed_rows, created, valid,
@@ -241,8 +205,8 @@ func (s *Store) replay(ctx context.Context, up Upload) (Batch, bool, error) {
 		return Batch{}, false, translate(err, "look up idempotency key")
 	}
 	if !bytes.Equal(b.SHA256[:], up.Info.SHA256[:]) || b.Mode != up.Mode {
-		return Batch{}, false, &batch.Error{Kind: batch.KindUnprocessable, Code: "IDEMPOTENCY_KEY_REUSED",
-			Details: []batch.Detail{{Code: "IDEMPOTENCY_KEY_REUSED"}}, BatchID: b.ID}
+		return Batch{}, false, &batch.Error{Kind: batch.KindUnprocessable, Code: batch.CodeIdempotencyKeyReused,
+			Details: []batch.Detail{{Code: batch.CodeIdempotencyKeyReused}}, BatchID: b.ID}
 	}
 	return b, true, nil
 }
@@ -325,7 +289,7 @@ func decodeCursor(cursor string) (*time.Time, string, error) {
 	if cursor == "" {
 		return nil, uuid.Nil.String(), nil
 	}
-	bad := &batch.Error{Kind: batch.KindInvalid, Code: "CURSOR_INVALID", Details: []batch.Detail{{Code: "CURSOR_INVALID"}}}
+	bad := batch.Fail(batch.CodeCursorInvalid)
 	raw, err := base64.RawURLEncoding.DecodeString(cursor)
 	if err != nil {
 		return nil, "", bad
@@ -353,7 +317,7 @@ func (s *Store) CancelBatch(ctx context.Context, companyID int64, id string) (Ba
 		return Batch{}, translate(err, "cancel batch")
 	}
 	if tag.RowsAffected() == 0 {
-		return Batch{}, batch.Conflict("BATCH_FINISHED", string(b.Status))
+		return Batch{}, batch.Conflict(batch.CodeBatchFinished, string(b.Status))
 	}
 	return s.batchByID(ctx, id)
 }

@@ -58,7 +58,7 @@ func BenchmarkUpload(b *testing.B) {
 // BenchmarkJudgeAndStore judges and stores 10,000 rows in chunks of 2,000
 // (RunChunk: set-based SQL) against a baseline that writes the same claims
 // and outcomes with one statement per row in one transaction, the design
-// DESIGN.md rules out.
+// docs/architecture.md rules out.
 func BenchmarkJudgeAndStore(b *testing.B) {
 	const n, chunkRows = 10000, 2000
 	reg, file := batchtest.ValidFile(n, "AB123456")

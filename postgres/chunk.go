@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/google/uuid"
@@ -82,7 +81,7 @@ func (s *Store) RunChunk(ctx context.Context, c Chunk) (ChunkResult, error) {
 		return ChunkResult{Skipped: true}, nil
 	}
 	if err != nil {
-		return ChunkResult{}, fmt.Errorf("run chunk %d of batch %s: %w", c.No, c.BatchID, err)
+		return ChunkResult{}, translate(err, fmt.Sprintf("run chunk %d of batch %s", c.No, c.BatchID))
 	}
 	return res, nil
 }
@@ -137,14 +136,14 @@ func judgeRows(ctx context.Context, tx pgx.Tx, c Chunk, st chunkState) ([]judged
 	if err != nil {
 		return nil, err
 	}
-	ctxJ := batch.Context{Today: st.today, CompanyNPP: st.npp, Mode: st.mode}
+	set := batch.Setting{Today: st.today, CompanyNPP: st.npp, Mode: st.mode}
 	out := make([]judged, len(rows))
 	for i, r := range rows {
 		l := batch.Lookup{DuplicateOf: dups[i][0], DuplicateLine: dups[i][1], ActiveClaim: active[r.KPJ]}
 		if p, ok := participants[r.KPJ]; ok {
 			l.Participant = &p
 		}
-		out[i] = judged{row: r, verdict: batch.Judge(r, ctxJ, l)}
+		out[i] = judged{row: r, verdict: batch.Judge(r, set, l)}
 	}
 	return out, nil
 }
@@ -208,7 +207,7 @@ func insertClaims(ctx context.Context, tx pgx.Tx, batchID string, companyID int6
 		INSERT INTO claims (claim_number, batch_id, row_no, company_id, kpj, nik, full_name, reason,
 			termination_date, eligible_on, status, bank_code, bank_account, account_name, phone, email, npwp,
 			gross_amount, tax_amount, net_amount, rules_version)
-		SELECT 'JHT-' || $3::text || '-' || lpad(u.n::text, greatest(8, length(u.n::text)), '0'),
+		SELECT $3::text || lpad(u.n::text, greatest($22::int, length(u.n::text)), '0'),
 			$1, u.row_no, $2, u.kpj, u.nik, u.full_name, u.reason, u.termination, u.eligible, u.status,
 			u.bank_code, u.bank_account, u.account_name, u.phone, u.email, u.npwp, u.gross, u.tax, u.net, $4
 		FROM (SELECT nextval('claim_number_seq') AS n, *
@@ -219,7 +218,8 @@ func insertClaims(ctx context.Context, tx pgx.Tx, batchID string, companyID int6
 				account_name, phone, email, npwp, gross, tax, net)) u
 		ON CONFLICT (kpj) WHERE status IN ('WAITING', 'READY') DO NOTHING
 		RETURNING row_no, claim_number`,
-		append([]any{batchID, companyID, strconv.Itoa(today.Year()), batch.RulesVersion}, a.args()...)...)
+		append(append([]any{batchID, companyID, batch.ClaimNumberPrefix(today.Year()), batch.RulesVersion}, a.args()...),
+			batch.ClaimSerialDigits)...)
 	if err != nil {
 		return fmt.Errorf("insert claims: %w", err)
 	}

@@ -2,29 +2,21 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/base64"
-	"fmt"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"jhtbatch/batch"
+	"jhtbatch/credential"
 )
-
-// keyPrefix starts every API key so a leaked key is easy to recognise.
-const keyPrefix = "jht_"
 
 // CreateCompany registers a company and gives it its first API key, returned
 // in clear this once. An NPP already registered is a conflict.
 func (s *Store) CreateCompany(ctx context.Context, npp, name string) (batch.Company, string, error) {
-	npp, name = strings.ToUpper(strings.TrimSpace(npp)), strings.TrimSpace(name)
-	if !validNPP(npp) {
-		return batch.Company{}, "", &batch.Error{Kind: batch.KindInvalid, Code: "NPP_FORMAT",
-			Details: []batch.Detail{{Code: "NPP_FORMAT", Column: "npp", Value: npp}}}
+	npp, name = batch.NormalNPP(npp), strings.TrimSpace(name)
+	if !batch.ValidNPP(npp) {
+		return batch.Company{}, "", batch.Fail(batch.CodeNPPFormat, batch.Detail{Code: batch.CodeNPPFormat, Column: "npp", Value: npp})
 	}
 	if name == "" {
 		return batch.Company{}, "", &batch.Error{Kind: batch.KindInvalid, Code: batch.CodeRequired,
@@ -35,12 +27,12 @@ func (s *Store) CreateCompany(ctx context.Context, npp, name string) (batch.Comp
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO companies (npp, name) VALUES ($1, $2) RETURNING id`, npp, name).Scan(&c.ID)
 		if isUniqueViolation(err, "companies_npp_key") {
-			return batch.Conflict("COMPANY_EXISTS", npp)
+			return batch.Conflict(batch.CodeCompanyExists, npp)
 		}
 		if err != nil {
 			return err
 		}
-		key, err = insertKey(ctx, tx, c.ID)
+		key, err = s.insertKey(ctx, tx, c.ID)
 		return err
 	})
 	if err != nil {
@@ -49,30 +41,17 @@ func (s *Store) CreateCompany(ctx context.Context, npp, name string) (batch.Comp
 	return c, key, nil
 }
 
-// validNPP reports whether npp is 8 letters or digits (DOMAIN.md).
-func validNPP(npp string) bool {
-	if len(npp) != 8 {
-		return false
-	}
-	for _, r := range npp {
-		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
-			return false
-		}
-	}
-	return true
-}
-
 // CompanyByNPP returns the company registered under npp.
 func (s *Store) CompanyByNPP(ctx context.Context, npp string) (batch.Company, error) {
 	c := batch.Company{}
 	err := s.pool.QueryRow(ctx, `SELECT id, npp, name FROM companies WHERE npp = $1`,
-		strings.ToUpper(strings.TrimSpace(npp))).Scan(&c.ID, &c.NPP, &c.Name)
+		batch.NormalNPP(npp)).Scan(&c.ID, &c.NPP, &c.Name)
 	return c, translate(err, "company "+npp)
 }
 
 // CreateKey gives the company a new API key, returned in clear this once.
 func (s *Store) CreateKey(ctx context.Context, companyID int64) (string, error) {
-	key, err := insertKey(ctx, s.pool, companyID)
+	key, err := s.insertKey(ctx, s.pool, companyID)
 	return key, translate(err, "create API key")
 }
 
@@ -80,40 +59,29 @@ type execer interface {
 	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
 }
 
-// insertKey makes a random key of 32 bytes and stores only its SHA-256.
-func insertKey(ctx context.Context, db execer, companyID int64) (string, error) {
-	secret := make([]byte, 32)
-	if _, err := rand.Read(secret); err != nil {
-		return "", fmt.Errorf("make API key: %w", err)
+// insertKey makes a new API key and stores only its SHA-256.
+func (s *Store) insertKey(ctx context.Context, db execer, companyID int64) (string, error) {
+	key, err := credential.NewAPIKey(s.random)
+	if err != nil {
+		return "", err
 	}
-	key := keyPrefix + base64.RawURLEncoding.EncodeToString(secret)
-	hash := sha256.Sum256([]byte(key))
-	_, err := db.Exec(ctx, `INSERT INTO api_keys (company_id, key_id, key_hash) VALUES ($1, $2, $3)`,
-		companyID, KeyID(key), hash[:])
+	_, err = db.Exec(ctx, `INSERT INTO api_keys (company_id, key_id, key_hash) VALUES ($1, $2, $3)`,
+		companyID, credential.ID(key), credential.Hash(key))
 	if err != nil {
 		return "", translate(err, "store API key")
 	}
 	return key, nil
 }
 
-// KeyID is the public name of a key: its first 12 characters. It is what
-// `jhtbatch key revoke` takes and what logs may show.
-func KeyID(key string) string {
-	if len(key) > 12 {
-		return key[:12]
-	}
-	return key
-}
-
 // RevokeKey revokes the key whose public id (its first characters, as
 // printed when created) is keyID.
 func (s *Store) RevokeKey(ctx context.Context, keyID string) error {
-	tag, err := s.pool.Exec(ctx, `UPDATE api_keys SET revoked_at = now() WHERE key_id = $1 AND revoked_at IS NULL`, KeyID(keyID))
+	tag, err := s.pool.Exec(ctx, `UPDATE api_keys SET revoked_at = now() WHERE key_id = $1 AND revoked_at IS NULL`, credential.ID(keyID))
 	if err != nil {
 		return translate(err, "revoke API key")
 	}
 	if tag.RowsAffected() == 0 {
-		return batch.NotFound("API key " + KeyID(keyID))
+		return batch.NotFound("API key " + credential.ID(keyID))
 	}
 	return nil
 }
@@ -122,19 +90,18 @@ func (s *Store) RevokeKey(ctx context.Context, keyID string) error {
 // is unauthorized. The lookup is by hash, and the hashes are compared again
 // in constant time so that timing says nothing about near misses.
 func (s *Store) Authenticate(ctx context.Context, key string) (batch.Company, error) {
-	unauthorized := &batch.Error{Kind: batch.KindUnauthorized, Code: "UNAUTHORIZED",
-		Details: []batch.Detail{{Code: "UNAUTHORIZED"}}}
-	if !strings.HasPrefix(key, keyPrefix) || len(key) > 200 {
+	unauthorized := batch.Fail(batch.CodeUnauthorized)
+	if !credential.IsAPIKey(key) {
 		return batch.Company{}, unauthorized
 	}
-	hash := sha256.Sum256([]byte(key))
+	hash := credential.Hash(key)
 	var c batch.Company
 	var stored []byte
 	err := s.pool.QueryRow(ctx, `
 		SELECT c.id, c.npp, c.name, k.key_hash
 		FROM api_keys k JOIN companies c ON c.id = k.company_id
-		WHERE k.key_hash = $1 AND k.revoked_at IS NULL`, hash[:]).Scan(&c.ID, &c.NPP, &c.Name, &stored)
-	if err == pgx.ErrNoRows || (err == nil && subtle.ConstantTimeCompare(stored, hash[:]) != 1) {
+		WHERE k.key_hash = $1 AND k.revoked_at IS NULL`, hash).Scan(&c.ID, &c.NPP, &c.Name, &stored)
+	if err == pgx.ErrNoRows || (err == nil && !credential.Equal(stored, hash)) {
 		return batch.Company{}, unauthorized
 	}
 	if err != nil {

@@ -2,10 +2,6 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
-	"encoding/base64"
 	"fmt"
 	"strings"
 	"time"
@@ -13,11 +9,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"jhtbatch/batch"
+	"jhtbatch/credential"
 )
-
-// operatorPrefix starts every operator token. It differs from an API key's
-// prefix, so neither can ever be taken for the other.
-const operatorPrefix = "jhtop_"
 
 // Operator is a member of the service's own staff. An operator is never a
 // company: it sees every company's batches and no company route.
@@ -30,10 +23,6 @@ type Operator struct {
 	RevokedAt   *time.Time
 }
 
-// IsOperatorToken reports whether token has the form of an operator token
-// (whether or not it is valid).
-func IsOperatorToken(token string) bool { return strings.HasPrefix(token, operatorPrefix) }
-
 // CreateOperator registers an operator and returns its token, in clear this
 // once; only its SHA-256 is stored.
 func (s *Store) CreateOperator(ctx context.Context, name string, writeQueues bool) (Operator, string, error) {
@@ -42,15 +31,13 @@ func (s *Store) CreateOperator(ctx context.Context, name string, writeQueues boo
 		return Operator{}, "", &batch.Error{Kind: batch.KindInvalid, Code: batch.CodeRequired,
 			Details: []batch.Detail{{Code: batch.CodeRequired, Column: "name"}}}
 	}
-	secret := make([]byte, 32)
-	if _, err := rand.Read(secret); err != nil {
-		return Operator{}, "", fmt.Errorf("make operator token: %w", err)
+	token, err := credential.NewOperatorToken(s.random)
+	if err != nil {
+		return Operator{}, "", err
 	}
-	token := operatorPrefix + base64.RawURLEncoding.EncodeToString(secret)
-	hash := sha256.Sum256([]byte(token))
-	op := Operator{Name: name, TokenID: KeyID(token), WriteQueues: writeQueues}
-	err := s.pool.QueryRow(ctx, `INSERT INTO operators (name, token_id, token_hash, write_queues)
-		VALUES ($1, $2, $3, $4) RETURNING id, created_at`, name, op.TokenID, hash[:], writeQueues).Scan(&op.ID, &op.CreatedAt)
+	op := Operator{Name: name, TokenID: credential.ID(token), WriteQueues: writeQueues}
+	err = s.pool.QueryRow(ctx, `INSERT INTO operators (name, token_id, token_hash, write_queues)
+		VALUES ($1, $2, $3, $4) RETURNING id, created_at`, name, op.TokenID, credential.Hash(token), writeQueues).Scan(&op.ID, &op.CreatedAt)
 	if err != nil {
 		return Operator{}, "", translate(err, "create operator")
 	}
@@ -84,12 +71,12 @@ func (s *Store) RevokeOperator(ctx context.Context, id int64) error {
 // RevokeOperatorToken revokes the operator whose token starts with tokenID
 // (its public id, or the whole token).
 func (s *Store) RevokeOperatorToken(ctx context.Context, tokenID string) error {
-	tag, err := s.pool.Exec(ctx, `UPDATE operators SET revoked_at = now() WHERE token_id = $1 AND revoked_at IS NULL`, KeyID(tokenID))
+	tag, err := s.pool.Exec(ctx, `UPDATE operators SET revoked_at = now() WHERE token_id = $1 AND revoked_at IS NULL`, credential.ID(tokenID))
 	if err != nil {
 		return translate(err, "revoke operator")
 	}
 	if tag.RowsAffected() == 0 {
-		return batch.NotFound("operator " + KeyID(tokenID))
+		return batch.NotFound("operator " + credential.ID(tokenID))
 	}
 	return nil
 }
@@ -98,18 +85,17 @@ func (s *Store) RevokeOperatorToken(ctx context.Context, tokenID string) error {
 // or revoked token is unauthorized. As with API keys, the lookup is by hash
 // and the hashes are compared again in constant time.
 func (s *Store) AuthenticateOperator(ctx context.Context, token string) (Operator, error) {
-	unauthorized := &batch.Error{Kind: batch.KindUnauthorized, Code: "UNAUTHORIZED",
-		Details: []batch.Detail{{Code: "UNAUTHORIZED"}}}
-	if !IsOperatorToken(token) || len(token) > 200 {
+	unauthorized := batch.Fail(batch.CodeUnauthorized)
+	if !credential.IsOperatorToken(token) || len(token) > credential.MaxLen {
 		return Operator{}, unauthorized
 	}
-	hash := sha256.Sum256([]byte(token))
+	hash := credential.Hash(token)
 	var op Operator
 	var stored []byte
 	err := s.pool.QueryRow(ctx, `SELECT id, name, token_id, write_queues, created_at, token_hash
-		FROM operators WHERE token_hash = $1 AND revoked_at IS NULL`, hash[:]).
+		FROM operators WHERE token_hash = $1 AND revoked_at IS NULL`, hash).
 		Scan(&op.ID, &op.Name, &op.TokenID, &op.WriteQueues, &op.CreatedAt, &stored)
-	if err == pgx.ErrNoRows || (err == nil && subtle.ConstantTimeCompare(stored, hash[:]) != 1) {
+	if err == pgx.ErrNoRows || (err == nil && !credential.Equal(stored, hash)) {
 		return Operator{}, unauthorized
 	}
 	if err != nil {
@@ -149,13 +135,10 @@ func audit(ctx context.Context, tx pgx.Tx, operatorID int64, action, batchID str
 	_, err := tx.Exec(ctx, `INSERT INTO operator_actions (operator_id, action, batch_id) VALUES ($1, $2, $3)`,
 		operatorID, action, batchID)
 	if err != nil {
-		return fmt.Errorf("write operator action: %w", err)
+		return translate(err, "write operator action")
 	}
 	return nil
 }
-
-// CodeNotRetryable refuses the retry of a batch that is not failed.
-const CodeNotRetryable batch.Code = "NOT_RETRYABLE"
 
 // RetryBatch lets a failed batch continue from its unfinished chunks: it
 // becomes processing again (accepted when it failed before it was planned),
@@ -166,14 +149,14 @@ const CodeNotRetryable batch.Code = "NOT_RETRYABLE"
 func (s *Store) RetryBatch(ctx context.Context, operatorID int64, id string) (Batch, error) {
 	err := s.operatorAction(ctx, operatorID, ActionRetry, id, func(tx pgx.Tx, status batch.Status) error {
 		if status != batch.StatusFailed {
-			return batch.Conflict(CodeNotRetryable, string(status))
+			return batch.Conflict(batch.CodeNotRetryable, string(status))
 		}
 		_, err := tx.Exec(ctx, `UPDATE batches SET
 				status = CASE WHEN planned_at IS NULL THEN 'accepted' ELSE 'processing' END,
 				finished_at = NULL, reject_code = NULL, reject_details = NULL, notified_at = NULL
 			WHERE id = $1`, id)
 		if isUniqueViolation(err, "batches_one_live_file") {
-			return batch.Conflict(CodeNotRetryable, string(batch.CodeDuplicateFile))
+			return batch.Conflict(batch.CodeNotRetryable, string(batch.CodeDuplicateFile))
 		}
 		return err
 	})
@@ -188,7 +171,7 @@ func (s *Store) RetryBatch(ctx context.Context, operatorID int64, id string) (Ba
 func (s *Store) OperatorCancelBatch(ctx context.Context, operatorID int64, id string) (Batch, error) {
 	err := s.operatorAction(ctx, operatorID, ActionCancel, id, func(tx pgx.Tx, status batch.Status) error {
 		if status != batch.StatusAccepted && status != batch.StatusProcessing {
-			return batch.Conflict("BATCH_FINISHED", string(status))
+			return batch.Conflict(batch.CodeBatchFinished, string(status))
 		}
 		_, err := tx.Exec(ctx, `UPDATE batches SET status = 'cancelled', finished_at = now() WHERE id = $1`, id)
 		return err

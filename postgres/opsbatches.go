@@ -2,12 +2,12 @@ package postgres
 
 import (
 	"context"
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+
+	"jhtbatch/batch"
 )
 
 func validUUID(id string) bool {
@@ -37,8 +37,15 @@ type OpsFilter struct {
 	OlderThan  time.Duration // created at least this long ago
 	NewerThan  time.Duration // created at most this long ago
 	StuckAfter time.Duration // unfinished longer than this is stuck; 0 means DefaultStuckAfter
-	Limit      int           // at most this many; 0 means 200
+	Limit      int           // at most this many; 0 means DefaultOpsLimit
 }
+
+// DefaultOpsLimit and MaxOpsLimit bound the operators' list of batches:
+// the default length, and the most a request may ask for.
+const (
+	DefaultOpsLimit = 200
+	MaxOpsLimit     = 1000
+)
 
 // DefaultStuckAfter is how long a chunk may stay unfinished before its batch
 // is called stuck, when nothing else is configured.
@@ -56,7 +63,7 @@ func (s *Store) AllBatches(ctx context.Context, now time.Time, f OpsFilter) ([]O
 		f.StuckAfter = DefaultStuckAfter
 	}
 	if f.Limit <= 0 {
-		f.Limit = 200
+		f.Limit = DefaultOpsLimit
 	}
 	var older, newer *time.Time
 	if f.OlderThan > 0 {
@@ -84,7 +91,7 @@ func (s *Store) AllBatches(ctx context.Context, now time.Time, f OpsFilter) ([]O
 		) x
 		ORDER BY x.status = 'failed' DESC, stuck DESC, x.created_at DESC, x.id DESC
 		LIMIT $6`,
-		statuses, strings.ToUpper(strings.TrimSpace(f.CompanyNPP)), older, newer, now.Add(-f.StuckAfter), f.Limit)
+		statuses, batch.NormalNPP(f.CompanyNPP), older, newer, now.Add(-f.StuckAfter), f.Limit)
 	if err != nil {
 		return nil, translate(err, "list all batches")
 	}
@@ -95,7 +102,7 @@ func (s *Store) AllBatches(ctx context.Context, now time.Time, f OpsFilter) ([]O
 		return ob, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("list all batches: %w", err)
+		return nil, translate(err, "list all batches")
 	}
 	return list, nil
 }
@@ -135,7 +142,7 @@ func (s *Store) Flight(ctx context.Context, now time.Time) (FlightStats, error) 
 		var n int
 		var since *time.Time
 		if err := rows.Scan(&status, &n, &since); err != nil {
-			return st, fmt.Errorf("count batches in flight: %w", err)
+			return st, translate(err, "count batches in flight")
 		}
 		st.ByStatus[status] = n
 		if since != nil && now.Sub(*since) > st.OldestUnfinished {

@@ -161,7 +161,7 @@ func (s *Store) FinalizeBatch(ctx context.Context, id string) (bool, error) {
 		return b.Status.Finished(), nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("finalize batch %s: %w", id, err)
+		return false, translate(err, "finalize batch "+id)
 	}
 	return true, nil
 }
@@ -170,10 +170,10 @@ func (s *Store) FinalizeBatch(ctx context.Context, id string) (bool, error) {
 // Rows already processed keep their outcomes and claims.
 func (s *Store) FailBatch(ctx context.Context, id, reason string) error {
 	_, err := s.pool.Exec(ctx, `UPDATE batches SET status = 'failed', finished_at = now(),
-		reject_code = 'PROCESSING_FAILED', reject_details = jsonb_build_array(jsonb_build_object('code', 'PROCESSING_FAILED', 'value', $2::text))
-		WHERE id = $1 AND status IN ('accepted', 'processing')`, id, reason)
+		reject_code = $3, reject_details = jsonb_build_array(jsonb_build_object('code', $3::text, 'value', $2::text))
+		WHERE id = $1 AND status IN ('accepted', 'processing')`, id, reason, batch.CodeProcessingFailed)
 	if err != nil {
-		return fmt.Errorf("fail batch %s: %w", id, err)
+		return translate(err, "fail batch "+id)
 	}
 	return nil
 }
@@ -193,10 +193,10 @@ func (s *Store) UnfinishedWork(ctx context.Context, perBatch int) (Unfinished, e
 	var u Unfinished
 	rows, err := s.pool.Query(ctx, `SELECT id::text FROM batches WHERE status = 'accepted' ORDER BY created_at`)
 	if err != nil {
-		return u, fmt.Errorf("list batches to plan: %w", err)
+		return u, translate(err, "list batches to plan")
 	}
 	if u.Plan, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
-		return u, fmt.Errorf("list batches to plan: %w", err)
+		return u, translate(err, "list batches to plan")
 	}
 	rows, err = s.pool.Query(ctx, `
 		SELECT c.batch_id::text, c.chunk_no, c.first_row, c.last_row
@@ -208,18 +208,18 @@ func (s *Store) UnfinishedWork(ctx context.Context, perBatch int) (Unfinished, e
 		WHERE b.status = 'processing'
 		ORDER BY b.created_at, c.chunk_no`, perBatch)
 	if err != nil {
-		return u, fmt.Errorf("list pending chunks: %w", err)
+		return u, translate(err, "list pending chunks")
 	}
 	if u.Chunks, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Chunk]); err != nil {
-		return u, fmt.Errorf("list pending chunks: %w", err)
+		return u, translate(err, "list pending chunks")
 	}
 	rows, err = s.pool.Query(ctx, `SELECT id::text FROM batches b WHERE status = 'processing'
 		AND NOT EXISTS (SELECT 1 FROM batch_chunks c WHERE c.batch_id = b.id AND c.done_at IS NULL)`)
 	if err != nil {
-		return u, fmt.Errorf("list batches to finalize: %w", err)
+		return u, translate(err, "list batches to finalize")
 	}
 	if u.Finalize, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
-		return u, fmt.Errorf("list batches to finalize: %w", err)
+		return u, translate(err, "list batches to finalize")
 	}
 	u.Notify, err = unannounced(ctx, s.pool)
 	return u, err
@@ -231,7 +231,7 @@ func (s *Store) PromoteClaims(ctx context.Context, today time.Time) (int64, erro
 	tag, err := s.pool.Exec(ctx, `UPDATE claims SET status = 'READY', updated_at = now()
 		WHERE status = 'WAITING' AND eligible_on <= $1`, today)
 	if err != nil {
-		return 0, fmt.Errorf("promote claims: %w", err)
+		return 0, translate(err, "promote claims")
 	}
 	return tag.RowsAffected(), nil
 }
@@ -259,7 +259,7 @@ func (s *Store) PurgeBefore(ctx context.Context, cutoff time.Time) (int64, error
 		return err
 	})
 	if err != nil {
-		return 0, fmt.Errorf("purge old batches: %w", err)
+		return 0, translate(err, "purge old batches")
 	}
 	return n, nil
 }

@@ -5,6 +5,7 @@ package postgres
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -29,10 +30,12 @@ import (
 // concurrent use.
 type Store struct {
 	pool *pgxpool.Pool
+	// random is where new keys, tokens and secrets come from.
+	random io.Reader
 }
 
 // NewStore returns a Store over pool.
-func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool, random: rand.Reader} }
 
 // Pool returns the underlying pool (for tests and health checks).
 func (s *Store) Pool() *pgxpool.Pool { return s.pool }
@@ -152,8 +155,8 @@ func translate(err error, what string) error {
 		return err
 	}
 	if unreachable(err) {
-		return &batch.Error{Kind: batch.KindUnavailable, Code: "DATABASE_UNAVAILABLE",
-			Details: []batch.Detail{{Code: "DATABASE_UNAVAILABLE"}}, Err: fmt.Errorf("%s: %w", what, err)}
+		return &batch.Error{Kind: batch.KindUnavailable, Code: batch.CodeDatabaseUnavailable,
+			Details: []batch.Detail{{Code: batch.CodeDatabaseUnavailable}}, Err: fmt.Errorf("%s: %w", what, err)}
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }

@@ -2,10 +2,6 @@ package postgres
 
 import (
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -13,6 +9,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"jhtbatch/credential"
 )
 
 // Receipt is the signed proof that a batch was accepted: what was received,
@@ -65,26 +63,24 @@ func (s *Store) Receipt(ctx context.Context, companyID int64, id string) (Receip
 	}
 	r.SignedPayload = string(payload)
 	r.KeyID = keyID
-	r.PublicKey = base64.StdEncoding.EncodeToString(priv.Public().(ed25519.PublicKey))
-	r.Signature = base64.StdEncoding.EncodeToString(ed25519.Sign(priv, payload))
+	r.PublicKey, r.Signature = credential.Sign(priv, payload)
 	return r, nil
 }
 
 // signingKey returns the service's receipt key, making it the first time.
 // Several processes may race to make it; the first insert wins and all read
 // the same key back.
-func (s *Store) signingKey(ctx context.Context) (string, ed25519.PrivateKey, error) {
+func (s *Store) signingKey(ctx context.Context) (string, []byte, error) {
 	var id string
 	var priv []byte
 	err := s.pool.QueryRow(ctx, `SELECT id, private_key FROM signing_keys ORDER BY created_at LIMIT 1`).Scan(&id, &priv)
 	if errors.Is(err, pgx.ErrNoRows) {
-		pub, newPriv, gerr := ed25519.GenerateKey(rand.Reader)
+		newID, pub, newPriv, gerr := credential.NewSigningKey(s.random)
 		if gerr != nil {
-			return "", nil, fmt.Errorf("make receipt key: %w", gerr)
+			return "", nil, gerr
 		}
-		sum := sha256.Sum256(pub)
 		if _, err := s.pool.Exec(ctx, `INSERT INTO signing_keys (id, private_key, public_key) VALUES ($1, $2, $3)
-			ON CONFLICT DO NOTHING`, hex.EncodeToString(sum[:8]), []byte(newPriv), []byte(pub)); err != nil {
+			ON CONFLICT DO NOTHING`, newID, newPriv, pub); err != nil {
 			return "", nil, translate(err, "store receipt key")
 		}
 		return s.signingKey(ctx)
@@ -92,5 +88,5 @@ func (s *Store) signingKey(ctx context.Context) (string, ed25519.PrivateKey, err
 	if err != nil {
 		return "", nil, translate(err, "read receipt key")
 	}
-	return id, ed25519.PrivateKey(priv), nil
+	return id, priv, nil
 }

@@ -24,7 +24,7 @@ const reportPageTimeout = 30 * time.Second
 // client). The claim status is the claim's current one.
 func (s *Store) ReportLines(ctx context.Context, b Batch, onlyRejected bool, fn func(batch.ReportLine) error) error {
 	if b.PurgedAt != nil {
-		return batch.Conflict("REPORT_PURGED", b.PurgedAt.Format(time.DateOnly))
+		return batch.Conflict(batch.CodeReportPurged, b.PurgedAt.Format(time.DateOnly))
 	}
 	page := make([]batch.ReportLine, 0, ReportPageRows)
 	after := 0

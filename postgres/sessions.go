@@ -2,19 +2,15 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"errors"
-	"fmt"
 	"math"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"jhtbatch/batch"
+	"jhtbatch/credential"
 )
 
 // The sign-in throttle: after LoginMaxFailures failures for one e-mail
@@ -24,15 +20,6 @@ const (
 	LoginMaxFailures   = 5
 	LoginFailureWindow = 15 * time.Minute
 )
-
-// Codes of signing in.
-const (
-	CodeLoginFailed    batch.Code = "LOGIN_FAILED"
-	CodeLoginThrottled batch.Code = "LOGIN_THROTTLED"
-)
-
-// sessionPrefix starts every session token, to tell it from keys in a leak.
-const sessionPrefix = "jhts_"
 
 // SessionLimits bound a session's life: it ends after Idle without a
 // request, and after Max whatever happens.
@@ -48,13 +35,12 @@ type SessionLimits struct {
 // failures within LoginFailureWindow the answer is LOGIN_THROTTLED, with the
 // seconds to wait as the detail's value, whatever the password.
 func (s *Store) Login(ctx context.Context, email, password string, now time.Time) (string, User, error) {
-	email = normalEmail(email)
+	email = batch.NormalEmail(email)
 	if wait, err := s.throttled(ctx, email, now); err != nil {
 		return "", User{}, err
 	} else if wait > 0 {
 		secs := strconv.Itoa(int(math.Ceil(wait.Seconds())))
-		return "", User{}, &batch.Error{Kind: batch.KindTooManyRequests, Code: CodeLoginThrottled,
-			Details: []batch.Detail{{Code: CodeLoginThrottled, Value: secs}}}
+		return "", User{}, batch.Fail(batch.CodeLoginThrottled, batch.Detail{Code: batch.CodeLoginThrottled, Value: secs})
 	}
 	var u User
 	var hash string
@@ -63,33 +49,31 @@ func (s *Store) Login(ctx context.Context, email, password string, now time.Time
 		WHERE u.email = $1 AND u.disabled_at IS NULL`, email).
 		Scan(&u.ID, &u.CompanyID, &u.CompanyNPP, &u.Email, &u.CreatedAt, &hash)
 	if errors.Is(err, pgx.ErrNoRows) {
-		hash, err = dummyHash(), nil
+		hash, err = credential.DummyHash(), nil
 		u = User{}
 	}
 	if err != nil {
 		return "", User{}, translate(err, "sign in")
 	}
-	if !checkPassword(hash, password) || u.ID == 0 {
+	if !credential.CheckPassword(hash, password) || u.ID == 0 {
 		// Failures older than the window count no more: they go as new ones come.
 		if _, err := s.pool.Exec(ctx, `WITH gone AS (DELETE FROM login_failures WHERE email = $1 AND at <= $3)
 			INSERT INTO login_failures (email, at) VALUES ($1, $2)`, email, now, now.Add(-LoginFailureWindow)); err != nil {
 			return "", User{}, translate(err, "record failed sign-in")
 		}
-		return "", User{}, &batch.Error{Kind: batch.KindUnauthorized, Code: CodeLoginFailed,
-			Details: []batch.Detail{{Code: CodeLoginFailed}}}
+		return "", User{}, batch.Fail(batch.CodeLoginFailed)
 	}
-	secret := make([]byte, 32)
-	if _, err := rand.Read(secret); err != nil {
-		return "", User{}, fmt.Errorf("make session token: %w", err)
+	token, err := credential.NewSessionToken(s.random)
+	if err != nil {
+		return "", User{}, err
 	}
-	token := sessionPrefix + base64.RawURLEncoding.EncodeToString(secret)
-	th := sha256.Sum256([]byte(token))
+	th := credential.Hash(token)
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE email = $1`, email); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3)`,
-			th[:], u.ID, now)
+			th, u.ID, now)
 		return err
 	})
 	if err != nil {
@@ -119,18 +103,17 @@ func (s *Store) throttled(ctx context.Context, email string, now time.Time) (tim
 // lim.Max, of a disabled user, or unknown, is unauthorized (and an expired
 // one is deleted).
 func (s *Store) SessionUser(ctx context.Context, token string, now time.Time, lim SessionLimits) (User, batch.Company, error) {
-	unauthorized := &batch.Error{Kind: batch.KindUnauthorized, Code: "UNAUTHORIZED",
-		Details: []batch.Detail{{Code: "UNAUTHORIZED"}}}
-	if !strings.HasPrefix(token, sessionPrefix) || len(token) > 200 {
+	unauthorized := batch.Fail(batch.CodeUnauthorized)
+	if !credential.IsSessionToken(token) {
 		return User{}, batch.Company{}, unauthorized
 	}
-	th := sha256.Sum256([]byte(token))
+	th := credential.Hash(token)
 	var u User
 	var c batch.Company
 	var created, seen time.Time
 	err := s.pool.QueryRow(ctx, `SELECT u.id, u.company_id, c.npp, c.name, u.email, u.created_at, s.created_at, s.last_seen_at
 		FROM sessions s JOIN users u ON u.id = s.user_id JOIN companies c ON c.id = u.company_id
-		WHERE s.token_hash = $1 AND u.disabled_at IS NULL`, th[:]).
+		WHERE s.token_hash = $1 AND u.disabled_at IS NULL`, th).
 		Scan(&u.ID, &u.CompanyID, &c.NPP, &c.Name, &u.Email, &u.CreatedAt, &created, &seen)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return User{}, batch.Company{}, unauthorized
@@ -139,13 +122,13 @@ func (s *Store) SessionUser(ctx context.Context, token string, now time.Time, li
 		return User{}, batch.Company{}, translate(err, "read session")
 	}
 	if now.Sub(seen) > lim.Idle || now.Sub(created) > lim.Max {
-		if _, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, th[:]); err != nil {
+		if _, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, th); err != nil {
 			return User{}, batch.Company{}, translate(err, "end session")
 		}
 		return User{}, batch.Company{}, unauthorized
 	}
 	if _, err := s.pool.Exec(ctx, `UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1 AND last_seen_at < $2`,
-		th[:], now); err != nil {
+		th, now); err != nil {
 		return User{}, batch.Company{}, translate(err, "touch session")
 	}
 	c.ID, u.CompanyNPP = u.CompanyID, c.NPP
@@ -154,8 +137,7 @@ func (s *Store) SessionUser(ctx context.Context, token string, now time.Time, li
 
 // Logout ends session token; an unknown token is no error.
 func (s *Store) Logout(ctx context.Context, token string) error {
-	th := sha256.Sum256([]byte(token))
-	_, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, th[:])
+	_, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, credential.Hash(token))
 	return translate(err, "end session")
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"jhtbatch/batch"
+	"jhtbatch/credential"
 	"jhtbatch/postgres"
 	"jhtbatch/testenv"
 )
@@ -71,7 +72,7 @@ func TestCompaniesAndKeys(t *testing.T) {
 	if err != nil || second == key {
 		t.Fatalf("CreateKey = %q, %v", second, err)
 	}
-	if err := s.RevokeKey(ctx, postgres.KeyID(key)); err != nil {
+	if err := s.RevokeKey(ctx, credential.ID(key)); err != nil {
 		t.Fatal(err)
 	}
 	for name, k := range map[string]string{"revoked": key, "unknown": "jht_nope", "no prefix": "abc", "empty": ""} {
@@ -82,7 +83,7 @@ func TestCompaniesAndKeys(t *testing.T) {
 	if _, err := s.Authenticate(ctx, second); err != nil {
 		t.Errorf("the other key stopped working after a revoke: %v", err)
 	}
-	if err := s.RevokeKey(ctx, postgres.KeyID(key)); kindOf(err) != batch.KindNotFound {
+	if err := s.RevokeKey(ctx, credential.ID(key)); kindOf(err) != batch.KindNotFound {
 		t.Errorf("revoking twice: %v, want not found", err)
 	}
 }

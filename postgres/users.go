@@ -2,15 +2,12 @@ package postgres
 
 import (
 	"context"
-	"fmt"
-	"net/mail"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
 	"jhtbatch/batch"
+	"jhtbatch/credential"
 )
 
 // User is a company's HR staff member who signs in with e-mail and password.
@@ -23,49 +20,22 @@ type User struct {
 	DisabledAt *time.Time
 }
 
-// Codes of the user commands.
-const (
-	CodeUserExists       batch.Code = "USER_EXISTS"
-	CodePasswordTooShort batch.Code = "PASSWORD_TOO_SHORT"
-	CodeEmailFormat      batch.Code = "EMAIL_FORMAT"
-)
-
-// normalEmail is the form an e-mail is stored and looked up in.
-func normalEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
-
-func checkEmail(email string) error {
-	a, err := mail.ParseAddress(email)
-	if err != nil || a.Address != email || a.Name != "" {
-		return &batch.Error{Kind: batch.KindInvalid, Code: CodeEmailFormat,
-			Details: []batch.Detail{{Code: CodeEmailFormat, Column: "email"}}}
-	}
-	return nil
-}
-
-func checkNewPassword(password string) error {
-	if utf8.RuneCountInString(password) < MinPasswordChars {
-		return &batch.Error{Kind: batch.KindInvalid, Code: CodePasswordTooShort,
-			Details: []batch.Detail{{Code: CodePasswordTooShort, Column: "password", Value: fmt.Sprint(MinPasswordChars)}}}
-	}
-	return nil
-}
-
 // CreateUser gives the company npp a user with e-mail and password (at least
-// MinPasswordChars characters); only the argon2id hash is stored. An e-mail
+// batch.MinPasswordChars characters); only the argon2id hash is stored. An e-mail
 // already used, by any company, is a conflict.
 func (s *Store) CreateUser(ctx context.Context, npp, email, password string) (User, error) {
-	email = normalEmail(email)
-	if err := checkEmail(email); err != nil {
+	email = batch.NormalEmail(email)
+	if err := batch.CheckAccountEmail(email); err != nil {
 		return User{}, err
 	}
-	if err := checkNewPassword(password); err != nil {
+	if err := batch.CheckNewPassword(password); err != nil {
 		return User{}, err
 	}
 	c, err := s.CompanyByNPP(ctx, npp)
 	if err != nil {
 		return User{}, err
 	}
-	hash, err := hashPassword(password)
+	hash, err := credential.HashPassword(s.random, password)
 	if err != nil {
 		return User{}, err
 	}
@@ -73,7 +43,7 @@ func (s *Store) CreateUser(ctx context.Context, npp, email, password string) (Us
 	err = s.pool.QueryRow(ctx, `INSERT INTO users (company_id, email, password_hash) VALUES ($1, $2, $3)
 		RETURNING id, created_at`, c.ID, email, hash).Scan(&u.ID, &u.CreatedAt)
 	if isUniqueViolation(err, "users_email_key") {
-		return User{}, batch.Conflict(CodeUserExists, email)
+		return User{}, batch.Conflict(batch.CodeUserExists, email)
 	}
 	return u, translate(err, "create user")
 }
@@ -82,7 +52,7 @@ func (s *Store) CreateUser(ctx context.Context, npp, email, password string) (Us
 func (s *Store) Users(ctx context.Context, npp string) ([]User, error) {
 	rows, err := s.pool.Query(ctx, `SELECT u.id, u.company_id, c.npp, u.email, u.created_at, u.disabled_at
 		FROM users u JOIN companies c ON c.id = u.company_id
-		WHERE $1 = '' OR c.npp = $1 ORDER BY c.npp, u.email`, strings.ToUpper(strings.TrimSpace(npp)))
+		WHERE $1 = '' OR c.npp = $1 ORDER BY c.npp, u.email`, batch.NormalNPP(npp))
 	if err != nil {
 		return nil, translate(err, "list users")
 	}
@@ -98,10 +68,10 @@ func (s *Store) DisableUser(ctx context.Context, email string) error {
 // SetPassword changes the user's password and signs them out everywhere:
 // every session made with the old password ends.
 func (s *Store) SetPassword(ctx context.Context, email, password string) error {
-	if err := checkNewPassword(password); err != nil {
+	if err := batch.CheckNewPassword(password); err != nil {
 		return err
 	}
-	hash, err := hashPassword(password)
+	hash, err := credential.HashPassword(s.random, password)
 	if err != nil {
 		return err
 	}
@@ -112,7 +82,7 @@ func (s *Store) SetPassword(ctx context.Context, email, password string) error {
 // changeUser runs update (which returns the user's id) and deletes the
 // user's sessions, in one transaction.
 func (s *Store) changeUser(ctx context.Context, email, update string, args ...any) error {
-	email = normalEmail(email)
+	email = batch.NormalEmail(email)
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var id int64
 		if err := tx.QueryRow(ctx, update, append([]any{email}, args...)...).Scan(&id); err != nil {
@@ -159,7 +129,7 @@ type KeyInfo struct {
 func (s *Store) Keys(ctx context.Context, npp string) ([]KeyInfo, error) {
 	rows, err := s.pool.Query(ctx, `SELECT k.key_id, c.npp, k.created_at, k.revoked_at
 		FROM api_keys k JOIN companies c ON c.id = k.company_id
-		WHERE $1 = '' OR c.npp = $1 ORDER BY c.npp, k.created_at, k.id`, strings.ToUpper(strings.TrimSpace(npp)))
+		WHERE $1 = '' OR c.npp = $1 ORDER BY c.npp, k.created_at, k.id`, batch.NormalNPP(npp))
 	if err != nil {
 		return nil, translate(err, "list API keys")
 	}

@@ -2,15 +2,12 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
-	"fmt"
-	"net/url"
 
 	"github.com/jackc/pgx/v5"
 
 	"jhtbatch/batch"
+	"jhtbatch/credential"
 )
 
 // SetWebhook sets the URL the company's finished batches are announced to
@@ -27,20 +24,16 @@ func (s *Store) SetWebhook(ctx context.Context, npp, rawURL string) (string, err
 			webhook_since = NULL WHERE id = $1`, c.ID)
 		return "", translate(err, "clear webhook")
 	}
-	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return "", &batch.Error{Kind: batch.KindInvalid, Code: "WEBHOOK_URL",
-			Details: []batch.Detail{{Code: "WEBHOOK_URL", Column: "url"}}}
+	u, err := batch.ParseWebhookURL(rawURL)
+	if err != nil {
+		return "", err
 	}
-	random := make([]byte, 32)
-	if _, err := rand.Read(random); err != nil {
-		return "", fmt.Errorf("make webhook secret: %w", err)
+	secret, err := credential.NewWebhookSecret(s.random)
+	if err != nil {
+		return "", err
 	}
-	// The secret as printed is the HMAC key: what the receiver is given is
-	// what it checks with.
-	secret := "whsec_" + hex.EncodeToString(random)
 	_, err = s.pool.Exec(ctx, `UPDATE companies SET webhook_url = $2, webhook_secret = $3, webhook_since = now()
-		WHERE id = $1`, c.ID, u.String(), []byte(secret))
+		WHERE id = $1`, c.ID, u, []byte(secret))
 	if err != nil {
 		return "", translate(err, "set webhook")
 	}
@@ -84,13 +77,18 @@ func (s *Store) MarkNotified(ctx context.Context, id string) error {
 // unannounced lists finished batches whose company wants them announced and
 // that were not yet (at most a day back: an endpoint down longer than that
 // is not called for old news).
+// announceBatchSize bounds the batches one reconcile queues announcements
+// for; the next reconcile takes the rest. Batches finished more than a day
+// ago are not announced late.
+const announceBatchSize = 1000
+
 func unannounced(ctx context.Context, q querier) ([]string, error) {
 	rows, err := q.Query(ctx, `
 		SELECT b.id::text FROM batches b JOIN companies c ON c.id = b.company_id
 		WHERE b.notified_at IS NULL AND b.finished_at IS NOT NULL AND b.status <> 'rejected'
 			AND c.webhook_url IS NOT NULL AND b.finished_at >= c.webhook_since
 			AND b.finished_at > now() - interval '1 day'
-		ORDER BY b.finished_at LIMIT 1000`)
+		ORDER BY b.finished_at LIMIT $1`, announceBatchSize)
 	if err != nil {
 		return nil, translate(err, "list batches to announce")
 	}

@@ -1,6 +1,10 @@
 package redact
 
-import "strings"
+import (
+	"strings"
+
+	"jhtbatch/batch"
+)
 
 // field is a kind of personal data, named by an attribute key.
 type field int
@@ -14,23 +18,41 @@ const (
 	fieldNPWP
 )
 
-// sensitiveKeys maps attribute keys (lower case, '-' and ' ' as '_') that
-// name personal data to its kind. The Indonesian names are the column
-// aliases of CONTRACT.md §1, so that a logged CSV record keyed by its header
-// is masked too.
-var sensitiveKeys = map[string]field{
-	"nik": fieldNIK, "no_ktp": fieldNIK, "nomor_nik": fieldNIK, "nomor_ktp": fieldNIK,
-	"kpj": fieldKPJ, "no_kpj": fieldKPJ, "nomor_kpj": fieldKPJ,
-	"bank_account": fieldAccount, "account": fieldAccount, "no_rekening": fieldAccount, "nomor_rekening": fieldAccount,
-	"phone": fieldPhone, "no_hp": fieldPhone, "nomor_hp": fieldPhone, "telepon": fieldPhone,
-	"email": fieldEmail, "surel": fieldEmail,
-	"npwp": fieldNPWP,
+// personalColumns are the columns of the batch file that hold personal
+// data, with its kind.
+var personalColumns = map[batch.Column]field{
+	batch.ColNIK: fieldNIK, batch.ColKPJ: fieldKPJ, batch.ColBankAccount: fieldAccount,
+	batch.ColPhone: fieldPhone, batch.ColEmail: fieldEmail, batch.ColNPWP: fieldNPWP,
+}
+
+// sensitiveKeys maps attribute keys (as normalKey writes them) that name
+// personal data to its kind: the log keys of the code ("account"), and the
+// name and every alias of each personal column of the batch file
+// (batch.Columns), so that a logged CSV record keyed by its header is
+// masked too.
+var sensitiveKeys = func() map[string]field {
+	m := map[string]field{"account": fieldAccount}
+	for _, spec := range batch.Columns {
+		f, ok := personalColumns[spec.Name]
+		if !ok {
+			continue
+		}
+		m[normalKey(string(spec.Name))] = f
+		for _, alias := range spec.Aliases {
+			m[normalKey(alias)] = f
+		}
+	}
+	return m
+}()
+
+// normalKey is key in lower case with '-' and ' ' as '_'.
+func normalKey(key string) string {
+	return strings.ToLower(strings.NewReplacer("-", "_", " ", "_").Replace(key))
 }
 
 // sensitiveKey reports whether key names personal data, and which.
 func sensitiveKey(key string) (field, bool) {
-	k := strings.ToLower(strings.NewReplacer("-", "_", " ", "_").Replace(key))
-	f, ok := sensitiveKeys[k]
+	f, ok := sensitiveKeys[normalKey(key)]
 	return f, ok
 }
 
@@ -43,16 +65,16 @@ func maskAs(f field, v string) string {
 	}
 	switch f {
 	case fieldNIK:
-		return keepEnds(v, 4, 4)
+		return KeepEnds(v, 4, 4)
 	case fieldKPJ:
-		return keepEnds(v, 3, 3)
+		return KeepEnds(v, 3, 3)
 	case fieldEmail:
 		if at := strings.LastIndexByte(v, '@'); at > 0 {
 			return maskEmail(v)
 		}
-		return keepEnds(v, 0, 0)
+		return KeepEnds(v, 0, 0)
 	case fieldPhone:
-		return keepEnds(v, 0, 3)
+		return KeepEnds(v, 0, 3)
 	}
 	// Bank account and NPWP: **** and the last 4.
 	r := []rune(v)

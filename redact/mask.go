@@ -1,4 +1,4 @@
-// Package redact keeps personal data out of logs (UU No. 27/2022, DOMAIN.md
+// Package redact keeps personal data out of logs (UU No. 27/2022, docs/rules.md
 // "Personal data"): Mask hides NIKs, KPJs, phone numbers, e-mail addresses and
 // bank accounts found in free text, and NewHandler wraps a slog.Handler so
 // that every message and attribute goes through it.
@@ -138,19 +138,19 @@ func maskDigits(text string) string {
 func maskRun(run string) string {
 	switch {
 	case len(run) == nikDigits:
-		return keepEnds(run, 4, 4)
+		return KeepEnds(run, 4, 4)
 	case len(run) == kpjDigits:
-		return keepEnds(run, 3, 3)
+		return KeepEnds(run, 3, 3)
 	case len(run) >= minAccountDigits:
 		return "****" + run[len(run)-4:]
 	}
 	return run
 }
 
-// keepEnds keeps the first head and last tail characters of s and replaces
+// KeepEnds keeps the first head and last tail characters of s and replaces
 // the rest with one '*' each; a value too short to hide anything that way is
 // masked entirely.
-func keepEnds(s string, head, tail int) string {
+func KeepEnds(s string, head, tail int) string {
 	r := []rune(s)
 	if len(r) <= head+tail {
 		return strings.Repeat("*", len(r))

@@ -43,8 +43,19 @@ func (e *Enqueuer) inspector() *asynq.Inspector {
 }
 
 // Ping checks that Redis answers.
+// Asynq's Ping takes no context, so it runs aside and ctx bounds the wait.
 func (e *Enqueuer) Ping(ctx context.Context) error {
-	return e.client.Ping()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	go func() { done <- e.client.Ping() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // EnqueuePlan asks the workers to plan batch id. A plan task already queued

@@ -267,14 +267,6 @@ func TestSurvivesPostgresConnectionsCut(t *testing.T) {
 	e.checkComplete(t, b.ID, n)
 }
 
-func dbName(t *testing.T, dsn string) string {
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.TrimPrefix(u.Path, "/")
-}
-
 // An upload made while Redis is down is stored but not queued; the workers'
 // reconciler finds it in PostgreSQL once Redis is back.
 func TestUploadWhileRedisDownIsProcessedLater(t *testing.T) {

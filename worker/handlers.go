@@ -24,19 +24,20 @@ type Handlers struct {
 	rows     int // rows per chunk
 	inFlight int // chunks of one batch queued at a time, so one big batch cannot starve the others
 	keepDays int
+	metrics  *metrics
 }
 
 // NewHandlers returns the handlers for cfg (defaults filled in).
 func NewHandlers(store *postgres.Store, enq *Enqueuer, cfg Config) *Handlers {
 	cfg = cfg.withDefaults()
 	return &Handlers{store: store, enq: enq, log: cfg.Logger, now: cfg.Now, loc: cfg.Location,
-		rows: cfg.ChunkRows, inFlight: cfg.Concurrency, keepDays: cfg.RetentionDays}
+		rows: cfg.ChunkRows, inFlight: cfg.Concurrency, keepDays: cfg.RetentionDays,
+		metrics: newMetrics(cfg.Registry)}
 }
 
 // today is the processing date: the civil date now in the business zone.
 func (h *Handlers) today() time.Time {
-	t := h.now().In(h.loc)
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	return batch.BusinessDay(h.now(), h.loc)
 }
 
 // HandlePlan finds the batch's duplicates, splits it into chunks and queues
@@ -71,7 +72,7 @@ func (h *Handlers) HandleChunk(ctx context.Context, t *asynq.Task) error {
 		return err // retried with backoff: nothing of the chunk was committed
 	}
 	if !res.Skipped {
-		observeChunk(res, time.Since(start))
+		h.metrics.observeChunk(res, time.Since(start))
 		h.log.Info("chunk done", "batch_id", p.BatchID, "chunk", p.ChunkNo, "rows", res.Rows,
 			"created", res.Created, "rejected", res.Rejected, "duration", time.Since(start))
 	}
@@ -115,7 +116,7 @@ func (h *Handlers) finalize(ctx context.Context, batchID string) error {
 		return err
 	}
 	h.log.Info("batch finished", "batch_id", batchID)
-	batchesFinished.Inc()
+	h.metrics.batchesFinished.Inc()
 	return h.enq.enqueueNotify(ctx, batchID)
 }
 

@@ -1,34 +1,61 @@
 package worker
 
 import (
+	"errors"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promauto"
 
 	"jhtbatch/postgres"
 )
 
-// Worker metrics, on the default registry that /metrics serves.
-var (
-	rowsProcessed = promauto.NewCounterVec(prometheus.CounterOpts{
-		Name: "jhtbatch_rows_processed_total", Help: "Rows given an outcome, by outcome.",
-	}, []string{"outcome"})
-	chunkSeconds = promauto.NewHistogram(prometheus.HistogramOpts{
-		Name: "jhtbatch_chunk_duration_seconds", Help: "Time to judge and store one chunk.",
-		Buckets: prometheus.ExponentialBuckets(0.01, 2, 12),
-	})
-	batchesFinished = promauto.NewCounter(prometheus.CounterOpts{
-		Name: "jhtbatch_batches_finished_total", Help: "Batches finalized.",
-	})
-	taskFailures = promauto.NewCounterVec(prometheus.CounterOpts{
-		Name: "jhtbatch_task_failures_total", Help: "Task runs that returned an error, by task type.",
-	}, []string{"type"})
-)
+// metrics are the workers' metrics, on the registry Config.Registry names.
+type metrics struct {
+	rowsProcessed   *prometheus.CounterVec
+	chunkSeconds    prometheus.Histogram
+	batchesFinished prometheus.Counter
+	taskFailures    *prometheus.CounterVec
+}
 
-func observeChunk(res postgres.ChunkResult, d time.Duration) {
-	chunkSeconds.Observe(d.Seconds())
-	rowsProcessed.WithLabelValues("CREATED").Add(float64(res.Created))
-	rowsProcessed.WithLabelValues("REJECTED").Add(float64(res.Rejected))
-	rowsProcessed.WithLabelValues("VALID").Add(float64(res.Rows - res.Created - res.Rejected))
+// newMetrics registers the workers' metrics on reg (the default registry
+// when nil). Handlers made twice in one process (tests, "all") share them.
+func newMetrics(reg prometheus.Registerer) *metrics {
+	if reg == nil {
+		reg = prometheus.DefaultRegisterer
+	}
+	return &metrics{
+		rowsProcessed: register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "jhtbatch_rows_processed_total", Help: "Rows given an outcome, by outcome.",
+		}, []string{"outcome"})),
+		chunkSeconds: register(reg, prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "jhtbatch_chunk_duration_seconds", Help: "Time to judge and store one chunk.",
+			Buckets: prometheus.ExponentialBuckets(0.01, 2, 12),
+		})),
+		batchesFinished: register(reg, prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "jhtbatch_batches_finished_total", Help: "Batches finalized.",
+		})),
+		taskFailures: register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "jhtbatch_task_failures_total", Help: "Task runs that returned an error, by task type.",
+		}, []string{"type"})),
+	}
+}
+
+// register registers c with reg, or returns the collector already
+// registered under the same name.
+func register[C prometheus.Collector](reg prometheus.Registerer, c C) C {
+	err := reg.Register(c)
+	var are prometheus.AlreadyRegisteredError
+	if errors.As(err, &are) {
+		if existing, ok := are.ExistingCollector.(C); ok {
+			return existing
+		}
+	}
+	return c
+}
+
+func (m *metrics) observeChunk(res postgres.ChunkResult, d time.Duration) {
+	m.chunkSeconds.Observe(d.Seconds())
+	m.rowsProcessed.WithLabelValues("CREATED").Add(float64(res.Created))
+	m.rowsProcessed.WithLabelValues("REJECTED").Add(float64(res.Rejected))
+	m.rowsProcessed.WithLabelValues("VALID").Add(float64(res.Rows - res.Created - res.Rejected))
 }

@@ -15,11 +15,16 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"jhtbatch/batch"
 	"jhtbatch/postgres"
 )
 
 // webhookTimeout bounds one call of a company's webhook.
 const webhookTimeout = 10 * time.Second
+
+// webhookDrainBytes is how much of a webhook's answer is read (and thrown
+// away) so that the connection can be reused.
+const webhookDrainBytes = 64 << 10
 
 // webhookClient calls webhooks; it follows no redirect, so a webhook
 // cannot send the signed body anywhere else.
@@ -54,7 +59,7 @@ type noticeBatch struct {
 // signed POST; a failed call is retried with backoff. A batch announced
 // already, or whose company has no webhook, needs nothing.
 func (h *Handlers) HandleNotify(ctx context.Context, t *asynq.Task) error {
-	var p FinalizePayload
+	var p NotifyPayload
 	if err := decode(t, &p); err != nil {
 		return err
 	}
@@ -62,7 +67,7 @@ func (h *Handlers) HandleNotify(ctx context.Context, t *asynq.Task) error {
 	if err != nil || !pending {
 		return err
 	}
-	if err := post(ctx, n, time.Now()); err != nil {
+	if err := post(ctx, n, h.now()); err != nil {
 		return fmt.Errorf("notify batch %s: %w", p.BatchID, err)
 	}
 	h.log.Info("batch announced", "batch_id", p.BatchID)
@@ -82,7 +87,7 @@ func post(ctx context.Context, n postgres.Notice, now time.Time) error {
 		ID: b.ID, Status: string(b.Status), Mode: string(b.Mode), Filename: b.Filename,
 		TotalRows: b.TotalRows, ProcessedRows: b.ProcessedRows, Created: b.Created, Valid: b.Valid,
 		Rejected: b.Rejected, Warnings: b.Warnings, RulesVersion: b.RulesVersion, FinishedAt: finished,
-		ReportCSV: "/v1/batches/" + b.ID + "/report.csv"}})
+		ReportCSV: batch.ReportCSVPath(b.ID)}})
 	if err != nil {
 		return fmt.Errorf("encode notice: %w", err)
 	}
@@ -99,7 +104,7 @@ func post(ctx context.Context, n postgres.Notice, now time.Time) error {
 		return fmt.Errorf("call webhook: %w", err)
 	}
 	defer res.Body.Close()
-	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))
+	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, webhookDrainBytes))
 	if res.StatusCode/100 != 2 {
 		return fmt.Errorf("webhook answered %s", res.Status)
 	}

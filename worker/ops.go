@@ -51,6 +51,10 @@ func (e *Enqueuer) Resume(ctx context.Context, store *postgres.Store, batchID st
 	return e.enqueueChunks(ctx, chunks)
 }
 
+// archivedPageSize is how many archived tasks one call of the inspector
+// lists.
+const archivedPageSize = 100
+
 // dropArchived deletes the archived tasks of batch id from every queue.
 func (e *Enqueuer) dropArchived(batchID string) error {
 	in := e.inspector()
@@ -64,7 +68,7 @@ func (e *Enqueuer) dropArchived(batchID string) error {
 		}
 		var ids []string
 		for page := 1; ; page++ {
-			tasks, err := in.ListArchivedTasks(q, asynq.PageSize(100), asynq.Page(page))
+			tasks, err := in.ListArchivedTasks(q, asynq.PageSize(archivedPageSize), asynq.Page(page))
 			if errors.Is(err, asynq.ErrQueueNotFound) {
 				break
 			}
@@ -76,7 +80,7 @@ func (e *Enqueuer) dropArchived(batchID string) error {
 					ids = append(ids, t.ID)
 				}
 			}
-			if len(tasks) < 100 {
+			if len(tasks) < archivedPageSize {
 				break
 			}
 		}

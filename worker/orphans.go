@@ -10,6 +10,10 @@ import (
 	"github.com/hibiken/asynq"
 )
 
+// orphanPageSize is how many active tasks of a queue one reconcile looks at:
+// far more than the tasks the workers can run at once.
+const orphanPageSize = 1000
+
 // rescueOrphans queues again the work of tasks that a dead worker left
 // "active". Asynq gives such a task back only once its lease has expired and
 // its recoverer has looked (up to about two minutes after a kill -9), and
@@ -20,7 +24,7 @@ func (h *Handlers) rescueOrphans(ctx context.Context) (int, error) {
 	ins := h.enq.inspector()
 	n := 0
 	for _, q := range []string{QueueControl, QueueChunks} {
-		tasks, err := ins.ListActiveTasks(q, asynq.PageSize(1000))
+		tasks, err := ins.ListActiveTasks(q, asynq.PageSize(orphanPageSize))
 		if errors.Is(err, asynq.ErrQueueNotFound) {
 			continue // nothing was ever queued there (or Redis lost it all)
 		}
@@ -28,7 +32,7 @@ func (h *Handlers) rescueOrphans(ctx context.Context) (int, error) {
 			return n, fmt.Errorf("list active %s tasks: %w", q, err)
 		}
 		for _, t := range tasks {
-			c := rescueCopy(t, time.Now())
+			c := rescueCopy(t, h.now())
 			if c == nil {
 				continue
 			}
@@ -54,7 +58,7 @@ func rescueCopy(t *asynq.TaskInfo, now time.Time) *asynq.Task {
 	default:
 		return nil
 	}
-	return asynq.NewTask(t.Type, t.Payload, asynq.TaskID(rescueID(t.ID, now)), asynq.MaxRetry(maxRetry))
+	return newRescueTask(t, now)
 }
 
 // rescueID is the TaskID of the copy of task id made at now.

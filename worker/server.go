@@ -10,7 +10,9 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/prometheus/client_golang/prometheus"
 
+	"jhtbatch/batch"
 	"jhtbatch/postgres"
 )
 
@@ -18,16 +20,19 @@ import (
 type Config struct {
 	Redis          asynq.RedisConnOpt
 	Concurrency    int            // WORKER_CONCURRENCY; default twice the number of CPUs
-	ChunkRows      int            // CHUNK_ROWS; default 2000
-	Location       *time.Location // BUSINESS_TZ; default Asia/Jakarta
+	ChunkRows      int            // CHUNK_ROWS; default DefaultChunkRows
+	Location       *time.Location // BUSINESS_TZ; default batch.DefaultTimeZone
 	Now            func() time.Time
 	Logger         *slog.Logger
 	ReconcileEvery time.Duration // default 30s
 	RetentionDays  int           // raw rows purged this many days after a batch finished; 0 = kept
+	// Registry receives the workers' metrics; nil means
+	// prometheus.DefaultRegisterer.
+	Registry prometheus.Registerer
 }
 
 // DefaultChunkRows is the chunk size when none is configured: large chunks
-// are faster (MEASURED.md), small ones spread a batch over the workers.
+// are faster (docs/benchmarks.md), small ones spread a batch over the workers.
 const DefaultChunkRows = 2000
 
 // DefaultConcurrency is the number of tasks a worker process runs at once
@@ -38,6 +43,41 @@ const DefaultChunkRows = 2000
 // docs/benchmarks.md), for about 12 MB more memory.
 func DefaultConcurrency() int { return 2 * runtime.NumCPU() }
 
+// DefaultReconcileEvery is how often the reconciler asks PostgreSQL for
+// unfinished work when no interval is configured.
+const DefaultReconcileEvery = 30 * time.Second
+
+// Weights of the queues: control tasks are tiny and unblock whole batches,
+// chunks do the work.
+const (
+	controlWeight = 6
+	chunksWeight  = 3
+)
+
+// taskCheckInterval is how often an idle worker asks Redis for a task
+// (docs/benchmarks.md: the 1 s default idles between chunks).
+const taskCheckInterval = 50 * time.Millisecond
+
+// shutdownTimeout is how long running tasks get to finish at shutdown.
+const shutdownTimeout = 20 * time.Second
+
+// The periodic tasks: claims are promoted every ten minutes, and raw rows
+// past retention purged daily at 01:30 business time. Each tick is unique
+// for a while, so that several schedulers queue it once; the reconciler's
+// for nine tenths of its interval.
+const (
+	promoteSpec     = "*/10 * * * *"
+	promoteUnique   = 5 * time.Minute
+	retentionSpec   = "30 1 * * *"
+	retentionUnique = time.Hour
+)
+
+// Backoff of a failed task: 1 s doubled at each retry up to backoffMax.
+const (
+	backoffMaxShift = 9
+	backoffMax      = 5 * time.Minute
+)
+
 func (c Config) withDefaults() Config {
 	if c.Concurrency <= 0 {
 		c.Concurrency = DefaultConcurrency()
@@ -46,11 +86,7 @@ func (c Config) withDefaults() Config {
 		c.ChunkRows = DefaultChunkRows
 	}
 	if c.Location == nil {
-		loc, err := time.LoadLocation("Asia/Jakarta")
-		if err != nil {
-			loc = time.FixedZone("WIB", 7*3600)
-		}
-		c.Location = loc
+		c.Location = batch.DefaultLocation()
 	}
 	if c.Now == nil {
 		c.Now = time.Now
@@ -59,7 +95,7 @@ func (c Config) withDefaults() Config {
 		c.Logger = slog.Default()
 	}
 	if c.ReconcileEvery <= 0 {
-		c.ReconcileEvery = 30 * time.Second
+		c.ReconcileEvery = DefaultReconcileEvery
 	}
 	return c
 }
@@ -74,15 +110,14 @@ func Run(ctx context.Context, store *postgres.Store, cfg Config) error {
 	defer enq.Close()
 	h := NewHandlers(store, enq, cfg)
 	srv := asynq.NewServer(cfg.Redis, asynq.Config{
-		Concurrency: cfg.Concurrency,
-		// Control tasks are tiny and unblock whole batches; chunks do the work.
-		Queues:            map[string]int{QueueControl: 6, QueueChunks: 3},
-		TaskCheckInterval: 50 * time.Millisecond, // MEASURED.md: the 1 s default idles between chunks
+		Concurrency:       cfg.Concurrency,
+		Queues:            map[string]int{QueueControl: controlWeight, QueueChunks: chunksWeight},
+		TaskCheckInterval: taskCheckInterval,
 		RetryDelayFunc:    backoff,
 		ErrorHandler:      asynq.ErrorHandlerFunc(h.onError),
 		Logger:            newAsynqLogger(cfg.Logger),
 		LogLevel:          asynq.WarnLevel,
-		ShutdownTimeout:   20 * time.Second,
+		ShutdownTimeout:   shutdownTimeout,
 	})
 	if err := srv.Start(h.mux()); err != nil {
 		return fmt.Errorf("start workers: %w", err)
@@ -127,11 +162,11 @@ func startScheduler(cfg Config) (*asynq.Scheduler, error) {
 		unique    time.Duration
 	}{
 		{every, TypeReconcile, cfg.ReconcileEvery * 9 / 10},
-		{"*/10 * * * *", TypePromote, 5 * time.Minute},
-		{"30 1 * * *", TypeRetention, time.Hour},
+		{promoteSpec, TypePromote, promoteUnique},
+		{retentionSpec, TypeRetention, retentionUnique},
 	}
 	for _, j := range jobs {
-		_, err := s.Register(j.spec, asynq.NewTask(j.typ, nil), asynq.Queue(QueueControl),
+		_, err := s.Register(j.spec, newScheduledTask(j.typ), asynq.Queue(QueueControl),
 			asynq.Unique(j.unique), asynq.MaxRetry(0))
 		if err != nil {
 			return nil, fmt.Errorf("schedule %s: %w", j.typ, err)
@@ -146,8 +181,8 @@ func startScheduler(cfg Config) (*asynq.Scheduler, error) {
 // backoff waits 1 s, 2 s, 4 s … up to 5 minutes, with jitter, so a short
 // PostgreSQL outage costs seconds and a long one does not hammer it.
 func backoff(n int, _ error, _ *asynq.Task) time.Duration {
-	d := time.Second << min(n, 9)
-	d = min(d, 5*time.Minute)
+	d := time.Second << min(n, backoffMaxShift)
+	d = min(d, backoffMax)
 	return d/2 + rand.N(d/2+1)
 }
 
@@ -157,7 +192,7 @@ func (h *Handlers) onError(ctx context.Context, t *asynq.Task, err error) {
 	retried, _ := asynq.GetRetryCount(ctx)
 	maxRetry, _ := asynq.GetMaxRetry(ctx)
 	h.log.Warn("task failed", "type", t.Type(), "retried", retried, "err", err)
-	taskFailures.WithLabelValues(t.Type()).Inc()
+	h.metrics.taskFailures.WithLabelValues(t.Type()).Inc()
 	if retried < maxRetry && !errors.Is(err, asynq.SkipRetry) {
 		return
 	}

@@ -7,6 +7,7 @@ package worker
 import (
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/hibiken/asynq"
 )
@@ -65,10 +66,25 @@ func NewFinalizeTask(batchID string) (*asynq.Task, error) {
 	return newTask(TypeFinalize, FinalizePayload{BatchID: batchID}, "finalize:"+batchID, QueueControl)
 }
 
+// NotifyPayload names the finished batch to announce.
+type NotifyPayload struct {
+	BatchID string `json:"batch_id"`
+}
+
 // NewNotifyTask returns the task that announces a finished batch to its
 // company's webhook, deduplicated by TaskID.
 func NewNotifyTask(batchID string) (*asynq.Task, error) {
-	return newTask(TypeNotify, FinalizePayload{BatchID: batchID}, "notify:"+batchID, QueueControl)
+	return newTask(TypeNotify, NotifyPayload{BatchID: batchID}, "notify:"+batchID, QueueControl)
+}
+
+// newScheduledTask is the task the scheduler queues at each tick of typ: no
+// payload, and no retry (the next tick does the work).
+func newScheduledTask(typ string) *asynq.Task { return asynq.NewTask(typ, nil) }
+
+// newRescueTask is the copy of an orphaned pipeline task t, made at now
+// (orphans.go says why).
+func newRescueTask(t *asynq.TaskInfo, now time.Time) *asynq.Task {
+	return asynq.NewTask(t.Type, t.Payload, asynq.TaskID(rescueID(t.ID, now)), asynq.MaxRetry(maxRetry))
 }
 
 func newTask(typ string, payload any, id, queue string) (*asynq.Task, error) {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"jhtbatch/batch"
+	"jhtbatch/credential"
 	"jhtbatch/postgres"
 )
 
@@ -63,7 +64,7 @@ func runCompanyCreate(ctx context.Context, e env, args []string) error {
 		return helpRequested(err)
 	}
 	defer closeStore()
-	c, key, err := store.CreateCompany(ctx, strings.ToUpper(strings.TrimSpace(*npp)), strings.TrimSpace(*name))
+	c, key, err := store.CreateCompany(ctx, batch.NormalNPP(*npp), strings.TrimSpace(*name))
 	if err != nil {
 		return fmt.Errorf("create company %s: %w", *npp, err)
 	}
@@ -72,13 +73,11 @@ func runCompanyCreate(ctx context.Context, e env, args []string) error {
 	return nil
 }
 
-// checkCompany checks the NPP and name of a new company (DOMAIN.md: an NPP
+// checkCompany checks the NPP and name of a new company (docs/rules.md: an NPP
 // is 8 letters and digits).
 func checkCompany(npp, name string) error {
 	npp = strings.TrimSpace(npp)
-	if len(npp) != 8 || strings.IndexFunc(npp, func(r rune) bool {
-		return !(r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z')
-	}) >= 0 {
+	if !batch.ValidNPP(batch.NormalNPP(npp)) {
 		return fmt.Errorf("company create: -npp %q: want 8 letters or digits", npp)
 	}
 	if strings.TrimSpace(name) == "" {
@@ -90,7 +89,7 @@ func checkCompany(npp, name string) error {
 // printKey prints a new API key with the warning that it is shown once; the
 // key is alone on the last line so that scripts can take it with tail -n1.
 func printKey(e env, key string) {
-	fmt.Fprintf(e.stdout, "Key id (public; to revoke: jhtbatch key revoke %s)\n", postgres.KeyID(key))
+	fmt.Fprintf(e.stdout, "Key id (public; to revoke: jhtbatch key revoke %s)\n", credential.ID(key))
 	fmt.Fprintln(e.stdout, "API key (shown once):")
 	fmt.Fprintln(e.stdout, key)
 }
@@ -109,7 +108,7 @@ func runKeyCreate(ctx context.Context, e env, args []string) error {
 		return helpRequested(err)
 	}
 	defer closeStore()
-	c, err := store.CompanyByNPP(ctx, strings.ToUpper(strings.TrimSpace(*npp)))
+	c, err := store.CompanyByNPP(ctx, batch.NormalNPP(*npp))
 	if err != nil {
 		return fmt.Errorf("find company %s: %w", *npp, err)
 	}

@@ -40,7 +40,7 @@ func newAPIClient(base, key string, lang batch.Lang) (*apiClient, error) {
 	return &apiClient{base: strings.TrimRight(base, "/"), key: key, lang: lang, http: &http.Client{}}, nil
 }
 
-// batchInfo is the part of the API's batch (CONTRACT.md §4) the client uses.
+// batchInfo is the part of the API's batch (docs/api.md) the client uses.
 type batchInfo struct {
 	ID            string       `json:"id"`
 	Status        batch.Status `json:"status"`

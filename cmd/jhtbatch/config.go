@@ -17,11 +17,14 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"jhtbatch/api"
+	"jhtbatch/batch"
+	"jhtbatch/postgres"
 	"jhtbatch/redact"
 	"jhtbatch/worker"
 )
 
-// Config is the configuration of the server commands (CONTRACT.md §5),
+// Config is the configuration of the server commands (docs/operations.md),
 // from the environment, each variable overridden by its flag.
 type Config struct {
 	DatabaseURL    string
@@ -64,19 +67,31 @@ var settings = []setting{
 	{"REDIS_URL", "redis-url", "redis://127.0.0.1:6379/0", "Redis URL (redis://, rediss://, redis-socket://)", true, setRedisURL},
 	{"HTTP_ADDR", "http-addr", "127.0.0.1:8080", "address the API and web page listen on", false, setHTTPAddr},
 	{"METRICS_ADDR", "metrics-addr", "off", "address where \"work\" serves /metrics and /healthz (the API serves them itself)", false, setMetricsAddr},
-	{"BUSINESS_TZ", "business-tz", "Asia/Jakarta", "time zone of business dates", false, setBusinessTZ},
-	{"STUCK_AFTER", "stuck-after", "15m", "a batch whose oldest unfinished chunk waited longer is stuck (operators' console, status)", false, setStuckAfter},
-	{"MAX_UPLOAD_BYTES", "max-upload-bytes", "64MiB", "largest accepted file in bytes (KiB, MiB, GiB suffixes allowed)", false, setMaxUploadBytes},
-	{"MAX_ROWS", "max-rows", "200000", "most data rows in one file", false, positiveInt(func(c *Config, n int) { c.MaxRows = n })},
-	{"CHUNK_ROWS", "chunk-rows", "2000", "rows per worker task", false, positiveInt(func(c *Config, n int) { c.ChunkRows = n })},
+	{"BUSINESS_TZ", "business-tz", batch.DefaultTimeZone, "time zone of business dates", false, setBusinessTZ},
+	{"STUCK_AFTER", "stuck-after", durationText(postgres.DefaultStuckAfter), "a batch whose oldest unfinished chunk waited longer is stuck (operators' console, status)", false, setStuckAfter},
+	{"MAX_UPLOAD_BYTES", "max-upload-bytes", fmt.Sprintf("%dMiB", api.DefaultMaxUploadBytes>>20), "largest accepted file in bytes (KiB, MiB, GiB suffixes allowed)", false, setMaxUploadBytes},
+	{"MAX_ROWS", "max-rows", strconv.Itoa(api.DefaultMaxRows), "most data rows in one file", false, positiveInt(func(c *Config, n int) { c.MaxRows = n })},
+	{"CHUNK_ROWS", "chunk-rows", strconv.Itoa(worker.DefaultChunkRows), "rows per worker task", false, positiveInt(func(c *Config, n int) { c.ChunkRows = n })},
 	{"WORKER_CONCURRENCY", "worker-concurrency", "", "tasks a worker process runs at once", false, setConcurrency},
 	{"RETENTION_DAYS", "retention-days", "0", "days before raw rows and reports are purged; 0 keeps them", false, setRetentionDays},
 	{"DB_API_POOL_SIZE", "db-api-pool-size", "10", "PostgreSQL connections of the API (its own pool)", false, positiveInt(func(c *Config, n int) { c.APIPoolSize = n })},
 	{"DB_WORKER_POOL_SIZE", "db-worker-pool-size", "WORKER_CONCURRENCY+2", "PostgreSQL connections of the workers (their own pool)", false, setWorkerPoolSize},
-	{"REPORT_CONCURRENCY", "report-concurrency", "4", "reports built at once (a company's: half); more answer 429", false, positiveInt(func(c *Config, n int) { c.ReportSlots = n })},
+	{"REPORT_CONCURRENCY", "report-concurrency", strconv.Itoa(api.DefaultReportConcurrency), "reports built at once (a company's: half); more answer 429", false, positiveInt(func(c *Config, n int) { c.ReportSlots = n })},
 	{"SPOOL_DIR", "spool-dir", "$TMPDIR/jhtbatch-spool", "directory of the upload spool files, emptied at start", false, setSpoolDir},
 	{"LOG_LEVEL", "log-level", "info", "debug, info, warn or error", false, setLogLevel},
 	{"LOG_FORMAT", "log-format", "text", "text or json", false, setLogFormat},
+}
+
+// durationText is d as a setting's default is written: 15m, not 15m0s.
+func durationText(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
 }
 
 // Which settings each kind of command reads.

@@ -165,13 +165,7 @@ func webURL(addr string) string {
 
 // businessToday is the civil date of now in loc, at 00:00 UTC like the
 // domain's dates.
-func businessToday(now time.Time, loc *time.Location) time.Time {
-	if loc != nil {
-		now = now.In(loc)
-	}
-	y, m, d := now.Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
+func businessToday(now time.Time, loc *time.Location) time.Time { return batch.BusinessDay(now, loc) }
 
 // demoCounts counts the valid rows, those of them with a warning, and the
 // rejected rows of the demo file.

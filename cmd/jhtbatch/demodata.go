@@ -103,7 +103,7 @@ func demoIdentities(today time.Time, rng *rand.Rand) []demoIdentity {
 	return out
 }
 
-// demoNIK builds a NIK with a valid structure (DOMAIN.md): region, birth
+// demoNIK builds a NIK with a valid structure (docs/rules.md): region, birth
 // day (plus 40 for women), month, two-digit year, and a serial other than
 // 0000.
 func demoNIK(region string, birth time.Time, female bool, serial int) string {
@@ -155,7 +155,7 @@ func demoRegistry(ids []demoIdentity) []byte {
 	return buf.Bytes()
 }
 
-// demoHeader uses several Indonesian aliases of CONTRACT.md §1, written the
+// demoHeader uses several Indonesian aliases of docs/file-format.md, written the
 // way people type them (spaces, capitals).
 var demoHeader = []string{"No KPJ", "Nomor KTP", "Nama Lengkap", "Tgl Lahir", "Tanggal PHK", "Alasan",
 	"Kode Bank", "No Rekening", "Nama Pemilik Rekening", "No HP", "Surel", "NPWP"}

@@ -15,7 +15,7 @@ import (
 )
 
 // reportColumnsAfterUpload are the columns a report adds after the
-// uploaded ones (CONTRACT.md §3).
+// uploaded ones (docs/report.md).
 var reportColumnsAfterUpload = []string{"outcome", "claim_number", "claim_status", "eligible_on",
 	"gross_amount", "tax_amount", "net_amount", "error_codes", "warning_codes", "messages"}
 

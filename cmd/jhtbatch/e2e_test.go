@@ -23,7 +23,7 @@ import (
 // PostgreSQL database and Redis database, sets up a company and a registry
 // with the operator commands, uploads files with "jhtbatch submit" and
 // checks every line of the reports against expectations computed here from
-// the rules of DOMAIN.md, then stops the server as SIGTERM would.
+// the rules of docs/rules.md, then stops the server as SIGTERM would.
 
 // participant is a registry entry of the test.
 type participant struct {
@@ -238,7 +238,7 @@ func writeFile(t *testing.T, path string, comma rune, header []string, rows []te
 	return lines
 }
 
-// addMonth is DOMAIN.md's "one calendar month, clamped at month end",
+// addMonth is docs/rules.md's "one calendar month, clamped at month end",
 // written here independently of the program's.
 func addMonth(d time.Time) time.Time {
 	first := time.Date(d.Year(), d.Month()+1, 1, 0, 0, 0, 0, time.UTC)

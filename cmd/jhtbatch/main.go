@@ -1,6 +1,6 @@
 // Command jhtbatch is the one binary of jhtbatch: the API and web page, the
 // workers, the database migrations, the operator commands and a client that
-// submits batch files (CONTRACT.md §5). Run "jhtbatch -h" for the commands.
+// submits batch files (docs/operations.md). Run "jhtbatch -h" for the commands.
 package main
 
 import (

@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"go.uber.org/goleak"
 
+	"jhtbatch/credential"
 	"jhtbatch/postgres"
 	"jhtbatch/testenv"
 )
@@ -262,7 +263,7 @@ func TestCompanyCreateOutput(t *testing.T) {
 	if second == key {
 		t.Errorf("key create printed the same key again")
 	}
-	if r := runCmd(t, getenv, "key", "revoke", postgres.KeyID(key)); r.err != nil {
+	if r := runCmd(t, getenv, "key", "revoke", credential.ID(key)); r.err != nil {
 		t.Fatalf("key revoke: %v", r.err)
 	}
 	if _, err := store.Authenticate(context.Background(), key); err == nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/hibiken/asynq"
 
 	"jhtbatch/batch"
+	"jhtbatch/credential"
 	"jhtbatch/postgres"
 	"jhtbatch/worker"
 )
@@ -94,7 +95,7 @@ func runOperatorRevoke(ctx context.Context, e env, args []string) error {
 	fs := newFlagSet(e, "operator revoke", "ID",
 		"Revokes an operator's token. ID is the number `jhtbatch operator list` shows, or the\ntoken's public id (jhtop_ and 6 characters).")
 	pos, store, closeStore, err := adminCommand(ctx, e, fs, args, 1, "ID", func(pos []string) error {
-		if _, err := strconv.ParseInt(pos[0], 10, 64); err != nil && !postgres.IsOperatorToken(pos[0]) {
+		if _, err := strconv.ParseInt(pos[0], 10, 64); err != nil && !credential.IsOperatorToken(pos[0]) {
 			return fmt.Errorf("operator revoke: ID %q is neither a number nor a token id (jhtop_…)", pos[0])
 		}
 		return nil
@@ -108,7 +109,7 @@ func runOperatorRevoke(ctx context.Context, e env, args []string) error {
 	} else {
 		err = store.RevokeOperatorToken(ctx, pos[0])
 	}
-	name := postgres.KeyID(pos[0]) // never echo a whole token
+	name := credential.ID(pos[0]) // never echo a whole token
 	if err != nil {
 		return fmt.Errorf("operator revoke %s: %w", name, err)
 	}
@@ -124,8 +125,8 @@ func readPassword(r io.Reader) (string, error) {
 		return "", fmt.Errorf("read password from standard input: %w", err)
 	}
 	pw := strings.TrimRight(line, "\r\n")
-	if len([]rune(pw)) < postgres.MinPasswordChars {
-		return "", fmt.Errorf("the password must have at least %d characters", postgres.MinPasswordChars)
+	if len([]rune(pw)) < batch.MinPasswordChars {
+		return "", fmt.Errorf("the password must have at least %d characters", batch.MinPasswordChars)
 	}
 	return pw, nil
 }
@@ -133,7 +134,7 @@ func readPassword(r io.Reader) (string, error) {
 func runUserCreate(ctx context.Context, e env, args []string) error {
 	fs := newFlagSet(e, "user create", "--npp NPP --email EMAIL --password-stdin",
 		"Gives company NPP an HR user who signs in to the web page with EMAIL and a password\n"+
-			fmt.Sprintf("of at least %d characters, read from the first line of standard input.", postgres.MinPasswordChars))
+			fmt.Sprintf("of at least %d characters, read from the first line of standard input.", batch.MinPasswordChars))
 	npp := fs.String("npp", "", "the company's registration number (NPP)")
 	email := fs.String("email", "", "the user's e-mail address, used to sign in")
 	stdin := fs.Bool("password-stdin", false, "read the password from standard input (required)")
@@ -157,7 +158,7 @@ func runUserCreate(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("user create: %w", err)
 	}
 	u, err := store.CreateUser(ctx, *npp, *email, pw)
-	if e := batch.ErrorOf(err); e != nil && e.Code == postgres.CodeUserExists {
+	if e := batch.ErrorOf(err); e != nil && e.Code == batch.CodeUserExists {
 		return fmt.Errorf("user create: a user with e-mail %s already exists", strings.ToLower(strings.TrimSpace(*email)))
 	}
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
+	"jhtbatch/credential"
 	"jhtbatch/postgres"
 	"jhtbatch/testenv"
 	"jhtbatch/worker"
@@ -43,7 +44,7 @@ func TestOpsCommands(t *testing.T) {
 	key := lastLine(r.stdout)
 	r = runCmd(t, getenv, "operator", "create", "--name", "Rina")
 	token := lastLine(r.stdout)
-	if r.err != nil || !postgres.IsOperatorToken(token) {
+	if r.err != nil || !credential.IsOperatorToken(token) {
 		t.Fatalf("operator create: %v, last line %q", r.err, token)
 	}
 	token2 := lastLine(runCmd(t, getenv, "operator", "create", "--name", "Budi", "--write-queues").stdout)
@@ -60,19 +61,19 @@ func TestOpsCommands(t *testing.T) {
 		want    []string // in stdout
 	}{
 		{"operator without name", "", []string{"operator", "create"}, true, nil},
-		{"operator list", "", []string{"operator", "list"}, false, []string{"Rina", postgres.KeyID(token), "read"}},
+		{"operator list", "", []string{"operator", "list"}, false, []string{"Rina", credential.ID(token), "read"}},
 		{"short password", "pendek\n", []string{"user", "create", "--npp", "OPS00001", "--email", "hr@ops.example", "--password-stdin"}, true, nil},
 		{"no password-stdin", "", []string{"user", "create", "--npp", "OPS00001", "--email", "hr@ops.example"}, true, nil},
 		{"user create", pw + "\n", []string{"user", "create", "--npp", "OPS00001", "--email", "HR@ops.example", "--password-stdin"}, false, []string{"hr@ops.example"}},
 		{"user again", pw + "\n", []string{"user", "create", "--npp", "OPS00001", "--email", "hr@ops.example", "--password-stdin"}, true, nil},
 		{"user list", "", []string{"user", "list", "--npp", "OPS00001"}, false, []string{"OPS00001", "hr@ops.example"}},
 		{"company list", "", []string{"company", "list"}, false, []string{"OPS00001", "PT Operasi"}},
-		{"key list", "", []string{"key", "list", "--npp", "OPS00001"}, false, []string{postgres.KeyID(key), "OPS00001"}},
+		{"key list", "", []string{"key", "list", "--npp", "OPS00001"}, false, []string{credential.ID(key), "OPS00001"}},
 		{"user disable", "", []string{"user", "disable", "hr@ops.example"}, false, []string{"disabled"}},
 		{"operator revoke", "", []string{"operator", "revoke", "1"}, false, []string{"revoked"}},
 		{"operator revoke again", "", []string{"operator", "revoke", "1"}, true, nil},
 		{"operator revoke not a number", "", []string{"operator", "revoke", "x"}, true, nil},
-		{"operator revoke by token id", "", []string{"operator", "revoke", postgres.KeyID(token2)}, false, []string{"revoked"}},
+		{"operator revoke by token id", "", []string{"operator", "revoke", credential.ID(token2)}, false, []string{"revoked"}},
 	}
 	for _, tc := range tests {
 		r := runIn(t, getenv, tc.stdin, tc.args...)
@@ -95,7 +96,7 @@ func TestOpsCommands(t *testing.T) {
 	}
 	for _, tok := range []string{token, token2} {
 		if _, err := store.AuthenticateOperator(context.Background(), tok); err == nil {
-			t.Errorf("revoked operator token %s still works", postgres.KeyID(tok))
+			t.Errorf("revoked operator token %s still works", credential.ID(tok))
 		}
 	}
 }

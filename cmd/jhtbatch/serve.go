@@ -236,6 +236,9 @@ func workerService(cfg Config, store *postgres.Store, log *slog.Logger, now func
 			Now:           now,
 			Logger:        log,
 			RetentionDays: cfg.RetentionDays,
+			// The default registry: GET /metrics of "all" and of "work"
+			// (METRICS_ADDR) serves it.
+			Registry: prometheus.DefaultRegisterer,
 		})
 		if err != nil {
 			return fmt.Errorf("workers: %w", err)

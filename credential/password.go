@@ -1,10 +1,11 @@
-package postgres
+package credential
 
 import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
+	"io"
 	"strings"
 	"sync"
 
@@ -22,14 +23,11 @@ const (
 	argonKeyBytes  = 32
 )
 
-// MinPasswordChars is the shortest password a user may have.
-const MinPasswordChars = 12
-
-// hashPassword returns the PHC string of password under argon2id with a
-// fresh random salt: $argon2id$v=19$m=…,t=…,p=…$salt$hash.
-func hashPassword(password string) (string, error) {
+// HashPassword returns the PHC string of password under argon2id with a
+// fresh salt from random: $argon2id$v=19$m=…,t=…,p=…$salt$hash.
+func HashPassword(random io.Reader, password string) (string, error) {
 	salt := make([]byte, argonSaltBytes)
-	if _, err := rand.Read(salt); err != nil {
+	if _, err := io.ReadFull(random, salt); err != nil {
 		return "", fmt.Errorf("make password salt: %w", err)
 	}
 	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemoryKiB, argonThreads, argonKeyBytes)
@@ -38,9 +36,9 @@ func hashPassword(password string) (string, error) {
 		argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
 }
 
-// checkPassword reports whether password matches the PHC string encoded. A
+// CheckPassword reports whether password matches the PHC string encoded. A
 // malformed string matches nothing.
-func checkPassword(encoded, password string) bool {
+func CheckPassword(encoded, password string) bool {
 	parts := strings.Split(encoded, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
 		return false
@@ -68,11 +66,11 @@ func checkPassword(encoded, password string) bool {
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
 
-// dummyHash is checked against when no user has the e-mail, so that an
+// DummyHash is checked against when no user has the e-mail, so that an
 // unknown e-mail takes as long to refuse as a wrong password.
 // It is made on first use, not at every start of the binary.
-var dummyHash = sync.OnceValue(func() string {
-	h, err := hashPassword("not a password of anyone")
+var DummyHash = sync.OnceValue(func() string {
+	h, err := HashPassword(rand.Reader, "not a password of anyone")
 	if err != nil {
 		panic(err)
 	}
@@ -81,4 +79,4 @@ var dummyHash = sync.OnceValue(func() string {
 
 // PrepareLogin makes the dummy hash now, so that the first sign-in with an
 // unknown e-mail takes no longer than any other.
-func PrepareLogin() { dummyHash() }
+func PrepareLogin() { DummyHash() }

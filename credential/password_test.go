@@ -1,6 +1,7 @@
-package postgres
+package credential
 
 import (
+	"crypto/rand"
 	"regexp"
 	"strings"
 	"testing"
@@ -10,7 +11,7 @@ import (
 // fresh salt; only the right password matches; a damaged string matches
 // nothing.
 func TestPasswordHash(t *testing.T) {
-	h, err := hashPassword("correct horse battery")
+	h, err := HashPassword(rand.Reader, "correct horse battery")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -18,7 +19,7 @@ func TestPasswordHash(t *testing.T) {
 	if !phc.MatchString(h) {
 		t.Fatalf("hash %q is not the expected PHC string", h)
 	}
-	if again, _ := hashPassword("correct horse battery"); again == h {
+	if again, _ := HashPassword(rand.Reader, "correct horse battery"); again == h {
 		t.Error("two hashes of one password are equal: the salt is not fresh")
 	}
 	parts := strings.Split(h, "$")
@@ -37,11 +38,11 @@ func TestPasswordHash(t *testing.T) {
 		{"empty", "", "", false},
 	}
 	for _, tc := range tests {
-		if got := checkPassword(tc.encoded, tc.password); got != tc.want {
-			t.Errorf("%s: checkPassword = %v, want %v", tc.name, got, tc.want)
+		if got := CheckPassword(tc.encoded, tc.password); got != tc.want {
+			t.Errorf("%s: CheckPassword = %v, want %v", tc.name, got, tc.want)
 		}
 	}
-	if !checkPassword(dummyHash(), "not a password of anyone") || checkPassword(dummyHash(), "") {
+	if !CheckPassword(DummyHash(), "not a password of anyone") || CheckPassword(DummyHash(), "") {
 		t.Error("the dummy hash does not behave as a hash")
 	}
 }
