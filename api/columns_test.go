@@ -53,8 +53,9 @@ func TestUploadUnknownColumnSuggestion(t *testing.T) {
 			}
 			var msg string
 			_ = json.Unmarshal(d["message"], &msg)
-			if !strings.Contains(msg, `"Full Name"`) || strings.Contains(msg, "full_name") {
-				t.Errorf("missing-column message %q, want it to name the column by its label", msg)
+			// English, and still the Indonesian label (with its translation).
+			if !strings.Contains(msg, `"Nama Lengkap (Full Name)"`) || strings.Contains(msg, "full_name") {
+				t.Errorf("missing-column message %q, want it to name the column by its Indonesian label", msg)
 			}
 		}
 	}
