@@ -291,7 +291,7 @@ func TestSuggestColumn(t *testing.T) {
 	}{
 		{"nama_lengkp", nil, ColFullName},
 		{"KPJJ", nil, ColKPJ},
-		{"Emial", nil, ColEmail},     // two letters swapped: one edit
+		{"Emial", nil, ColEmail}, // two letters swapped: one edit
 		{"Alsaan", nil, ColReason},
 		{"Reaosn", nil, ColReason},
 		{"Tanggal Lahr", nil, ColBirthDate},
