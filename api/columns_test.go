@@ -53,8 +53,9 @@ func TestUploadUnknownColumnSuggestion(t *testing.T) {
 			}
 			var msg string
 			_ = json.Unmarshal(d["message"], &msg)
-			if !strings.Contains(msg, `"Full Name"`) || strings.Contains(msg, "full_name") {
-				t.Errorf("missing-column message %q, want it to name the column by its label", msg)
+			// English, and still the Indonesian label (with its translation).
+			if !strings.Contains(msg, `"Nama Lengkap (Full Name)"`) || strings.Contains(msg, "full_name") {
+				t.Errorf("missing-column message %q, want it to name the column by its Indonesian label", msg)
 			}
 		}
 	}
@@ -108,8 +109,8 @@ func TestUploadMapping(t *testing.T) {
 	}{
 		{"no mapping", func() response { return e.uploadWithFields("?mode=validate", [2]string{"file", hrFile}) },
 			400, "HEADER_UNKNOWN_COLUMN", "HEADER_UNKNOWN_COLUMN"},
-		// Before any mapped upload of the company: later, its mapping is
-		// learned (TestMappedReportUploadsAgain).
+		// Not a report: the company's earlier mappings are not applied
+		// (TestMappedReportUploadsAgain).
 		{"multipart field after the file is not read", func() response {
 			return e.uploadWithFields("?mode=validate", [2]string{"file", hrFile}, [2]string{"mapping", hrMapping})
 		}, 400, "HEADER_UNKNOWN_COLUMN", "HEADER_UNKNOWN_COLUMN"},
@@ -186,8 +187,9 @@ func TestMappedColumnInTheReport(t *testing.T) {
 
 // TestMappedReportUploadsAgain: the report of a mapped upload keeps the
 // uploaded header names; uploaded again without a mapping, it is read with
-// the names the company's own mapping chose. Only the company's own, and
-// only names a mapping chose: another name is still unknown.
+// the names the company's own mapping chose. Only the company's own, only
+// a report (a header with the report's own columns), and only names a
+// mapping chose: another name is still unknown.
 func TestMappedReportUploadsAgain(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -220,6 +222,10 @@ func TestMappedReportUploadsAgain(t *testing.T) {
 
 	other := e.upload(e.keyB, "?mode=validate", "karyawan.csv", hrFile, nil)
 	wantError(t, other, http.StatusBadRequest, "HEADER_UNKNOWN_COLUMN")
+	// Only a report is read with the learned names: the same file that was
+	// mapped, uploaded again without its mapping, still has unknown
+	// columns (a typo must not silently drop data).
+	wantError(t, e.upload(e.keyA, "?mode=validate", "karyawan.csv", hrFile, nil), http.StatusBadRequest, "HEADER_UNKNOWN_COLUMN")
 	unknown := strings.Replace(hrFile, "Departemen", "Catatan", 1)
 	got := wantError(t, e.upload(e.keyA, "?mode=validate", "karyawan.csv", unknown, nil), http.StatusBadRequest, "HEADER_UNKNOWN_COLUMN")
 	if len(got.Error.Details) != 5 || got.Error.Details[0].Column != "Tgl Out" || got.Error.Details[2].Column != "Catatan" {

@@ -9,9 +9,9 @@ import (
 	"jhtbatch/batch"
 )
 
-// decodeUpload opens the decoder of a spooled upload. An upload without a
-// mapping of its own whose header names columns the aliases do not know is
-// read again with the mappings the company's own earlier uploads applied
+// decodeUpload opens the decoder of a spooled upload. A report (its header
+// has the report's own columns) uploaded without a mapping of its own whose
+// header names columns the aliases do not know is read again with the mappings the company's own earlier uploads applied
 // (postgres.Store.LearnedMapping): so the report of a mapped upload, whose
 // header keeps the uploaded names, uploads again as it is (fix and send
 // again). Names no earlier mapping chose stay unknown; when the second
@@ -30,11 +30,22 @@ func (s *server) decodeUpload(ctx context.Context, f *os.File, up *batch.Upload,
 	}
 	up.Mapping = learned
 	dec, err2 := s.newDecoder(f, up, req)
+	if err2 == nil && !isReport(dec.Layout()) {
+		_ = dec.Close()
+		err2 = err
+	}
 	if err2 != nil {
 		up.Mapping = nil
 		return nil, err
 	}
 	return dec, nil
+}
+
+// isReport reports whether a header has the columns only a result report
+// has: the learned names are for a report sent again, never for an
+// ordinary file, where an unknown name stays an error.
+func isReport(l batch.Layout) bool {
+	return l.Index(batch.ColReportOnly) >= 0
 }
 
 // headerError reports whether err refuses a file for unknown header names.

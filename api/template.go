@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"jhtbatch/batch"
 	"jhtbatch/schemas"
@@ -12,12 +13,13 @@ import (
 
 // templateCSV returns the CSV template in the dialect ?delimiter= asks for:
 // "" or "comma" as stored; "semicolon" with ';' and a UTF-8 BOM, what Excel
-// in the Indonesian locale opens (and saves) as columns.
+// in the Indonesian locale opens (and saves) as columns. Names are read in
+// any case, and the character itself (";", ",") is its name.
 func templateCSV(delimiter string) ([]byte, error) {
-	switch delimiter {
-	case "", "comma":
+	switch strings.ToLower(delimiter) {
+	case "", "comma", ",":
 		return schemas.TemplateCSV, nil
-	case "semicolon":
+	case "semicolon", ";":
 		recs, err := templateRecords()
 		if err != nil {
 			return nil, err

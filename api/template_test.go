@@ -31,6 +31,11 @@ func TestTemplates(t *testing.T) {
 	}
 	checkTemplateWorkbook(t, xlsx.body)
 	wantError(t, e.get("/v1/template.csv?delimiter=pipe", ""), http.StatusBadRequest, "INVALID_PARAMETER")
+	for _, q := range []string{"Semicolon", "SEMICOLON", "%3B"} { // any case, or the character itself
+		if got := e.get("/v1/template.csv?delimiter="+q, ""); got.status != http.StatusOK || !bytes.Equal(got.body, semi.body) {
+			t.Errorf("?delimiter=%s: status %d, body %.60q; want the semicolon template", q, got.status, got.body)
+		}
+	}
 
 	for name, body := range map[string][]byte{"jhtbatch-template.csv": semi.body, "jhtbatch-template.xlsx": xlsx.body} {
 		t.Run(name, func(t *testing.T) {

@@ -70,24 +70,26 @@ var reportOnlyColumns = []string{"row", "line", "outcome", "claim_number", "clai
 
 // columnLabels are the names messages use for a column the upload has no
 // header for (a missing column, a column named in a rule's text): never
-// the internal name.
+// the internal name. The Indonesian label is the column's name in every
+// language (it is what HR files and the template's users call it); English
+// adds its translation in parentheses.
 var columnLabels = map[Column][2]string{ // {Bahasa Indonesia, English}
-	ColKPJ:             {"Nomor KPJ", "KPJ Number"},
+	ColKPJ:             {"Nomor KPJ", "Nomor KPJ (KPJ Number)"},
 	ColNIK:             {"NIK", "NIK"},
-	ColFullName:        {"Nama Lengkap", "Full Name"},
-	ColBirthDate:       {"Tanggal Lahir", "Birth Date"},
-	ColTerminationDate: {"Tanggal Berhenti", "Termination Date"},
-	ColReason:          {"Alasan Berhenti", "Reason"},
-	ColBankCode:        {"Kode Bank", "Bank Code"},
-	ColBankAccount:     {"Nomor Rekening", "Bank Account Number"},
-	ColAccountName:     {"Nama Pemilik Rekening", "Account Holder Name"},
-	ColPhone:           {"Nomor HP", "Mobile Phone"},
-	ColEmail:           {"Email", "E-mail"},
+	ColFullName:        {"Nama Lengkap", "Nama Lengkap (Full Name)"},
+	ColBirthDate:       {"Tanggal Lahir", "Tanggal Lahir (Birth Date)"},
+	ColTerminationDate: {"Tanggal Berhenti", "Tanggal Berhenti (Termination Date)"},
+	ColReason:          {"Alasan Berhenti", "Alasan Berhenti (Reason)"},
+	ColBankCode:        {"Kode Bank", "Kode Bank (Bank Code)"},
+	ColBankAccount:     {"Nomor Rekening", "Nomor Rekening (Bank Account Number)"},
+	ColAccountName:     {"Nama Pemilik Rekening", "Nama Pemilik Rekening (Account Holder Name)"},
+	ColPhone:           {"Nomor HP", "Nomor HP (Mobile Phone)"},
+	ColEmail:           {"Email", "Email"},
 	ColNPWP:            {"NPWP", "NPWP"},
 }
 
-// Label returns the human name of column c in lang ("Nama Lengkap", "Full
-// Name"); a value that is no column comes back as it is.
+// Label returns the human name of column c in lang ("Nama Lengkap", "Nama
+// Lengkap (Full Name)"); a value that is no column comes back as it is.
 func (c Column) Label(lang Lang) string {
 	l, ok := columnLabels[c]
 	if !ok {

@@ -131,7 +131,12 @@ func utf8Reader(r io.Reader, enc Encoding) (io.Reader, error) {
 	case EncUTF16BE:
 		return unicode.UTF16(unicode.BigEndian, unicode.UseBOM).NewDecoder().Reader(r), nil
 	case EncWindows1252:
-		return charmap.Windows1252.NewDecoder().Reader(r), nil
+		// A UTF-8 BOM before Windows-1252 bytes is no text of the file.
+		br := bufio.NewReader(r)
+		if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\uFEFF")) {
+			_, _ = br.Discard(3)
+		}
+		return charmap.Windows1252.NewDecoder().Reader(br), nil
 	}
 	return nil, fmt.Errorf("decode batch file: unknown encoding %q", enc)
 }

@@ -85,6 +85,7 @@ func TestDecodeFormats(t *testing.T) {
 		{"utf-16le", utf16(hdr("\t")+"\r\n"+row("\t", "Wirawan Ñ")+"\r\n", false), EncUTF16LE, '\t', []int{2}, "Wirawan Ñ"},
 		{"utf-16be", utf16(hdr(";")+"\n"+row(";", "Ñ😀")+"\n", true), EncUTF16BE, ';', []int{2}, "Ñ😀"},
 		{"windows-1252", []byte(hdr(";") + "\r\n" + row(";", "Wirawan \xD1") + "\r\n"), EncWindows1252, ';', []int{2}, "Wirawan Ñ"},
+		{"windows-1252 after a utf-8 bom", []byte("\xEF\xBB\xBF" + hdr(";") + "\r\n" + row(";", "Wirawan \xD1") + "\r\n"), EncWindows1252, ';', []int{2}, "Wirawan Ñ"},
 		{"quoted newline", []byte(hdr(",") + "\n" + row(",", "\"a\nb\r\nc\"") + "\n" + row(",", "d") + "\n"), EncUTF8, ',', []int{2, 5}, "a\nb\nc"},
 		{"quoted delimiter and quote", []byte(hdr(";") + "\n" + row(";", `"a;""b"",c"`) + "\n"), EncUTF8, ';', []int{2}, `a;"b",c`},
 		{"blank lines", []byte("\n\r\n" + hdr(",") + "\n\n" + row(",", "a") + "\n   \n;;;\n,,,,\n" + row(",", "b") + "\n\n"), EncUTF8, ',', []int{5, 9}, "a"},

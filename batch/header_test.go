@@ -291,6 +291,9 @@ func TestSuggestColumn(t *testing.T) {
 	}{
 		{"nama_lengkp", nil, ColFullName},
 		{"KPJJ", nil, ColKPJ},
+		{"Emial", nil, ColEmail}, // two letters swapped: one edit
+		{"Alsaan", nil, ColReason},
+		{"Reaosn", nil, ColReason},
 		{"Tanggal Lahr", nil, ColBirthDate},
 		{"Tgl Out", nil, ColTerminationDate},
 		{"Tanggal Efektif Keluar", nil, ColTerminationDate},

@@ -42,8 +42,9 @@ const inspectBufSize = 32 << 10
 // Inspect reads at most maxBytes+1 bytes: as soon as more than maxBytes
 // arrived it returns *Error{KindTooLarge, FILE_TOO_LARGE} (Detail.Value is
 // the limit) without reading the rest. maxBytes <= 0 means no limit. A file that holds nothing but a BOM and
-// white space is FILE_EMPTY; a NUL byte outside UTF-16, invalid UTF-8 after a
-// UTF-8 BOM or a UTF-16 file of odd length is FILE_ENCODING (with the line).
+// white space is FILE_EMPTY; a NUL byte outside UTF-16 or a UTF-16 file of odd
+// length is FILE_ENCODING (with the line). A file that is not valid UTF-8 is
+// EncWindows1252, also after a UTF-8 BOM (the BOM is then skipped).
 // The FileInfo returned with an error describes the bytes read so far.
 func Inspect(r io.Reader, w io.Writer, maxBytes int64) (FileInfo, error) {
 	if maxBytes > 0 {
@@ -173,10 +174,7 @@ func (s *sniffer) scan(p []byte) {
 		d := faultDetail(CodeFileEncoding, s.lines+bytes.Count(p[:i], nl)+1, "", Fault{Kind: FaultNULByte})
 		s.encErr = &d
 	}
-	if bad := s.utf8.write(p); bad >= 0 && s.enc == EncUTF8BOM && s.encErr == nil {
-		d := faultDetail(CodeFileEncoding, s.lines+bytes.Count(p[:bad], nl)+1, "", Fault{Kind: FaultInvalidUTF8})
-		s.encErr = &d
-	}
+	s.utf8.write(p)
 	s.lines += bytes.Count(p, nl)
 }
 
@@ -187,15 +185,13 @@ func (s *sniffer) finish() (FileInfo, error) {
 	if !s.decided {
 		s.scan(s.decide())
 	}
-	if s.enc == EncUTF8 && !s.utf8.valid() {
+	if (s.enc == EncUTF8 || s.enc == EncUTF8BOM) && !s.utf8.valid() {
+		// Not valid UTF-8, BOM or not: Windows-1252 (a BOM put before
+		// Excel's "CSV" bytes by another tool is skipped by utf8Reader).
 		s.enc = EncWindows1252
 	}
 	if (s.enc == EncUTF16LE || s.enc == EncUTF16BE) && s.utf16.odd {
 		d := faultDetail(CodeFileEncoding, 0, "", Fault{Kind: FaultOddUTF16})
-		s.encErr = &d
-	}
-	if s.enc == EncUTF8BOM && s.encErr == nil && !s.utf8.valid() {
-		d := faultDetail(CodeFileEncoding, s.lines+1, "", Fault{Kind: FaultInvalidUTF8})
 		s.encErr = &d
 	}
 	switch {

@@ -75,7 +75,8 @@ func TestInspectEncoding(t *testing.T) {
 		{"nul in windows-1252", []byte("kpj\n\xD1\x00\n"), EncWindows1252, CodeFileEncoding},
 		{"utf16 without bom", []byte("k\x00p\x00j\x00"), EncUTF8, CodeFileEncoding},
 		{"utf16 odd length", append(utf16("kpj", false), 'x'), EncUTF16LE, CodeFileEncoding},
-		{"invalid after utf8 bom", []byte("\xEF\xBB\xBFkpj\n\xD1\n"), EncUTF8BOM, CodeFileEncoding},
+		{"invalid after utf8 bom", []byte("\xEF\xBB\xBFkpj\n\xD1\n"), EncWindows1252, ""},
+		{"nul after utf8 bom", []byte("\xEF\xBB\xBFkpj\n\xD1\x00\n"), EncWindows1252, CodeFileEncoding},
 		{"nul in utf16 is a character", utf16("kpj\x00", false), EncUTF16LE, ""},
 	}
 	for _, tt := range tests {
@@ -175,7 +176,7 @@ func TestInspectEncodingErrorLine(t *testing.T) {
 		want Detail
 	}{
 		{"nul on line 3", []byte("kpj\n1\n2\x00\n"), Detail{Code: CodeFileEncoding, Line: 3, Value: "NUL byte"}},
-		{"invalid utf-8 on line 2", []byte("\xEF\xBB\xBFkpj\nab\xFF\n"), Detail{Code: CodeFileEncoding, Line: 2, Value: "invalid UTF-8"}},
+		{"nul after a utf-8 bom on line 2", []byte("\xEF\xBB\xBFkpj\nab\xFF\x00\n"), Detail{Code: CodeFileEncoding, Line: 2, Value: "NUL byte"}},
 	}
 	for _, tt := range tests {
 		_, err := Inspect(iotest.HalfReader(bytes.NewReader(tt.in)), io.Discard, 0)

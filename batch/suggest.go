@@ -43,9 +43,13 @@ func typoBudget(a, b string) int {
 	return max(1, n/4)
 }
 
-// editDistance is the Levenshtein distance between a and b, in runes.
+// editDistance is the optimal string alignment distance between a and b,
+// in runes: Levenshtein's insertions, deletions and substitutions, and two
+// adjacent letters swapped counted as one edit ("Emial" is one typo away
+// from "email", as a person sees it).
 func editDistance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
+	pprev := make([]int, len(rb)+1) // row i-2
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)
 	for j := range prev {
@@ -59,8 +63,11 @@ func editDistance(a, b string) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], pprev[j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
+		pprev, prev, cur = prev, cur, pprev
 	}
 	return prev[len(rb)]
 }

@@ -12,7 +12,7 @@ import (
 type endless struct{ closed chan struct{} }
 
 func (endless) Read(p []byte) (int, error) { return len(p), nil }
-func (e endless) Close() error            { close(e.closed); return nil }
+func (e endless) Close() error             { close(e.closed); return nil }
 
 // TestAheadReader: the bytes come through whole and in order; Close stops
 // the goroutine even while it waits to hand over a buffer, and closes the

@@ -47,7 +47,8 @@ func TestHelpTouchesNothing(t *testing.T) {
 			forms = append(forms, []string{words[0], "-h"}, []string{words[0], "--help"}, []string{"help", words[0]})
 		}
 	}
-	forms = append(forms, []string{"submit", "file.csv", "--wait", "-h"}, []string{"-h"}, []string{"help"})
+	forms = append(forms, []string{"submit", "file.csv", "--wait", "-h"}, []string{"-h"}, []string{"help"},
+		[]string{"--help"}, []string{"help", "-h"}, []string{"help", "--help"}, []string{"help", "help"}, []string{"help", "company", "create", "-h"})
 	for _, args := range forms {
 		cmd := exec.Command(bin, args...)
 		cmd.Dir, cmd.Env = dir, env

@@ -160,6 +160,10 @@ func withoutHelpFlags(args []string) []string {
 // only asked for its usage, with an empty environment and a context that is
 // already cancelled, so a command that went further would fail, not act.
 func help(e env, words []string) error {
+	// "help -h", "help help": help about help is the usage.
+	if words = withoutHelpFlags(words); len(words) > 0 && words[0] == "help" {
+		words = nil
+	}
 	if len(words) == 0 {
 		usage(e.stdout)
 		return nil
