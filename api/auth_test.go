@@ -77,6 +77,7 @@ func companyRoutes(batchID, claim string) []route {
 		{http.MethodGet, "/v1/batches/" + batchID + "/report.csv"},
 		{http.MethodGet, "/v1/batches/" + batchID + "/report.xlsx"},
 		{http.MethodGet, "/v1/batches/" + batchID + "/receipt"},
+		{http.MethodGet, "/v1/batches/" + batchID + "/rows"},
 		{http.MethodPost, "/v1/batches/" + batchID + "/cancel"},
 		{http.MethodGet, "/v1/claims/" + claim},
 	}

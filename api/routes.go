@@ -14,6 +14,9 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /v1/batches/{id}/receipt", s.auth(s.handleReceipt))
 	mux.Handle("GET /v1/claims/{number}", s.auth(s.handleGetClaim))
 	mux.HandleFunc("GET /v1/template.csv", s.handleTemplate)
+	mux.Handle("GET /v1/batches/{id}/rows", s.auth(s.handleRows))
+	mux.Handle("GET /v1/mappings", s.auth(s.handleListMappings))
+	mux.Handle("PUT /v1/mappings", s.auth(s.handlePutMapping))
 
 	mux.HandleFunc("GET /healthz", s.handleHealthz)
 	mux.HandleFunc("GET /readyz", s.handleReadyz)

@@ -315,11 +315,7 @@ func (s *Store) ReportLines(ctx context.Context, b Batch, onlyRejected bool, fn 
 	if b.PurgedAt != nil {
 		return batch.Conflict("REPORT_PURGED", b.PurgedAt.Format(time.DateOnly))
 	}
-	rows, err := s.pool.Query(ctx, `
-		SELECT r.row_no, r.line_no, r.fields, coalesce(r.outcome, ''), coalesce(r.issues, '[]'::jsonb),
-			coalesce(r.claim_number, ''), coalesce(c.status, ''), r.eligible_on,
-			r.gross_amount, r.tax_amount, r.net_amount
-		FROM batch_rows r LEFT JOIN claims c ON c.claim_number = r.claim_number
+	rows, err := s.pool.Query(ctx, reportLineSelect+`
 		WHERE r.batch_id = $1 AND (NOT $2 OR r.outcome = 'REJECTED')
 		ORDER BY r.row_no`, b.ID, onlyRejected)
 	if err != nil {
@@ -327,20 +323,9 @@ func (s *Store) ReportLines(ctx context.Context, b Batch, onlyRejected bool, fn 
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var l batch.ReportLine
-		var outcome, status string
-		var eligible *time.Time
-		var gross, tax, net *int64
-		if err := rows.Scan(&l.Row, &l.Line, &l.Fields, &outcome, &l.Issues, &l.ClaimNumber, &status,
-			&eligible, &gross, &tax, &net); err != nil {
-			return fmt.Errorf("read report row: %w", err)
-		}
-		l.Outcome, l.ClaimStatus = batch.Outcome(outcome), batch.ClaimStatus(status)
-		if eligible != nil {
-			l.EligibleOn = *eligible
-		}
-		if gross != nil && tax != nil && net != nil {
-			l.Gross, l.Tax, l.Net, l.HasAmounts = *gross, *tax, *net, true
+		l, err := scanReportLine(rows)
+		if err != nil {
+			return err
 		}
 		if err := fn(l); err != nil {
 			return err
