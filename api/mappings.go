@@ -30,7 +30,7 @@ type mappingListJSON struct {
 // handleListMappings answers the company's remembered mappings, most
 // recently saved first; the page picks the one whose headers match a file.
 func (s *server) handleListMappings(w http.ResponseWriter, r *http.Request, c batch.Company) {
-	list, err := s.store.Mappings(r.Context(), c.ID)
+	list, err := s.store.SavedMappings(r.Context(), c.ID)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -61,7 +61,7 @@ func (s *server) handlePutMapping(w http.ResponseWriter, r *http.Request, c batc
 		s.writeError(w, r, err)
 		return
 	}
-	m, err := s.store.SaveMapping(r.Context(), c.ID, postgres.Mapping{Headers: in.Headers, Mapping: in.Mapping})
+	m, err := s.store.SaveMapping(r.Context(), c.ID, postgres.SavedMapping{Headers: in.Headers, Mapping: in.Mapping})
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -87,7 +87,7 @@ func checkMapping(m mappingJSON) error {
 	return nil
 }
 
-func toMappingJSON(m postgres.Mapping) mappingJSON {
+func toMappingJSON(m postgres.SavedMapping) mappingJSON {
 	out := mappingJSON{Headers: m.Headers, Mapping: m.Mapping}
 	if out.Mapping == nil {
 		out.Mapping = map[string]*string{}

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestBrowser is a clerk's afternoon, in a real browser: sign in, upload a
+// file with a column title the service does not know, say what it holds,
+// watch the check, fix the rejected row in the grid, check it again, create
+// its claim, download the report — at 1280 px and on a 390 px phone, in
+// both languages, without a console error and without one internal word
+// on the screen.
+func TestBrowser(t *testing.T) {
+	s := startAll(t)
+	p := newPage(t)
+	dir := t.TempDir()
+	key := createCompany(t, s)
+	importRegistry(t, s, dir)
+
+	p.run("navigate", chromedp.Navigate(s.url+"/"))
+	t.Logf("navigated; eval %d", eval[int](p, "1+1"))
+	p.run("open the page", chromedp.WaitVisible("#signin-form"))
+	p.checkWords("sign-in")
+	p.checkNarrow("sign-in")
+	signIn(t, p, s, key)
+	p.screenshot("signed-in")
+
+	// A file as HR keeps it: Indonesian titles, one the service does not
+	// know, and one row whose phone number is wrong.
+	header := []string{"No KPJ", "NIK", "Nama Sesuai KTP", "Tanggal Lahir", "Tanggal Berhenti", "Alasan",
+		"Kode Bank", "No Rekening", "Nama Rekening", "No HP"}
+	row := func(name string, n int, phone string) []string {
+		r := validRow(people[name], n)[:10]
+		if phone != "" {
+			r[cPhone] = phone
+		}
+		return r
+	}
+	file := filepath.Join(dir, "karyawan-keluar.csv")
+	if err := os.WriteFile(file, csvFile(header, [][]string{row("budi", 1, ""), row("siti", 2, ""), row("bambang", 3, "12345")}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p.run("upload", chromedp.SetUploadFiles("#file", []string{file}),
+		chromedp.Click(`input[name=mode][value=create]`), chromedp.Click("#upload-btn"),
+		chromedp.WaitVisible("#mapping"))
+	p.checkWords("mapping step")
+	p.checkNarrow("mapping")
+	p.run("map the column", chromedp.SetValue(`#mapping select[data-header="Nama Sesuai KTP"]`, "full_name"),
+		chromedp.Click("#mapping-apply"))
+
+	p.waitText("progress", "#batch-status", "selesai, ada yang ditolak")
+	p.screenshot("batch-done")
+	p.waitText("the grid", "#fix", "12345")
+	checkCounter(t, p, "#c-created", "2")
+	checkCounter(t, p, "#c-rejected", "1")
+	if eval[bool](p, `document.querySelector("#c-valid-box").offsetParent !== null`) {
+		t.Error("create mode shows a Valid counter next to Claims created")
+	}
+	p.checkWords("grid")
+	p.checkNarrow("grid")
+
+	// Fix the phone in the grid and check again: the remembered mapping
+	// carries the unknown title, then create the claim from the check.
+	cell := `#fix-grid td.bad input`
+	p.run("fix the cell", chromedp.SetValue(cell, ""), chromedp.SendKeys(cell, "081234509999"),
+		chromedp.Click("#fix-check"))
+	p.waitText("check again", "#batch-status", "selesai")
+	p.waitText("create now", "#create-now", "Buat klaim sekarang")
+	checkCounter(t, p, "#c-valid", "1")
+	p.screenshot("checked")
+	p.run("create now", chromedp.Click("#create-now-btn"))
+	p.waitText("claims created", "#batch-mode", "buat klaim")
+	p.waitText("claims done", "#batch-status", "selesai")
+	checkCounter(t, p, "#c-created", "1")
+
+	p.run("download", chromedp.Click(`button[data-download=csv]`))
+	report := p.waitDownload(".csv")
+	if !bytes.Contains(report, []byte("CREATED")) || !bytes.Contains(report, []byte("081234509999")) {
+		t.Errorf("downloaded report lacks the created, corrected row:\n%s", report)
+	}
+	p.waitText("download note", "#batch-note", "Unduhan dimulai.")
+
+	// Everything switches language, the download note too.
+	p.run("English", chromedp.Click("#lang-toggle"))
+	p.waitText("English note", "#batch-note", "Download started.")
+	p.waitText("English list", "#list", "claims created")
+	p.checkWords("English")
+	p.checkNarrow("english")
+	for _, id := range []string{"Unduhan", "Klaim dibuat", "Ditolak", "Unggah"} {
+		if txt := p.text(); strings.Contains(txt, id) {
+			t.Errorf("English page still shows %q", id)
+		}
+	}
+	p.run("Indonesian", chromedp.Click("#lang-toggle"))
+	p.checkWords("Indonesian")
+	p.screenshot("final")
+	p.checkConsole()
+
+	s.stop(t)
+}
+
+// signIn signs in with an HR account's e-mail and password when the binary
+// can create one, else with the developer key.
+func signIn(t *testing.T, p *page, s *server, key string) {
+	t.Helper()
+	const email, password = "hr@contoh.co.id", "kata-sandi-panjang-sekali"
+	var stdout, stderr bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	err := run(ctx, []string{"jhtbatch", "user", "create", "--npp", testNPP, "--email", email, "--password-stdin"},
+		s.getenv, strings.NewReader(password+"\n"), &stdout, &stderr)
+	if err != nil && strings.Contains(err.Error(), "unknown command") {
+		t.Log("no HR accounts in this build: signing in with the developer key")
+		p.run("developer corner", chromedp.Click("#dev summary"))
+		p.screenshot("developer-corner")
+		p.run("developer key", chromedp.SendKeys("#api-key", key),
+			chromedp.Click(`#key-form button[type=submit]`), chromedp.WaitVisible("#upload-form"))
+		return
+	}
+	if err != nil {
+		t.Fatalf("user create: %v\n%s", err, stderr.String())
+	}
+	p.run("wrong password", chromedp.SendKeys("#email", email), chromedp.SendKeys("#password", "salah-salah-salah"),
+		chromedp.Click("#signin-btn"))
+	p.waitText("login failed", "#signin-state", "E-mail atau kata sandi salah.")
+	p.run("sign in", chromedp.SetValue("#password", ""), chromedp.SendKeys("#password", password),
+		chromedp.Click("#signin-btn"), chromedp.WaitVisible("#upload-form"))
+}
+
+func checkCounter(t *testing.T, p *page, sel, want string) {
+	t.Helper()
+	if got := eval[string](p, fmt.Sprintf(`document.querySelector(%q).textContent`, sel)); strings.TrimSpace(got) != want {
+		t.Errorf("counter %s = %q, want %s", sel, got, want)
+	}
+}
