@@ -150,6 +150,8 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 		"/v1/batches/{id}/report.xlsx": {"get"},
 		"/v1/batches/{id}/cancel":      {"post"},
 		"/v1/batches/{id}/receipt":     {"get"},
+		"/v1/batches/{id}/rows":        {"get"},
+		"/v1/mappings":                 {"get", "put"},
 		"/v1/claims/{number}":          {"get"},
 		"/v1/template.csv":             {"get"},
 		"/healthz":                     {"get"},
