@@ -38,6 +38,7 @@ async function loadPage(cursor, limit = PAGE) {
 // language, keeping what the clerk has typed.
 export async function refreshWords() {
   if (!fix || !fix.rows.length) return;
+  syncTyped();
   const typed = new Map(fix.rows.map((r) => [r.row, r.values]));
   const shown = fix.rows.length;
   const old = fix;
@@ -109,8 +110,17 @@ export function csvOf(header, rows) {
   return "\ufeff" + lines.join("\r\n") + "\r\n";
 }
 
+// syncTyped copies what the grid's cells hold into the rows.
+function syncTyped() {
+  document.querySelectorAll("#fix-grid tbody input").forEach((input) => {
+    const [, ri, ci] = input.id.split("-").map(Number);
+    if (fix.rows[ri]) fix.rows[ri].values[ci] = input.value;
+  });
+}
+
 async function send(mode) {
   if (!fix || !fix.rows.length) return;
+  syncTyped();
   const base = (fix.batch.filename || "unggahan").replace(/\.[^.]*$/, "");
   const name = base.replace(/-perbaikan(-\d+)?$/, "") + "-perbaikan.csv";
   const file = new File([csvOf(fix.header, fix.rows.map((r) => r.values))], name, { type: "text/csv" });
@@ -130,6 +140,7 @@ export function initFix(uploadFn) {
   $("#fix-create").addEventListener("click", () => send("create"));
   $("#fix-more").addEventListener("click", async () => {
     if (!fix || !fix.next) return;
+    syncTyped();
     try {
       await loadPage(fix.next);
       renderFix();

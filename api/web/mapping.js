@@ -174,6 +174,8 @@ export function renderMappingStep() {
 // mappingOfStep is the mapping the clerk chose, or null when a column is
 // still to be chosen.
 function mappingOfStep() {
+  // The drop-downs say what was chosen, whatever event told us or not.
+  document.querySelectorAll("#mapping select").forEach((sel) => { step.chosen[sel.dataset.header] = sel.value; });
   const m = {};
   for (const h of step.rows) {
     const v = step.chosen[h] || "";

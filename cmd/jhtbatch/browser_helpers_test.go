@@ -171,9 +171,15 @@ func (p *page) text() string {
 }
 
 // waitText waits until the element sel is shown and its text contains want.
-func (p *page) waitText(what, sel, want string) {
+func (p *page) waitText(what, sel, want string) { p.t.Helper(); p.wait(what, sel, want, false) }
+
+// waitExact waits until the element sel is shown and its text is want.
+func (p *page) waitExact(what, sel, want string) { p.t.Helper(); p.wait(what, sel, want, true) }
+
+func (p *page) wait(what, sel, want string, exact bool) {
 	p.t.Helper()
-	js := fmt.Sprintf(`(() => { const e = document.querySelector(%q); return !!e && e.offsetParent !== null && e.innerText.includes(%q); })()`, sel, want)
+	js := fmt.Sprintf(`(() => { const e = document.querySelector(%q); if (!e || e.offsetParent === null) return false;
+		const s = e.innerText.trim(); return %t ? s === %q : s.includes(%q); })()`, sel, exact, want, want)
 	ctx, cancel := context.WithTimeout(p.ctx, stepTimeout)
 	defer cancel()
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](js, chromedp.WithPollingTimeout(stepTimeout-time.Second))); err != nil {

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
 
@@ -57,30 +58,37 @@ func TestBrowser(t *testing.T) {
 	p.run("map the column", chromedp.SetValue(`#mapping select[data-header="Nama Sesuai KTP"]`, "full_name"),
 		chromedp.Click("#mapping-apply"))
 
-	p.waitText("progress", "#batch-status", "selesai, ada yang ditolak")
+	p.waitExact("progress", "#batch-status", "selesai, ada yang ditolak")
 	p.screenshot("batch-done")
-	p.waitText("the grid", "#fix", "12345")
+	p.waitText("the grid", "#fix-grid", "Baris")
 	checkCounter(t, p, "#c-created", "2")
 	checkCounter(t, p, "#c-rejected", "1")
 	if eval[bool](p, `document.querySelector("#c-valid-box").offsetParent !== null`) {
 		t.Error("create mode shows a Valid counter next to Claims created")
 	}
+	// The bad cell is the phone's, marked, with its message under it.
+	if got := eval[string](p, `document.querySelector("#fix-grid td.bad input").value`); got != "12345" {
+		t.Errorf("the marked cell holds %q, want the wrong phone 12345", got)
+	}
+	p.waitText("the cell's message", "#fix-grid td.bad .msg", "No HP")
 	p.checkWords("grid")
 	p.checkNarrow("grid")
 
-	// Fix the phone in the grid and check again: the remembered mapping
-	// carries the unknown title, then create the claim from the check.
+	// Fix the phone in the grid and check again (the saved mapping carries
+	// the unknown title), then create the claim from the check.
 	cell := `#fix-grid td.bad input`
 	p.run("fix the cell", chromedp.SetValue(cell, ""), chromedp.SendKeys(cell, "081234509999"),
 		chromedp.Click("#fix-check"))
-	p.waitText("check again", "#batch-status", "selesai")
+	p.waitText("check again", "#batch-file", "perbaikan")
+	p.waitExact("checked", "#batch-status", "selesai")
 	p.waitText("create now", "#create-now", "Buat klaim sekarang")
 	checkCounter(t, p, "#c-valid", "1")
 	p.screenshot("checked")
 	p.run("create now", chromedp.Click("#create-now-btn"))
-	p.waitText("claims created", "#batch-mode", "buat klaim")
-	p.waitText("claims done", "#batch-status", "selesai")
+	p.waitExact("claims created", "#batch-mode", "buat klaim")
+	p.waitExact("claims done", "#batch-status", "selesai")
 	checkCounter(t, p, "#c-created", "1")
+	checkReceipt(t, p)
 
 	p.run("download", chromedp.Click(`button[data-download=csv]`))
 	report := p.waitDownload(".csv")
@@ -103,6 +111,8 @@ func TestBrowser(t *testing.T) {
 	p.run("Indonesian", chromedp.Click("#lang-toggle"))
 	p.checkWords("Indonesian")
 	p.screenshot("final")
+	p.run("sign out", chromedp.Click("#sign-out"), chromedp.WaitVisible("#signin-form"))
+	p.waitText("signed out", "#signin-state", "Anda sudah keluar.")
 	p.checkConsole()
 
 	s.stop(t)
@@ -134,6 +144,35 @@ func signIn(t *testing.T, p *page, s *server, key string) {
 	p.waitText("login failed", "#signin-state", "E-mail atau kata sandi salah.")
 	p.run("sign in", chromedp.SetValue("#password", ""), chromedp.SendKeys("#password", password),
 		chromedp.Click("#signin-btn"), chromedp.WaitVisible("#upload-form"))
+}
+
+// checkReceipt opens the printable receipt: a new tab with the receipt of
+// the batch shown.
+func checkReceipt(t *testing.T, p *page) {
+	t.Helper()
+	id := eval[string](p, `document.querySelector("#receipt-link").getAttribute("href")`)
+	opened := chromedp.WaitNewTarget(p.ctx, func(info *target.Info) bool { return strings.Contains(info.URL, "receipt") })
+	p.run("receipt", chromedp.Click("#receipt-link"))
+	select {
+	case tid, ok := <-opened:
+		if !ok {
+			t.Fatal("no receipt tab")
+		}
+		tab, cancel := chromedp.NewContext(p.ctx, chromedp.WithTargetID(tid))
+		defer cancel()
+		ctx, cancelT := context.WithTimeout(tab, stepTimeout)
+		defer cancelT()
+		txt, err := chromedp.Run(ctx, chromedp.Poll[string](`document.readyState === "complete" && document.body.innerText`))
+		if err != nil || !strings.Contains(id, "/receipt.html") || len(txt) < 50 {
+			t.Errorf("receipt tab (%s): %q, %v", id, txt, err)
+		}
+		batchID := strings.TrimSuffix(strings.TrimPrefix(id, "/v1/batches/"), "/receipt.html?lang=id")
+		if !strings.Contains(txt, batchID) {
+			t.Errorf("receipt tab does not show batch %s:\n%s", batchID, txt)
+		}
+	case <-time.After(stepTimeout):
+		t.Fatal("clicking the receipt opened no tab")
+	}
 }
 
 func checkCounter(t *testing.T, p *page, sel, want string) {
