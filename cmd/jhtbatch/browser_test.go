@@ -73,6 +73,7 @@ func TestBrowser(t *testing.T) {
 	p.waitText("the cell's message", "#fix-grid td.bad .msg", "No HP")
 	p.checkWords("grid")
 	p.checkNarrow("grid")
+	checkCSVOfGrid(t, p)
 
 	// Fix the phone in the grid and check again (the saved mapping carries
 	// the unknown title), then create the claim from the check.
@@ -144,6 +145,21 @@ func signIn(t *testing.T, p *page, s *server, key string) {
 	p.waitText("login failed", "#signin-state", "E-mail atau kata sandi salah.")
 	p.run("sign in", chromedp.SetValue("#password", ""), chromedp.SendKeys("#password", password),
 		chromedp.Click("#signin-btn"), chromedp.WaitVisible("#upload-form"))
+}
+
+// checkCSVOfGrid checks the CSV the page builds from corrected rows: every
+// field that needs quotes gets them, with a byte-order mark and CRLF.
+func checkCSVOfGrid(t *testing.T, p *page) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, stepTimeout)
+	defer cancel()
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`import("/static/fix.js").then(m =>
+		m.csvOf(["Nama", "Catatan, lain"], [['Budi "Bud" Santoso', "baris 1\nbaris 2"], ["", " spasi"], ["=1+1", "a;b"]]))`,
+		chromedp.EvalAwaitPromise))
+	want := "\ufeffNama,\"Catatan, lain\"\r\n\"Budi \"\"Bud\"\" Santoso\",\"baris 1\nbaris 2\"\r\n,\" spasi\"\r\n=1+1,a;b\r\n"
+	if err != nil || got != want {
+		t.Errorf("csvOf = %q (%v), want %q", got, err, want)
+	}
 }
 
 // checkReceipt opens the printable receipt: a new tab with the receipt of
