@@ -78,11 +78,20 @@ function respell(m, headers) {
 }
 
 // rememberedFor is the remembered mapping for a file with these column
-// titles, or null: the one saved for the same set of titles.
+// titles, or null: the one saved for the same set of titles, else one all
+// of whose mapped titles the file has.
 export async function rememberedFor(headers) {
   const key = headerSetKey(headers);
-  const m = (await mappings()).find((e) => headerSetKey(e.headers) === key);
-  return m && Object.keys(m.mapping).length ? respell(m.mapping, headers) : null;
+  const all = await mappings();
+  const same = all.find((e) => headerSetKey(e.headers) === key && Object.keys(e.mapping).length);
+  if (same) return respell(same.mapping, headers);
+  // Else one saved from a workbook, which knows only the titles it mapped:
+  // it fits when the file has every one of them.
+  for (const e of all) {
+    const m = Object.keys(e.mapping).length ? respell(e.mapping, headers) : null;
+    if (m) return m;
+  }
+  return null;
 }
 
 // rememberedCovering is a remembered mapping that says what every one of
