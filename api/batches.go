@@ -69,6 +69,19 @@ func (s *server) handleCancel(w http.ResponseWriter, r *http.Request, c batch.Co
 	writeJSON(w, http.StatusOK, toBatchJSON(b))
 }
 
+// handleCreateFromCheck turns the company's finished validate-only batch
+// into a create-mode batch of the same rows (docs "from check to claims"):
+// 202 with the new batch, whose source_batch_id names the check, and the
+// workers are asked to plan it as after an upload.
+func (s *server) handleCreateFromCheck(w http.ResponseWriter, r *http.Request, c batch.Company) {
+	b, err := s.store.CreateFromCheck(r.Context(), c.ID, r.PathValue("id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.acceptUpload(w, r, b, false)
+}
+
 // handleReceipt answers the signed submission receipt of the company's batch.
 func (s *server) handleReceipt(w http.ResponseWriter, r *http.Request, c batch.Company) {
 	rc, err := s.store.Receipt(r.Context(), c.ID, r.PathValue("id"))

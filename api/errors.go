@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -50,6 +51,22 @@ type detailJSON struct {
 	Column  string     `json:"column,omitempty"`
 	Value   string     `json:"value,omitempty"`
 	Message string     `json:"message"`
+	// Suggestion is the likeliest column of an unknown header name, or
+	// null: present on HEADER_UNKNOWN_COLUMN details only.
+	Suggestion json.RawMessage `json:"suggestion,omitempty"`
+}
+
+// suggestionJSON is the suggestion of d: a column name or null for an
+// unknown column, nothing for any other detail.
+func suggestionJSON(d batch.Detail) json.RawMessage {
+	if d.Code != batch.CodeHeaderUnknownColumn {
+		return nil
+	}
+	if d.Suggestion == "" {
+		return json.RawMessage("null")
+	}
+	b, _ := json.Marshal(string(d.Suggestion)) // a string always marshals
+	return b
 }
 
 // writeError is the one function that answers an error. A *batch.Error is
@@ -89,7 +106,7 @@ func errorOf(e *batch.Error, lang batch.Lang) errorJSON {
 	for _, d := range details {
 		out.Details = append(out.Details, detailJSON{
 			Code: d.Code, Line: d.Line, Column: d.Column, Value: d.Value,
-			Message: detailMessage(d, lang),
+			Suggestion: suggestionJSON(d), Message: detailMessage(d, lang),
 		})
 	}
 	out.Message = out.Details[0].Message

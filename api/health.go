@@ -52,12 +52,18 @@ func (s *server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, status, out)
 }
 
-// handleTemplate serves the CSV template; it needs no API key.
+// handleTemplate serves the CSV template (?delimiter=semicolon: the ';'
+// dialect with a BOM); it needs no API key.
 func (s *server) handleTemplate(w http.ResponseWriter, r *http.Request) {
+	body, err := templateCSV(r.URL.Query().Get("delimiter"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="jhtbatch-template.csv"`)
 	w.Header().Set("Cache-Control", "public, max-age=3600")
-	_, _ = w.Write(schemas.TemplateCSV)
+	_, _ = w.Write(body)
 }
 
 // handleOpenAPI serves the OpenAPI document of this API.

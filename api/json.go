@@ -43,6 +43,8 @@ type batchJSON struct {
 	Delimiter     string       `json:"delimiter"`
 	FileSHA256    string       `json:"file_sha256"`
 	Links         batchLinks   `json:"links"`
+	// SourceBatchID is the check a batch made by POST .../create came from.
+	SourceBatchID *string `json:"source_batch_id"`
 }
 
 type batchLinks struct {
@@ -51,6 +53,10 @@ type batchLinks struct {
 	ReportXLSX string `json:"report_xlsx"`
 	Receipt    string `json:"receipt"`
 	Cancel     string `json:"cancel"`
+	// ReceiptHTML is the printable receipt; Create (validate-only batches
+	// only) turns the check into claims.
+	ReceiptHTML string `json:"receipt_html"`
+	Create      string `json:"create,omitempty"`
 }
 
 // batchPath is the URL path of batch id.
@@ -59,7 +65,7 @@ func batchPath(id string) string { return "/v1/batches/" + id }
 // toBatchJSON renders a stored batch. Times are shown in UTC.
 func toBatchJSON(b postgres.Batch) batchJSON {
 	self := batchPath(b.ID)
-	return batchJSON{
+	out := batchJSON{
 		ID:            b.ID,
 		Status:        b.Status,
 		Mode:          b.Mode,
@@ -85,6 +91,25 @@ func toBatchJSON(b postgres.Batch) batchJSON {
 			Cancel:     self + "/cancel",
 		},
 	}
+	out.Links.ReceiptHTML, out.Links.Create = self+"/receipt.html", createLink(b)
+	out.SourceBatchID = sourceOf(b)
+	return out
+}
+
+// createLink is the path that turns a validate-only batch into claims.
+func createLink(b postgres.Batch) string {
+	if b.Mode != batch.ModeValidate {
+		return ""
+	}
+	return batchPath(b.ID) + "/create"
+}
+
+func sourceOf(b postgres.Batch) *string {
+	if b.SourceBatchID == "" {
+		return nil
+	}
+	id := b.SourceBatchID
+	return &id
 }
 
 func delimiterString(d rune) string {

@@ -84,6 +84,7 @@ func TestPublicRoutes(t *testing.T) {
 	}{
 		{"/healthz", "application/json", `"ok"`},
 		{"/v1/template.csv", "text/csv", "kpj,"},
+		{"/v1/template.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "PK\x03\x04"},
 		{"/openapi.yaml", "application/yaml", "openapi: 3.1"},
 		{"/", "text/html", `<script type="module" src="/static/app.js"`},
 		{"/static/app.js", "text/javascript", "/v1/session"},
@@ -154,6 +155,7 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 		"/v1/mappings":                 {"get", "put"},
 		"/v1/claims/{number}":          {"get"},
 		"/v1/template.csv":             {"get"},
+		"/v1/template.xlsx":            {"get"},
 		"/healthz":                     {"get"},
 		"/readyz":                      {"get"},
 		"/metrics":                     {"get"},

@@ -99,7 +99,7 @@ func (s *server) reportRequest(w http.ResponseWriter, r *http.Request, c batch.C
 func reportMeta(b postgres.Batch, lang batch.Lang) batch.ReportMeta {
 	m := batch.ReportMeta{
 		BatchID: b.ID, Filename: b.Filename, Status: b.Status, Mode: b.Mode,
-		RulesVersion: b.RulesVersion, Header: b.Header, Delimiter: b.Delimiter,
+		RulesVersion: b.RulesVersion, Header: b.Header, Layout: b.Layout, Delimiter: b.Delimiter,
 		Encoding: b.Encoding, TotalRows: b.TotalRows, ProcessedRows: b.ProcessedRows,
 		Created: b.Created, Valid: b.Valid, Rejected: b.Rejected, Warnings: b.Warnings,
 		CreatedAt: b.CreatedAt, Lang: lang,

@@ -40,9 +40,10 @@ func TestReportCSV(t *testing.T) {
 		filename string
 		message  string // messages of row 2
 	}{
-		{"all rows, Indonesian", "", "", []string{"1", "2", "3"}, "karyawan-report.csv", issue.Message(batch.LangID)},
-		{"all rows, English", "", "en-US,en;q=0.9", []string{"1", "2", "3"}, "karyawan-report.csv", issue.Message(batch.LangEN)},
-		{"rejected only", "?outcome=REJECTED", "en", []string{"2"}, "karyawan-rejected.csv", issue.Message(batch.LangEN)},
+		// Messages name the column by its uploaded header, "kpj".
+		{"all rows, Indonesian", "", "", []string{"1", "2", "3"}, "karyawan-report.csv", "Kolom kpj: nomor KPJ harus 11 digit angka."},
+		{"all rows, English", "", "en-US,en;q=0.9", []string{"1", "2", "3"}, "karyawan-report.csv", "Column kpj: the KPJ number must be 11 digits."},
+		{"rejected only", "?outcome=REJECTED", "en", []string{"2"}, "karyawan-rejected.csv", "Column kpj: the KPJ number must be 11 digits."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -77,7 +77,7 @@ func rowCursor(v string) (int, error) {
 
 func rowPageOf(meta batch.ReportMeta, lines []batch.ReportLine, more bool) rowPageJSON {
 	view := batch.NewRowViewer(meta)
-	out := rowPageJSON{BatchID: meta.BatchID, Header: meta.Header, Rows: make([]rowViewJSON, 0, len(lines))}
+	out := rowPageJSON{BatchID: meta.BatchID, Header: view.Header(), Rows: make([]rowViewJSON, 0, len(lines))}
 	if out.Header == nil {
 		out.Header = []string{}
 	}

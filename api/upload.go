@@ -30,6 +30,8 @@ type uploadRequest struct {
 	mode     batch.Mode
 	filename string // from ?filename=, "" when absent
 	idemKey  string
+	mapping  batch.Mapping // from ?mapping= or a multipart field before the file
+	sheet    string        // from ?sheet=: the worksheet of a workbook to read
 }
 
 // handleUpload accepts a batch file (CONTRACT.md §4 POST /v1/batches): it
@@ -42,7 +44,7 @@ func (s *server) handleUpload(w http.ResponseWriter, r *http.Request, c batch.Co
 		s.writeError(w, r, err)
 		return
 	}
-	body, filename, err := s.uploadBody(w, r)
+	body, filename, err := s.uploadBody(w, r, &req)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -55,8 +57,9 @@ func (s *server) handleUpload(w http.ResponseWriter, r *http.Request, c batch.Co
 		Mode:           req.mode,
 		Filename:       cleanFilename(filename),
 		IdempotencyKey: req.idemKey,
+		Mapping:        req.mapping,
 	}
-	b, replayed, err := s.storeUpload(r.Context(), body, &up)
+	b, replayed, err := s.storeUpload(r.Context(), body, &up, req)
 	if err != nil {
 		s.refuseUpload(w, r, up, err)
 		return
@@ -77,6 +80,11 @@ func parseUploadRequest(r *http.Request) (uploadRequest, error) {
 		return req, invalidParam("mode")
 	}
 	req.filename = q.Get("filename")
+	var err error
+	if req.mapping, err = batch.ParseMapping(q.Get("mapping")); err != nil {
+		return req, err
+	}
+	req.sheet = q.Get("sheet")
 	req.idemKey = r.Header.Get("Idempotency-Key")
 	if !validIdempotencyKey(req.idemKey) {
 		return req, invalidParam("Idempotency-Key")
@@ -98,9 +106,10 @@ func validIdempotencyKey(k string) bool {
 }
 
 // uploadBody returns the reader of the file: the part named "file" of a
-// multipart form, streamed, or else the raw body. The body is bounded so a
+// multipart form, streamed, or else the raw body. A "mapping" field before
+// the file part sets req's mapping (over ?mapping=). The body is bounded so a
 // client cannot send more than the limit allows; Inspect reports the limit.
-func (s *server) uploadBody(w http.ResponseWriter, r *http.Request) (io.Reader, string, error) {
+func (s *server) uploadBody(w http.ResponseWriter, r *http.Request, req *uploadRequest) (io.Reader, string, error) {
 	mediaType, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if mediaType != "multipart/form-data" {
 		r.Body = http.MaxBytesReader(w, r.Body, s.maxSize+1)
@@ -121,12 +130,32 @@ func (s *server) uploadBody(w http.ResponseWriter, r *http.Request) (io.Reader, 
 		if part.FormName() == "file" {
 			return part, part.FileName(), nil
 		}
+		if part.FormName() == "mapping" {
+			if req.mapping, err = readMapping(part); err != nil {
+				return nil, "", err
+			}
+		}
 	}
+}
+
+// maxMappingBytes bounds the mapping field of a multipart upload.
+const maxMappingBytes = 64 << 10
+
+// readMapping reads the mapping field of a multipart upload.
+func readMapping(part io.Reader) (batch.Mapping, error) {
+	raw, err := io.ReadAll(io.LimitReader(part, maxMappingBytes+1))
+	if err != nil {
+		return nil, tooLargeOr(err, invalidParam("mapping"))
+	}
+	if len(raw) > maxMappingBytes {
+		return nil, invalidParam("mapping")
+	}
+	return batch.ParseMapping(string(raw))
 }
 
 // storeUpload spools body to a temporary file (removed when done), checks
 // its encoding and header and stores it. up gets the file's info.
-func (s *server) storeUpload(ctx context.Context, body io.Reader, up *postgres.Upload) (postgres.Batch, bool, error) {
+func (s *server) storeUpload(ctx context.Context, body io.Reader, up *postgres.Upload, req uploadRequest) (postgres.Batch, bool, error) {
 	f, err := os.CreateTemp(s.tempDir, "jhtbatch-upload-*.csv")
 	if err != nil {
 		return postgres.Batch{}, false, fmt.Errorf("create upload spool file: %w", err)
@@ -141,7 +170,7 @@ func (s *server) storeUpload(ctx context.Context, body io.Reader, up *postgres.U
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return postgres.Batch{}, false, fmt.Errorf("rewind upload spool file: %w", err)
 	}
-	dec, err := batch.NewDecoder(f, up.Info.Encoding, batch.DecodeOptions{MaxRows: s.maxRows, MaxRecordBytes: s.maxRec})
+	dec, err := s.decodeUpload(ctx, f, up, req)
 	if err != nil {
 		return postgres.Batch{}, false, err
 	}

@@ -70,7 +70,7 @@ const (
 // RulesVersion names the rule set that judges rows. Bump it whenever a rule,
 // a table (banks, titles, provinces) or an amount computation changes, so a
 // batch records which rules decided it.
-const RulesVersion = "2026.11.2"
+const RulesVersion = "2026.11.3"
 
 // Row is one data row of an uploaded file, with its values trimmed and keyed
 // by canonical column. Values are exactly as uploaded otherwise.

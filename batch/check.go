@@ -96,12 +96,15 @@ func Check(r Row, today time.Time) (Fields, Issues) {
 		return Fields{}, Issues{{Code: CodeFieldCount, Arg: fmt.Sprintf("%d/%d", r.FieldCount, r.HeaderFields)}}
 	}
 	v := valuesOf(r)
+	repairs := restoreLeadingZeros(&v)
 	issues := validateValues(&v)
+	spreadsheetIssues(&v, issues)
 	bad := map[Column]bool{}
 	for _, i := range issues {
 		bad[i.Column] = true
 	}
 	f := normalize(v, bad)
+	issues = append(issues, repairs...)
 	issues = append(issues, crossIssues(f, civilDate(today))...)
 	return f, issues
 }
@@ -129,6 +132,9 @@ func validateValues(v *rowValues) Issues {
 		i := Issue{Code: tagCodes[fe.Tag()], Column: Column(fe.Field())}
 		if i.Code == CodeDateFormat {
 			i.Arg = dateFormats
+		}
+		if i.Code == CodeReasonUnknown && IsIndividualReason(v.Reason) {
+			i.Code = CodeReasonNotCollective
 		}
 		issues = append(issues, i)
 	}

@@ -80,7 +80,8 @@ func TestCheckEachCode(t *testing.T) {
 		{"termination tomorrow", func(r *Row) { r.TerminationDate = "26/11/2026" }, Issues{{CodeTerminationInFuture, ColTerminationDate, "2026-11-25"}}},
 		{"unknown reason", func(r *Row) { r.Reason = "QUIT" }, Issues{{CodeReasonUnknown, ColReason, ""}}},
 		{"unknown bank", func(r *Row) { r.BankCode = "999" }, Issues{{CodeBankCodeUnknown, ColBankCode, ""}}},
-		{"bank code without leading zero", func(r *Row) { r.BankCode = "14" }, Issues{{CodeBankCodeUnknown, ColBankCode, ""}}},
+		{"bank code without leading zero", func(r *Row) { r.BankCode = "14" }, Issues{{CodeLeadingZeroRestored, ColBankCode, ""}}},
+		{"nik as a spreadsheet number", func(r *Row) { r.NIK = "3.17101E+15" }, Issues{{CodeSpreadsheetNumber, ColNIK, ""}}},
 		{"account too short", func(r *Row) { r.BankAccount = "12345" }, Issues{{CodeBankAccountFormat, ColBankAccount, ""}}},
 		{"account letter", func(r *Row) { r.BankAccount = "12345678A0" }, Issues{{CodeBankAccountFormat, ColBankAccount, ""}}},
 		{"account in another name", func(r *Row) { r.AccountName = "Budi Santosa" }, Issues{{CodeAccountNameMismatch, ColAccountName, ""}}},
@@ -116,7 +117,7 @@ func TestCheckEachCode(t *testing.T) {
 func TestCheckReportsAllFormatErrors(t *testing.T) {
 	t.Parallel()
 	r := validRow()
-	r.KPJ, r.Phone, r.BankCode, r.NPWP, r.Email = "12", "", "1", "12", "not-an-email"
+	r.KPJ, r.Phone, r.BankCode, r.NPWP, r.Email = "12", "", "1A", "12", "not-an-email"
 	f, got := Check(r, ruleToday)
 	want := Issues{
 		{CodeKPJFormat, ColKPJ, ""},

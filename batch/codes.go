@@ -43,19 +43,35 @@ const (
 	CodeTerminationBeforeMembership Code = "TERMINATION_BEFORE_MEMBERSHIP"
 	CodeBalanceEmpty                Code = "BALANCE_EMPTY"
 	CodeClaimAlreadyActive          Code = "CLAIM_ALREADY_ACTIVE"
+	// CodeSpreadsheetNumber: an identifier a spreadsheet took for a number
+	// (scientific notation, or a nik/npwp from a numeric workbook cell).
+	CodeSpreadsheetNumber Code = "SPREADSHEET_NUMBER"
 )
+
+// CodeReasonNotCollective is a row error: death, permanent total
+// disability or leaving Indonesia are JHT grounds, claimed individually
+// with the claimant's own documents, never through the collective channel.
+const CodeReasonNotCollective Code = "REASON_NOT_COLLECTIVE"
+
+// CodeNotACheckedBatch refuses POST /v1/batches/{id}/create on a batch that
+// is not a finished validate-only batch (409).
+const CodeNotACheckedBatch Code = "NOT_A_CHECKED_BATCH"
 
 // Warning codes: reported, never blocking a claim.
 const (
 	CodeNIKBirthDateMismatch     Code = "NIK_BIRTH_DATE_MISMATCH"
 	CodeBankAccountLengthUnusual Code = "BANK_ACCOUNT_LENGTH_UNUSUAL"
 	CodeRetirementAgeUnder56     Code = "RETIREMENT_AGE_UNDER_56"
+	// CodeLeadingZeroRestored: a bank code or phone had the leading zero a
+	// spreadsheet drops put back.
+	CodeLeadingZeroRestored Code = "LEADING_ZERO_RESTORED"
 )
 
 // IsWarning reports whether c is a warning rather than an error.
 func (c Code) IsWarning() bool {
 	switch c {
-	case CodeNIKBirthDateMismatch, CodeBankAccountLengthUnusual, CodeRetirementAgeUnder56:
+	case CodeNIKBirthDateMismatch, CodeBankAccountLengthUnusual, CodeRetirementAgeUnder56,
+		CodeLeadingZeroRestored:
 		return true
 	}
 	return false

@@ -32,20 +32,81 @@ type ColumnSpec struct {
 	Required bool
 }
 
-// Columns lists every column in template order.
+// Columns lists every column in template order. The aliases are the
+// header names HR files really use (docs "batch file"); they are compared
+// after headerKey, so "No. KPJ", "no_kpj" and "NOKPJ" are one name.
 var Columns = []ColumnSpec{
-	{ColKPJ, []string{"no_kpj", "nomor_kpj"}, true},
-	{ColNIK, []string{"no_ktp", "nomor_nik", "nomor_ktp"}, true},
-	{ColFullName, []string{"nama", "nama_lengkap"}, true},
+	{ColKPJ, []string{"no_kpj", "nomor_kpj", "nomor peserta", "no peserta", "kpj no"}, true},
+	{ColNIK, []string{"no_ktp", "nomor_nik", "nomor_ktp", "no nik", "nik ktp"}, true},
+	{ColFullName, []string{"nama", "nama_lengkap", "nama karyawan", "nama pegawai", "nama peserta", "nama tenaga kerja"}, true},
 	{ColBirthDate, []string{"tanggal_lahir", "tgl_lahir"}, true},
-	{ColTerminationDate, []string{"tanggal_berhenti", "tgl_berhenti", "tanggal_phk"}, true},
-	{ColReason, []string{"alasan", "alasan_berhenti"}, true},
+	{ColTerminationDate, []string{"tanggal_berhenti", "tgl_berhenti", "tanggal_phk", "tanggal keluar", "tgl keluar",
+		"tanggal resign", "tanggal akhir kerja", "tgl phk"}, true},
+	{ColReason, []string{"alasan", "alasan_berhenti", "alasan phk", "alasan keluar", "sebab berhenti"}, true},
 	{ColBankCode, []string{"kode_bank"}, true},
-	{ColBankAccount, []string{"no_rekening", "nomor_rekening"}, true},
-	{ColAccountName, []string{"nama_rekening", "nama_pemilik_rekening"}, true},
-	{ColPhone, []string{"no_hp", "nomor_hp", "telepon"}, true},
-	{ColEmail, []string{"surel"}, false},
-	{ColNPWP, nil, false},
+	{ColBankAccount, []string{"no_rekening", "nomor_rekening", "no rek", "rekening"}, true},
+	{ColAccountName, []string{"nama_rekening", "nama_pemilik_rekening", "atas nama rekening", "atas nama", "nama di rekening"}, true},
+	{ColPhone, []string{"no_hp", "nomor_hp", "telepon", "no telepon", "handphone", "no handphone", "hp", "no wa", "nomor whatsapp"}, true},
+	{ColEmail, []string{"surel", "e-mail", "alamat email"}, false},
+	{ColNPWP, []string{"no npwp", "nomor npwp"}, false},
+}
+
+// Layout markers for header positions that are not a column of the rules.
+// Both start with '_', which no canonical name does.
+const (
+	// ColIgnored is a column the upload's mapping sends to null: its values
+	// are kept in the raw row and shown in the report, but judged by no rule.
+	ColIgnored Column = "_ignored"
+	// ColReportOnly is a column only a result report has (row, outcome,
+	// messages, ...): a report uploaded again is a valid batch file, and
+	// these columns are neither judged nor shown again in its report.
+	ColReportOnly Column = "_report"
+)
+
+// reportOnlyColumns are the columns a result report adds to the uploaded
+// ones; an upload ignores them (fix and send again).
+var reportOnlyColumns = []string{"row", "line", "outcome", "claim_number", "claim_status", "eligible_on",
+	"gross_amount", "tax_amount", "net_amount", "error_codes", "warning_codes", "messages"}
+
+// columnLabels are the names messages use for a column the upload has no
+// header for (a missing column, a column named in a rule's text): never
+// the internal name.
+var columnLabels = map[Column][2]string{ // {Bahasa Indonesia, English}
+	ColKPJ:             {"Nomor KPJ", "KPJ Number"},
+	ColNIK:             {"NIK", "NIK"},
+	ColFullName:        {"Nama Lengkap", "Full Name"},
+	ColBirthDate:       {"Tanggal Lahir", "Birth Date"},
+	ColTerminationDate: {"Tanggal Berhenti", "Termination Date"},
+	ColReason:          {"Alasan Berhenti", "Reason"},
+	ColBankCode:        {"Kode Bank", "Bank Code"},
+	ColBankAccount:     {"Nomor Rekening", "Bank Account Number"},
+	ColAccountName:     {"Nama Pemilik Rekening", "Account Holder Name"},
+	ColPhone:           {"Nomor HP", "Mobile Phone"},
+	ColEmail:           {"Email", "E-mail"},
+	ColNPWP:            {"NPWP", "NPWP"},
+}
+
+// Label returns the human name of column c in lang ("Nama Lengkap", "Full
+// Name"); a value that is no column comes back as it is.
+func (c Column) Label(lang Lang) string {
+	l, ok := columnLabels[c]
+	if !ok {
+		return string(c)
+	}
+	return pick(lang, l[0], l[1])
+}
+
+// ParseColumn returns the canonical column that name spells (case and
+// everything but letters and digits ignored: "Full Name" is full_name);
+// aliases are not columns here.
+func ParseColumn(name string) (Column, bool) {
+	k := headerKey(name)
+	for _, spec := range Columns {
+		if headerKey(string(spec.Name)) == k {
+			return spec.Name, true
+		}
+	}
+	return "", false
 }
 
 // Layout maps each position of an uploaded header to its canonical column.

@@ -1,17 +1,34 @@
 package batch
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
-// dateFormats names the accepted date forms for messages (CONTRACT.md §1).
-const dateFormats = "YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY"
+// dateFormats names the accepted date forms for messages (docs "dates":
+// the batch file's forms and those real HR files use).
+const dateFormats = "YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY, DD.MM.YYYY, YYYY/MM/DD, 15 Oktober 2026, 15 Okt 2026"
 
-// ParseDate parses a civil date written YYYY-MM-DD, DD/MM/YYYY or DD-MM-YYYY
-// (day first, always; the day and month of the last two forms may have one
-// or two digits). The date must exist. The result is at 00:00 UTC.
+// ParseDate parses a civil date, day first always: YYYY-MM-DD, YYYY/MM/DD,
+// DD/MM/YYYY, DD-MM-YYYY, DD.MM.YYYY (day and month of all but the first
+// may have one digit), or D MMMM YYYY / D MMM YYYY with an Indonesian or
+// English month name or abbreviation in any case, separated by spaces or
+// '-' ("15 Oktober 2026", "15-Okt-2026", "15 October 2026"). A trailing time
+// of midnight ("15/10/2026 0:00", "2026-10-15 00:00:00"), which is how a
+// spreadsheet writes a date it holds as a date-time, is ignored; any other
+// time of day is refused, since the value is then not a date. The date must
+// exist. The result is at 00:00 UTC.
 func ParseDate(s string) (time.Time, bool) {
+	s, ok := cutMidnight(s)
+	if !ok {
+		return time.Time{}, false
+	}
+	if t, ok := parseNamedMonth(s); ok {
+		return t, true
+	}
 	var sep byte
 	for i := 0; i < len(s); i++ {
-		if s[i] == '-' || s[i] == '/' {
+		if s[i] == '-' || s[i] == '/' || s[i] == '.' {
 			sep = s[i]
 			break
 		}
@@ -31,8 +48,9 @@ func ParseDate(s string) (time.Time, bool) {
 	if !ok {
 		return time.Time{}, false
 	}
-	if sep == '-' && a.digits == 4 {
-		if b.digits != 2 || c.digits != 2 {
+	if a.digits == 4 {
+		switch {
+		case sep == '-' && (b.digits != 2 || c.digits != 2), sep == '.', b.digits > 2, c.digits > 2:
 			return time.Time{}, false
 		}
 		return civil(a.value, b.value, c.value)
@@ -41,6 +59,82 @@ func ParseDate(s string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return civil(c.value, b.value, a.value)
+}
+
+// cutMidnight removes a trailing time of midnight ("0:00", "00:00:00",
+// "00:00:00.000") separated from the date by spaces or a 'T'. It returns
+// false for a time that is not midnight; s without a time comes back as is.
+func cutMidnight(s string) (string, bool) {
+	i := strings.LastIndexAny(s, " T")
+	if i < 0 || !strings.Contains(s[i+1:], ":") {
+		return s, true
+	}
+	clock := s[i+1:]
+	parts := strings.Split(clock, ":")
+	if len(parts) < 2 || len(parts) > 3 {
+		return s, false
+	}
+	if len(parts) == 3 {
+		sec, frac, _ := strings.Cut(parts[2], ".")
+		if strings.Trim(frac, "0") != "" {
+			return s, false
+		}
+		parts[2] = sec
+	}
+	for j, p := range parts {
+		n, ok := number(p)
+		if !ok || n.value != 0 || n.digits > 2 || j > 0 && n.digits != 2 {
+			return s, false
+		}
+	}
+	if s[i] == 'T' {
+		return s[:i], true
+	}
+	return strings.TrimRight(s[:i], " "), true
+}
+
+// months maps every accepted month name and abbreviation, Indonesian and
+// English, lower case, to its month. Old spellings (Pebruari, Nopember)
+// and the abbreviations Indonesian offices write (Agt, Ags, Nop) are in.
+var months = map[string]time.Month{
+	"januari": 1, "january": 1, "jan": 1,
+	"februari": 2, "pebruari": 2, "february": 2, "feb": 2, "peb": 2,
+	"maret": 3, "march": 3, "mar": 3,
+	"april": 4, "apr": 4,
+	"mei": 5, "may": 5,
+	"juni": 6, "june": 6, "jun": 6,
+	"juli": 7, "july": 7, "jul": 7,
+	"agustus": 8, "august": 8, "agu": 8, "agt": 8, "ags": 8, "agus": 8, "aug": 8,
+	"september": 9, "sep": 9, "sept": 9,
+	"oktober": 10, "october": 10, "okt": 10, "oct": 10,
+	"november": 11, "nopember": 11, "nov": 11, "nop": 11,
+	"desember": 12, "december": 12, "des": 12, "dec": 12,
+}
+
+// parseNamedMonth parses D MMMM YYYY and D MMM YYYY: a day of one or two
+// digits, a month name (a '.' after an abbreviation allowed) and a
+// four-digit year, separated by spaces or one '-'.
+func parseNamedMonth(s string) (time.Time, bool) {
+	f := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' })
+	if len(f) == 1 {
+		f = strings.Split(s, "-")
+	}
+	if len(f) != 3 {
+		return time.Time{}, false
+	}
+	day, ok1 := number(f[0])
+	year, ok2 := number(f[2])
+	name := strings.TrimSuffix(f[1], ".")
+	for i := 0; i < len(name); i++ {
+		if c := name[i] | 0x20; c < 'a' || c > 'z' {
+			return time.Time{}, false // ASCII only: no look-alike letters
+		}
+	}
+	m, ok3 := months[strings.ToLower(name)]
+	if !ok1 || !ok2 || !ok3 || day.digits > 2 || year.digits != 4 {
+		return time.Time{}, false
+	}
+	return civil(year.value, int(m), day.value)
 }
 
 // num is a run of ASCII digits: its value and how many digits it had.

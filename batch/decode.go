@@ -22,6 +22,8 @@ type DecodeOptions struct {
 	// MaxRecordBytes is the most bytes (as UTF-8) one record may span,
 	// line breaks inside quotes included; 0 means defaultMaxRecordBytes.
 	MaxRecordBytes int
+	// Mapping maps uploaded header names to columns, before the aliases.
+	Mapping Mapping
 }
 
 // defaultMaxRecordBytes is far above any real row (about 200 bytes) and low
@@ -38,7 +40,8 @@ type Record struct {
 	// first line of the file, blank or not).
 	Line int
 	// Fields are the values as uploaded: not trimmed; a CRLF inside a
-	// quoted field reads as LF. A record may have more or fewer fields than
+	// quoted field reads as LF; a leading ' that a report put before a
+	// value a spreadsheet would run is removed (unquoteCell). A record may have more or fewer fields than
 	// the header (the rules flag FIELD_COUNT), except that empty fields under
 	// the header's trailing empty names are dropped (see dropEmptyTail). A later Next never
 	// changes them.
@@ -52,7 +55,7 @@ type Record struct {
 // lines of white space, and lines of nothing but delimiters (";;;;", which
 // spreadsheets write for empty rows); see blankRecord.
 type Decoder struct {
-	csv        *csv.Reader
+	src        rowSource
 	guard      *recordGuard
 	header     []string
 	rawWidth   int // fields of the header record, trailing empty names included
@@ -61,16 +64,18 @@ type Decoder struct {
 	headerLine int
 	checkUTF8  bool // the bytes are not transcoded, so nothing made them valid UTF-8
 	maxRows    int
+	mapping    Mapping
 	rows       int
 	err        error // sticky: once Next fails it fails the same way
 }
 
 // NewDecoder converts the file from enc to UTF-8, strips a BOM, detects the
 // delimiter from the header line (',', ';' or tab: the one most frequent
-// outside quotes, ',' on a tie) and reads and checks the header: names are
-// case-insensitive, ' ', '-' and '_' are equivalent and aliases map to
-// canonical columns (Columns); empty names after the last named one are
-// not columns (headerNames).
+// outside quotes, ',' on a tie) and reads and checks the header: opt.Mapping
+// first, then names compared with case and everything but letters and
+// digits ignored, aliases mapping to canonical columns (Columns); a
+// report's own columns are ignored (ColReportOnly); empty names after the
+// last named one are not columns (headerNames).
 //
 // Errors are *Error: FILE_EMPTY when the file has no non-blank line;
 // CSV_SYNTAX or FILE_ENCODING with the header's line; HEADER_UNKNOWN_COLUMN,
@@ -78,7 +83,8 @@ type Decoder struct {
 // kinds that occurs) with one Detail per problem of every kind, each with
 // the header's line and Column set to the name as uploaded (the canonical
 // name for a missing column). A duplicate's Value names the canonical
-// column it repeats; an empty name's Value is its 1-based position. At most
+// column it repeats; an empty name's Value is its 1-based position; an
+// unknown name's Suggestion is the likeliest column. At most
 // maxHeaderDetails details are listed.
 func NewDecoder(r io.Reader, enc Encoding, opt DecodeOptions) (*Decoder, error) {
 	src, err := utf8Reader(r, enc)
@@ -100,13 +106,15 @@ func NewDecoder(r io.Reader, enc Encoding, opt DecodeOptions) (*Decoder, error) 
 		comma:     sniffDelimiter(head),
 		checkUTF8: enc == EncUTF8 || enc == EncUTF8BOM,
 		maxRows:   opt.MaxRows,
+		mapping:   opt.Mapping,
 	}
 	// csv.NewReader uses br itself (it is a large enough *bufio.Reader).
-	d.csv = csv.NewReader(br)
-	d.csv.Comma = d.comma
-	d.csv.FieldsPerRecord = -1
+	cr := csv.NewReader(br)
+	cr.Comma = d.comma
+	cr.FieldsPerRecord = -1
 	// ReuseRecord stays off: Fields must outlive the next call, and a copy
 	// would cost the same allocation the csv reader makes.
+	d.src = csvSource{cr}
 	if err := d.readHeader(); err != nil {
 		return nil, err
 	}
@@ -131,7 +139,7 @@ func utf8Reader(r io.Reader, enc Encoding) (io.Reader, error) {
 // readHeader reads the first non-blank record and maps it to columns.
 func (d *Decoder) readHeader() error {
 	for {
-		fields, err := d.csv.Read()
+		fields, line, err := d.src.read()
 		if errors.Is(err, io.EOF) {
 			return FileError(KindInvalid, CodeFileEmpty)
 		}
@@ -141,12 +149,12 @@ func (d *Decoder) readHeader() error {
 		if blankRecord(fields) {
 			continue
 		}
-		d.headerLine, _ = d.csv.FieldPos(0)
+		d.headerLine = line
 		if err := d.checkText(fields, d.headerLine); err != nil {
 			return err
 		}
-		d.header, d.rawWidth = headerNames(fields), len(fields)
-		d.layout, err = checkHeader(d.header, d.headerLine)
+		d.header, d.rawWidth = headerNames(unquoteCells(fields)), len(fields)
+		d.layout, err = mapHeader(d.header, d.headerLine, d.mapping)
 		return err
 	}
 }
@@ -181,7 +189,7 @@ func (d *Decoder) Next() (Record, error) {
 
 func (d *Decoder) next() (Record, error) {
 	for {
-		fields, err := d.csv.Read()
+		fields, line, err := d.src.read()
 		if errors.Is(err, io.EOF) {
 			if d.rows == 0 {
 				return Record{}, FileError(KindInvalid, CodeNoDataRows, Detail{Code: CodeNoDataRows, Line: d.headerLine})
@@ -194,7 +202,6 @@ func (d *Decoder) next() (Record, error) {
 		if blankRecord(fields) {
 			continue
 		}
-		line, _ := d.csv.FieldPos(0)
 		if err := d.checkText(fields, line); err != nil {
 			return Record{}, err
 		}
@@ -206,7 +213,7 @@ func (d *Decoder) next() (Record, error) {
 			return Record{}, FileError(KindTooLarge, CodeTooManyRows,
 				Detail{Code: CodeTooManyRows, Line: line, Value: strconv.Itoa(d.maxRows)})
 		}
-		return Record{Line: line, Fields: fields}, nil
+		return Record{Line: line, Fields: unquoteCells(fields)}, nil
 	}
 }
 
@@ -247,8 +254,12 @@ func (d *Decoder) checkText(fields []string, line int) error {
 	return nil
 }
 
-// readError turns an error of the csv reader into the file error it means.
+// readError turns an error of the csv reader into the file error it means;
+// a row source's own *Error is passed on as it is.
 func (d *Decoder) readError(err error) error {
+	if e := ErrorOf(err); e != nil {
+		return e
+	}
 	var pe *csv.ParseError
 	var long *recordTooLongError
 	switch {
@@ -263,6 +274,25 @@ func (d *Decoder) readError(err error) error {
 			Value: fmt.Sprintf("record longer than %d bytes", long.max)})
 	}
 	return fmt.Errorf("read batch file: %w", err)
+}
+
+// rowSource yields the raw records of a batch file, blank ones included,
+// each with the line (CSV) or worksheet row (workbook) where it starts, and
+// io.EOF at the end.
+type rowSource interface {
+	read() (fields []string, line int, err error)
+}
+
+// csvSource reads the records of a CSV file.
+type csvSource struct{ r *csv.Reader }
+
+func (c csvSource) read() ([]string, int, error) {
+	fields, err := c.r.Read()
+	if err != nil {
+		return nil, 0, err
+	}
+	line, _ := c.r.FieldPos(0)
+	return fields, line, nil
 }
 
 // recordTooLongError is what recordGuard reports.

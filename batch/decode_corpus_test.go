@@ -40,8 +40,30 @@ func upload(data []byte, maxBytes int64, opt DecodeOptions) ([]Record, error) {
 	if err != nil {
 		return nil, err
 	}
+	if fi.Encoding == EncXLSX {
+		return workbookRecords(spool.Bytes(), opt)
+	}
 	_, recs, err := decodeAll(spool.Bytes(), fi.Encoding, opt)
 	return recs, err
+}
+
+// workbookRecords reads every record of a workbook upload.
+func workbookRecords(data []byte, opt DecodeOptions) ([]Record, error) {
+	d, err := NewWorkbookDecoder(bytes.NewReader(data), int64(len(data)), opt, WorkbookOptions{MaxUnzipped: 1 << 20})
+	if err != nil {
+		return nil, err
+	}
+	var recs []Record
+	for {
+		r, err := d.Next()
+		if errors.Is(err, io.EOF) {
+			return recs, nil
+		}
+		if err != nil {
+			return recs, err
+		}
+		recs = append(recs, r)
+	}
 }
 
 // readExpected reads a file<TAB>expectation table; '#' starts a comment.

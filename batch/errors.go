@@ -29,6 +29,9 @@ type Detail struct {
 	Line   int    `json:"line,omitempty"`
 	Column string `json:"column,omitempty"`
 	Value  string `json:"value,omitempty"`
+	// Suggestion is the column an unknown header name most likely means
+	// (HEADER_UNKNOWN_COLUMN only; "" when none is likely).
+	Suggestion Column `json:"suggestion,omitempty"`
 }
 
 // Error is the one application error type. Code is a CONTRACT.md code when

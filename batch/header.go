@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"strconv"
 	"strings"
+	"unicode"
+
+	"golang.org/x/text/cases"
 )
 
 // maxHeaderDetails bounds the details of one header error, so a hostile
@@ -22,22 +25,25 @@ var columnsByKey = func() map[string]Column {
 	return m
 }()
 
-// headerKey folds a header name so that case and the separators ' ', '-'
-// and '_' do not matter: "Nomor-KTP", "nomor ktp" and "NOMOR__KTP" all give
-// "nomor_ktp".
+// reportOnlyKeys holds the keys of the columns only a result report has.
+var reportOnlyKeys = func() map[string]bool {
+	m := map[string]bool{}
+	for _, name := range reportOnlyColumns {
+		m[headerKey(name)] = true
+	}
+	return m
+}()
+
+// headerKey folds a header name so that case and every character that is
+// not a letter or digit do not matter: "No. KPJ", "no_kpj" and "NOKPJ" all
+// give "nokpj".
 func headerKey(name string) string {
 	var b strings.Builder
-	sep := false
-	for _, r := range strings.ToLower(trimSpace(name)) {
-		if r == ' ' || r == '-' || r == '_' || r == '\t' {
-			sep = true
-			continue
+	// A Caser keeps state: one per call, as uploads run concurrently.
+	for _, r := range cases.Fold().String(name) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
 		}
-		if sep && b.Len() > 0 {
-			b.WriteByte('_')
-		}
-		sep = false
-		b.WriteRune(r)
 	}
 	return b.String()
 }
@@ -66,22 +72,41 @@ func headerNames(fields []string) []string {
 	return names[:n]
 }
 
-// checkHeader maps the uploaded header names to canonical columns. It
-// returns the layout, or an *Error listing every problem: unknown names
-// first, then duplicates, then missing required columns.
+// checkHeader maps the uploaded header names to canonical columns, with
+// no mapping (see mapHeader).
 func checkHeader(names []string, line int) (Layout, error) {
+	return mapHeader(names, line, nil)
+}
+
+// mapHeader maps the uploaded header names to canonical columns: by the
+// upload's mapping first, then by name or alias; a report-only column (a
+// report uploaded again) is ColReportOnly. It returns the layout, or an
+// *Error listing every problem: unknown names first (each with the
+// likeliest column as its Suggestion), then duplicates, then missing
+// required columns.
+func mapHeader(names []string, line int, m Mapping) (Layout, error) {
 	var p headerProblems
 	layout := make(Layout, len(names))
 	seen := map[Column]bool{}
+	var unknownAt []int
 	for i, name := range names {
-		col, ok := columnsByKey[headerKey(name)]
+		col, ok := m.column(name)
+		if !ok {
+			col, ok = columnsByKey[headerKey(name)]
+		}
+		if !ok && reportOnlyKeys[headerKey(name)] && name != "" {
+			col, ok = ColReportOnly, true
+		}
 		switch {
 		case !ok:
 			p.unknown = append(p.unknown, unknownColumn(name, i, line))
+			unknownAt = append(unknownAt, i)
+		case col == ColIgnored || col == ColReportOnly:
 		case seen[col]:
 			p.duplicate = append(p.duplicate, Detail{Code: CodeHeaderDuplicateColumn, Line: line, Column: shorten(name), Value: string(col)})
+		default:
+			seen[col] = true
 		}
-		seen[col] = true
 		layout[i] = col
 	}
 	if len(p.unknown) == len(names) {
@@ -90,6 +115,10 @@ func checkHeader(names []string, line int) (Layout, error) {
 		// by position only; never echo those values.
 		for i := range p.unknown {
 			p.unknown[i].Column, p.unknown[i].Value = "", strconv.Itoa(i+1)
+		}
+	} else {
+		for j, i := range unknownAt {
+			p.unknown[j].Suggestion = suggestColumn(names[i], seen)
 		}
 	}
 	for _, spec := range Columns {

@@ -106,7 +106,7 @@ func (s *sniffer) write(p []byte) {
 	s.hash.Write(p)
 	if !s.decided {
 		s.head = append(s.head, p...)
-		if len(s.head) < 3 {
+		if len(s.head) < len(oleMagic) {
 			return
 		}
 		p = s.decide()
@@ -120,6 +120,14 @@ func (s *sniffer) decide() []byte {
 	p := s.head
 	s.head = nil
 	switch {
+	case bytes.HasPrefix(p, zipMagic):
+		// A workbook: its bytes are no text, NewWorkbookDecoder checks them.
+		s.enc, s.nonSpace = EncXLSX, true
+		return nil
+	case bytes.HasPrefix(p, oleMagic):
+		s.enc, s.nonSpace = EncUTF8, true
+		s.encErr = &Detail{Code: CodeFileEncoding, Value: legacyWorkbook}
+		return nil
 	case bytes.HasPrefix(p, []byte{0xEF, 0xBB, 0xBF}):
 		s.enc = EncUTF8BOM
 		return p[3:]
@@ -134,8 +142,18 @@ func (s *sniffer) decide() []byte {
 	return p
 }
 
+// The first bytes of a zip package (an .xlsx workbook) and of an OLE2
+// compound file (a legacy .xls workbook, or a password-protected .xlsx).
+var (
+	zipMagic = []byte("PK\x03\x04")
+	oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+)
+
 // scan checks the content bytes p (after the BOM).
 func (s *sniffer) scan(p []byte) {
+	if s.enc == EncXLSX || (s.encErr != nil && s.encErr.Value == legacyWorkbook) {
+		return
+	}
 	if s.enc == EncUTF16LE || s.enc == EncUTF16BE {
 		if s.utf16.write(p, s.enc == EncUTF16BE) {
 			s.nonSpace = true

@@ -17,6 +17,10 @@ type Lookup struct {
 	DuplicateOf int          // earlier data row number with the same KPJ or NIK; 0 if none
 	Participant *Participant // nil when the KPJ is not in the registry
 	ActiveClaim bool         // an active (WAITING/READY) claim already exists for this KPJ
+	// DuplicateLine is the line (the spreadsheet row the user sees) of
+	// DuplicateOf, which the message names: "baris" means one thing in
+	// every message. 0 when unknown; the message then names DuplicateOf.
+	DuplicateLine int
 }
 
 // Judge decides a row: Check, then the duplicate, registry and active-claim
@@ -32,7 +36,17 @@ func Judge(r Row, ctx Context, l Lookup) Verdict {
 		return Verdict{Outcome: OutcomeRejected, Issues: issues}
 	}
 	if l.DuplicateOf > 0 {
-		issues = append(issues, Issue{Code: CodeDuplicateInFile, Column: ColKPJ, Arg: strconv.Itoa(l.DuplicateOf)})
+		// A damaged KPJ is compared with nothing (DuplicateKey): the row
+		// repeats an earlier one by its NIK.
+		col := ColKPJ
+		if DuplicateKey(r.KPJ) == "" {
+			col = ColNIK
+		}
+		at := l.DuplicateOf
+		if l.DuplicateLine > 0 {
+			at = l.DuplicateLine
+		}
+		issues = append(issues, Issue{Code: CodeDuplicateInFile, Column: col, Arg: strconv.Itoa(at)})
 	}
 	if f.KPJ != "" {
 		issues = append(issues, registryIssues(f, ctx.CompanyNPP, l)...)

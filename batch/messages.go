@@ -53,40 +53,69 @@ func quality(params string) float64 {
 }
 
 // Message renders the issue in lang: the column, then the rule broken, with
-// the issue's argument (an earlier row, a usual length) where the rule has
-// one. Messages never carry personal data.
+// the issue's argument (an earlier line, a usual length) where the rule has
+// one. Columns are named by their labels ("Nama Lengkap"). Messages never
+// carry personal data.
 func (i Issue) Message(lang Lang) string {
-	return i.message(lang, "")
+	return i.message(lang, nil)
 }
 
-// message renders the issue naming its column as name (the header as
-// uploaded), or by its canonical name when name is "".
-func (i Issue) message(lang Lang, name string) string {
-	body := render(i.Code, i.Arg, lang)
+// message renders the issue naming every column by the header it was
+// uploaded under (names), or by its label when the upload has none: never
+// by the internal name. Rule texts name other columns as {column}.
+func (i Issue) message(lang Lang, names map[Column]string) string {
+	name := func(c Column) string {
+		if n := names[c]; n != "" {
+			return n
+		}
+		return c.Label(lang)
+	}
+	body := nameColumns(render(i.Code, i.Arg, lang), name)
 	if i.Column == "" {
 		return capitalize(body)
 	}
-	if name == "" {
-		name = string(i.Column)
-	}
 	if lang == LangEN {
-		return "Column " + name + ": " + body
+		return "Column " + name(i.Column) + ": " + body
 	}
-	return "Kolom " + name + ": " + body
+	return "Kolom " + name(i.Column) + ": " + body
+}
+
+// nameColumns replaces each {column} in a message text with name(column).
+func nameColumns(s string, name func(Column) string) string {
+	if !strings.Contains(s, "{") {
+		return s
+	}
+	for _, spec := range Columns {
+		s = strings.ReplaceAll(s, "{"+string(spec.Name)+"}", name(spec.Name))
+	}
+	return s
 }
 
 // Message renders a file-level detail in lang: where it is (line, column as
 // uploaded), what is wrong, and the detail's value where the code has one.
+// A column the upload has no header for (a missing one) is named by its
+// label, and a suggested column is offered.
 func (d Detail) Message(lang Lang) string {
-	body := render(d.Code, d.Value, lang)
+	value := d.Value
+	if d.Code == CodeHeaderDuplicateColumn {
+		value = Column(value).Label(lang)
+	}
+	body := render(d.Code, value, lang)
+	if d.Suggestion != "" {
+		body += fmt.Sprintf(pick(lang, " Mungkin maksudnya kolom %s?", " Did you mean %s?"), d.Suggestion.Label(lang))
+	}
+	column := d.Column
+	if d.Code == CodeHeaderMissingColumn {
+		column = Column(column).Label(lang)
+	}
 	var where string
 	switch {
-	case d.Line > 0 && d.Column != "":
-		where = fmt.Sprintf(pick(lang, "Baris %d, kolom %q: ", "Line %d, column %q: "), d.Line, d.Column)
+	case d.Line > 0 && column != "":
+		where = fmt.Sprintf(pick(lang, "Baris %d, kolom %q: ", "Line %d, column %q: "), d.Line, column)
 	case d.Line > 0:
 		where = fmt.Sprintf(pick(lang, "Baris %d: ", "Line %d: "), d.Line)
-	case d.Column != "":
-		where = fmt.Sprintf(pick(lang, "Kolom %q: ", "Column %q: "), d.Column)
+	case column != "":
+		where = fmt.Sprintf(pick(lang, "Kolom %q: ", "Column %q: "), column)
 	default:
 		return capitalize(body)
 	}
@@ -150,13 +179,15 @@ var AllCodes = []Code{
 	CodeNoDataRows, CodeDuplicateFile,
 
 	CodeFieldCount, CodeRequired, CodeKPJFormat, CodeNIKFormat, CodeNameFormat,
-	CodeDateFormat, CodeBirthDateRange, CodeTerminationInFuture, CodeReasonUnknown,
+	CodeDateFormat, CodeBirthDateRange, CodeTerminationInFuture, CodeReasonUnknown, CodeReasonNotCollective,
 	CodeBankCodeUnknown, CodeBankAccountFormat, CodeAccountNameMismatch, CodePhoneFormat,
 	CodeEmailFormat, CodeNPWPFormat, CodeDuplicateInFile, CodeParticipantNotFound,
 	CodeParticipantOtherCompany, CodeParticipantNIKMismatch, CodeParticipantNameMismatch,
 	CodeTerminationBeforeMembership, CodeBalanceEmpty, CodeClaimAlreadyActive,
+	CodeSpreadsheetNumber,
 
 	CodeNIKBirthDateMismatch, CodeBankAccountLengthUnusual, CodeRetirementAgeUnder56,
+	CodeLeadingZeroRestored,
 }
 
 // text is the message of one code in both languages: without an argument,
@@ -176,10 +207,10 @@ var catalogue = map[Code]text{
 		"berkas berisi terlalu banyak baris data.", "the file has too many data rows.",
 		"berkas berisi terlalu banyak baris data (batas %s baris).", "the file has too many data rows (limit %s rows)."},
 	CodeFileEncoding: {
-		"pengodean berkas tidak dapat dibaca; simpan sebagai CSV UTF-8.",
-		"the file's encoding cannot be read; save it as CSV UTF-8.",
-		"pengodean berkas tidak dapat dibaca (%s); simpan sebagai CSV UTF-8.",
-		"the file's encoding cannot be read (%s); save it as CSV UTF-8."},
+		"pengodean berkas tidak dapat dibaca; simpan sebagai CSV UTF-8 atau buku kerja Excel .xlsx.",
+		"the file's encoding cannot be read; save it as CSV UTF-8 or as an Excel .xlsx workbook.",
+		"pengodean berkas tidak dapat dibaca (%s); simpan sebagai CSV UTF-8 atau buku kerja Excel .xlsx.",
+		"the file's encoding cannot be read (%s); save it as CSV UTF-8 or as an Excel .xlsx workbook."},
 	CodeCSVSyntax: {
 		"sintaks CSV tidak valid.", "invalid CSV syntax.",
 		"sintaks CSV tidak valid: %s.", "invalid CSV syntax: %s."},
@@ -233,6 +264,9 @@ var catalogue = map[Code]text{
 	CodeReasonUnknown: {
 		"alasan tidak dikenal; gunakan PHK, RESIGN (MENGUNDURKAN DIRI), CONTRACT_END (KONTRAK BERAKHIR) atau RETIREMENT (PENSIUN).",
 		"unknown reason; use PHK, RESIGN (MENGUNDURKAN DIRI), CONTRACT_END (KONTRAK BERAKHIR) or RETIREMENT (PENSIUN).", "", ""},
+	CodeReasonNotCollective: {
+		"alasan ini (meninggal dunia, cacat total tetap, atau meninggalkan Indonesia) adalah dasar klaim JHT, tetapi tidak melalui klaim kolektif perusahaan: ahli waris atau peserta mengajukannya sendiri di kantor cabang atau secara daring dengan dokumennya sendiri.",
+		"this reason (death, permanent total disability, or leaving Indonesia) is a JHT ground, but not for the company's collective claim: the participant or the heirs claim it individually at a branch office or online, with their own documents.", "", ""},
 	CodeBankCodeUnknown: {
 		"kode bank harus salah satu kode bank 3 digit yang diterima.",
 		"the bank code must be one of the accepted 3-digit bank codes.", "", ""},
@@ -240,8 +274,8 @@ var catalogue = map[Code]text{
 		"nomor rekening harus 6–20 digit angka (spasi, - dan . diabaikan).",
 		"the account number must be 6–20 digits (spaces, - and . are ignored).", "", ""},
 	CodeAccountNameMismatch: {
-		"nama pemilik rekening tidak sama dengan full_name; rekening harus atas nama peserta sendiri.",
-		"the account holder's name does not match full_name; the account must be in the claimant's own name.", "", ""},
+		"nama pemilik rekening tidak sama dengan kolom {full_name}; rekening harus atas nama peserta sendiri.",
+		"the account holder's name does not match the column {full_name}; the account must be in the claimant's own name.", "", ""},
 	CodePhoneFormat: {
 		"nomor HP harus nomor seluler Indonesia 08…, +628… atau 628… (10–13 digit).",
 		"the phone must be an Indonesian mobile number 08…, +628… or 628… (10–13 digits).", "", ""},
@@ -253,8 +287,8 @@ var catalogue = map[Code]text{
 	CodeDuplicateInFile: {
 		"KPJ atau NIK sama dengan baris sebelumnya; hanya kemunculan pertama yang diproses.",
 		"same KPJ or NIK as an earlier row; only the first occurrence is processed.",
-		"KPJ atau NIK sama dengan baris %s; hanya kemunculan pertama yang diproses.",
-		"same KPJ or NIK as row %s; only the first occurrence is processed."},
+		"KPJ atau NIK sama dengan baris %s berkas; hanya kemunculan pertama yang diproses.",
+		"same KPJ or NIK as line %s of the file; only the first occurrence is processed."},
 	CodeParticipantNotFound: {
 		"KPJ tidak terdaftar sebagai peserta.", "the KPJ is not a registered participant.", "", ""},
 	CodeParticipantOtherCompany: {
@@ -278,9 +312,13 @@ var catalogue = map[Code]text{
 		"peserta sudah memiliki klaim JHT yang masih aktif (WAITING atau READY).",
 		"the participant already has an active JHT claim (WAITING or READY).", "", ""},
 
+	CodeSpreadsheetNumber: {
+		"angka ini diubah oleh Excel menjadi notasi ilmiah (mis. 3,17101E+15) dan digit terakhirnya hilang. Di Excel, pilih kolom ini, klik kanan → Format Cells → Text, lalu ketik ulang nomornya lengkap dan simpan lagi.",
+		"a spreadsheet turned this number into scientific notation (e.g. 3.17101E+15) and lost its last digits. In Excel, select this column, right-click → Format Cells → Text, then type the full number again and save.", "", ""},
+
 	CodeNIKBirthDateMismatch: {
-		"tanggal lahir dalam NIK tidak sama dengan birth_date (peringatan).",
-		"the birth date in the NIK differs from birth_date (warning).", "", ""},
+		"tanggal lahir dalam NIK tidak sama dengan kolom {birth_date} (peringatan).",
+		"the birth date in the NIK differs from the column {birth_date} (warning).", "", ""},
 	CodeBankAccountLengthUnusual: {
 		"panjang nomor rekening tidak biasa untuk bank ini (peringatan).",
 		"the account number has an unusual length for this bank (warning).",
@@ -292,8 +330,28 @@ var catalogue = map[Code]text{
 		"alasan pensiun, tetapi umur pada tanggal berhenti %s tahun, di bawah 56 (peringatan; peraturan perusahaan boleh menetapkan usia pensiun lebih rendah).",
 		"retirement, but the age at the termination date is %s, under 56 (warning; company rules may set a lower retirement age)."},
 
+	CodeNotACheckedBatch: {
+		"hanya batch pemeriksaan (mode validate) yang sudah selesai yang dapat dijadikan klaim.",
+		"only a finished validate-only batch (a check) can be turned into claims.",
+		"hanya batch pemeriksaan (mode validate) yang sudah selesai yang dapat dijadikan klaim (batch ini: %s).",
+		"only a finished validate-only batch (a check) can be turned into claims (this batch: %s)."},
+	CodeMappingJSON: {
+		"parameter mapping harus objek JSON dari nama kolom di berkas ke nama kolom kontrak (misalnya {\"Nama Karyawan\":\"full_name\"}) atau null, dengan setiap nama kolom berkas sekali.",
+		"the mapping parameter must be a JSON object from a header name of the file to a contract column (e.g. {\"Nama Karyawan\":\"full_name\"}) or null, each header name once.", "", ""},
+	CodeMappingUnknownColumn: {
+		"parameter mapping menunjuk kolom yang tidak ada; gunakan kpj, nik, full_name, birth_date, termination_date, reason, bank_code, bank_account, account_name, phone, email, npwp atau null.",
+		"the mapping names a column that does not exist; use kpj, nik, full_name, birth_date, termination_date, reason, bank_code, bank_account, account_name, phone, email, npwp or null.",
+		"parameter mapping menunjuk kolom \"%s\" yang tidak ada; gunakan kpj, nik, full_name, birth_date, termination_date, reason, bank_code, bank_account, account_name, phone, email, npwp atau null.",
+		"the mapping names the column \"%s\", which does not exist; use kpj, nik, full_name, birth_date, termination_date, reason, bank_code, bank_account, account_name, phone, email, npwp or null."},
+	CodeLeadingZeroRestored: {
+		"angka 0 di depan yang dihapus Excel dikembalikan (peringatan; format kolom sebagai Text agar tidak terulang).",
+		"the leading 0 that a spreadsheet dropped was put back (warning; format the column as Text so it does not happen again).", "", ""},
+
 	// Not CONTRACT codes: the detail of NotFound (errors.go), and what the
 	// operator commands (company create, participants import) report.
+	CodeSheetNotFound: {
+		"buku kerja tidak memiliki lembar kerja dengan nama itu.", "the workbook has no worksheet of that name.",
+		"buku kerja tidak memiliki lembar kerja bernama %s; lembar yang ada: %s.", "the workbook has no worksheet named %s; its sheets are: %s."},
 	"not_found": {
 		"tidak ditemukan.", "not found.", "%s tidak ditemukan.", "%s was not found."},
 	"COMPANY_EXISTS": {

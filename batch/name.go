@@ -20,6 +20,11 @@ var titles = map[string]bool{
 	"DR": true, "DRS": true, "DRA": true, "IR": true, "H": true, "HJ": true,
 	"SE": true, "SH": true, "SKOM": true, "ST": true, "SPD": true, "SAG": true,
 	"MM": true, "MSI": true, "MKOM": true, "MPD": true, "AMD": true,
+	// Added 2026-11-27 (docs "name matching").
+	"PROF": true, "SHI": true, "SPSI": true, "SSOS": true, "SKEP": true, "NS": true,
+	"MKES": true, "AMDKEP": true, "AMDKEB": true, "MSC": true, "MH": true, "MT": true,
+	"MBA": true, "SSI": true, "SS": true, "SAK": true, "SIP": true, "SIKOM": true,
+	"SKED": true, "SFARM": true, "APT": true, "SPPD": true, "SPOG": true, "SPA": true, "SPB": true,
 }
 
 // validName reports whether s is a well-formed person's name: 2–100

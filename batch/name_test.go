@@ -27,6 +27,35 @@ func TestNormalizeName(t *testing.T) {
 		{"Stefanus Drsiwan", "STEFANUS DRSIWAN"},
 		{"  budi \t santoso ", "BUDI SANTOSO"},
 		{"", ""},
+		// The titles of 2026-11-27, each as a whole token only.
+		{"Prof. Dr. Budi Santoso, M.Sc.", "BUDI SANTOSO"},
+		{"Ahmad Fauzi, S.H.I., M.H.", "AHMAD FAUZI"},
+		{"Dewi Lestari, S.Psi.", "DEWI LESTARI"},
+		{"Rina, S.Sos.", "RINA"},
+		{"Ns. Sari Wulandari, S.Kep.", "SARI WULANDARI"},
+		{"Yanti, A.Md.Kep.", "YANTI"},
+		{"Yanti, A.Md.Keb.", "YANTI"},
+		{"Yusuf, M.Kes.", "YUSUF"},
+		{"Eko, S.T., M.T.", "EKO"},
+		{"Gita, MBA", "GITA"},
+		{"Hana, S.Si.", "HANA"},
+		{"Indra, S.S.", "INDRA"},
+		{"Joko, S.Ak.", "JOKO"},
+		{"Kiki, S.IP.", "KIKI"},
+		{"Lina, S.I.Kom.", "LINA"},
+		{"dr. Made, S.Ked.", "MADE"},
+		{"apt. Nia, S.Farm.", "NIA"},
+		{"Oki, Apt.", "OKI"},
+		{"dr. Putu, Sp.PD", "PUTU"},
+		{"dr. Putu, Sp.OG", "PUTU"},
+		{"dr. Putu, Sp.A", "PUTU"},
+		{"dr. Putu, Sp.B", "PUTU"},
+		{"Sri Siti Sipa", "SRI SITI SIPA"},        // names, not titles
+		{"Mts Mhd Nsa Spak", "MTS MHD NSA SPAK"},  // only whole tokens
+		{"Prof", ""},                              // only a title
+		{"Profesor Budi", "PROFESOR BUDI"},        // a word, not the token PROF
+		{"Nurul Msc-Apt", "NURUL"},                // '-' separates tokens
+		{"Bambang S.Si M.Sc Ph.D", "BAMBANG PHD"}, // PHD is not in the list
 	}
 	for _, tt := range tests {
 		if got := NormalizeName(tt.in); got != tt.want {

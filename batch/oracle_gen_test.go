@@ -43,11 +43,16 @@ var oNames = []string{
 }
 
 var (
-	oPrefixTitles = []string{"Dr. ", "Drs. ", "Dra. ", "Ir. ", "H. ", "Hj. ", "Dr. H. ", "DRS "}
+	oPrefixTitles = []string{"Dr. ", "Drs. ", "Dra. ", "Ir. ", "H. ", "Hj. ", "Dr. H. ", "DRS ", "Prof. ", "Prof. Dr. ", "Ns. ", "apt. "}
 	oSuffixTitles = []string{", S.E.", ", S.H.", ", S.Kom.", ", S.T.", ", S.Pd.", ", S.Ag.", ", M.M.",
-		", M.Si.", ", M.Kom.", ", M.Pd.", ", A.Md.", ", S.E., M.M.", " SE"}
+		", M.Si.", ", M.Kom.", ", M.Pd.", ", A.Md.", ", S.E., M.M.", " SE",
+		", S.H.I.", ", S.Psi.", ", S.Sos.", ", S.Kep., Ns.", ", M.Kes.", ", A.Md.Kep.", ", A.Md.Keb.", ", M.Sc.",
+		", S.H., M.H.", ", S.T., M.T.", ", MBA", ", S.Si.", ", S.S.", ", S.Ak.", ", S.IP.", ", S.I.Kom.", ", S.Ked.",
+		", S.Farm., Apt.", ", Sp.PD", ", Sp.OG", ", Sp.A", ", Sp.B"}
 	oReasonSpellings = []string{"PHK", "LAYOFF", "LAID_OFF", "TERMINATED", "RESIGN", "MENGUNDURKAN_DIRI",
-		"MENGUNDURKAN DIRI", "CONTRACT_END", "KONTRAK_BERAKHIR", "HABIS_KONTRAK", "PKWT_BERAKHIR", "RETIREMENT", "PENSIUN"}
+		"MENGUNDURKAN DIRI", "CONTRACT_END", "KONTRAK_BERAKHIR", "HABIS_KONTRAK", "PKWT_BERAKHIR", "RETIREMENT", "PENSIUN",
+		"pemutusan hubungan kerja", "di phk", "diberhentikan", "pengunduran diri", "berhenti sendiri", "kontrak habis",
+		"akhir kontrak", "selesai kontrak", "usia pensiun", "pensiun normal"}
 	oBankCodes = []string{"002", "008", "009", "011", "013", "014", "016", "019", "022", "028", "147", "200", "426", "451"}
 )
 
@@ -309,6 +314,26 @@ func fullWidth(s string) string {
 }
 
 var oMutations = []oMutation{
+	// spreadsheet damage (CONTRACT §6.1 "Numbers a spreadsheet rewrote")
+	{"sci_identifier", func(g *oGen, c *oCase) {
+		v := g.pick([]string{"3,17101E+15", "3.17101E+15", "3.17101e15", "2.30123E+10", "8.12346E+10", "1E+15",
+			"3.171011708850001E+15", "9.2542943407E+13", "1.23457E-05", "6,28123e+12"})
+		*g.pick2f(fKPJ, fNIK, fAccount, fNPWP, fPhone)(c) = v
+	}},
+	{"sci_lookalike", func(g *oGen, c *oCase) {
+		v := g.pick([]string{"3.17101E", "E+15", "3.1.7E+15", "3,17101E+1 5", ".5E3", "3.E3", "3e+", "3,171,01E+15", "3.17101X+15"})
+		*g.pick2f(fKPJ, fNIK, fAccount, fNPWP, fPhone)(c) = v
+	}},
+	{"bank_code_zero_lost", func(g *oGen, c *oCase) {
+		code := g.pick(oBankCodes)
+		c.Row.BankCode = strings.TrimLeft(code, "0")
+		if c.Row.BankCode != code {
+			c.Row.BankAccount = g.account(code)
+		}
+	}},
+	oSet("bank_code_short", fBank, "8", "9", "14", "11", "22", "0", "00", "99", "1"),
+	{"phone_zero_lost", func(g *oGen, c *oCase) { c.Row.Phone = "8" + g.digits(g.pick2(7, 8, 9, 10, 11, 12)) }},
+	oSet("phone_zero_lost_grouped", fPhone, "812-3456-7890", "812 3456 789", "(812) 34567890", "812.3456.7890"),
 	// KPJ
 	oSet("kpj_empty", fKPJ, ""),
 	{"kpj_10", func(g *oGen, c *oCase) { c.Row.KPJ = g.digits(10) }},
@@ -406,9 +431,22 @@ var oMutations = []oMutation{
 	}},
 	{"birth_bad_spelling", func(g *oGen, c *oCase) {
 		t := c.birth
-		c.Row.BirthDate = g.pick([]string{t.Format("2006/01/02"), t.Format("02/01/06"), t.Format("02.01.2006"),
-			t.Format("2 January 2006"), t.Format("2006-01-02T15:04:05"), t.Format("2006-01-02 15:04"),
-			t.Format("20060102"), t.Format("02 / 01 / 2006"), t.Format("02/01-2006"), fullWidth(t.Format("2006-01-02"))})
+		c.Row.BirthDate = g.pick([]string{t.Format("2006.01.02"), t.Format("02/01/06"), t.Format("02.01/2006"),
+			t.Format("January 2 2006"), t.Format("2006-01-02T13:04:05"), t.Format("2006-01-02 15:04:01"),
+			t.Format("20060102"), t.Format("02 / 01 / 2006"), t.Format("02/01-2006"), fullWidth(t.Format("2006-01-02")),
+			t.Format("2 Jan-2006"), t.Format("2 Janu 2006"), t.Format("02/01/2006 12:00")})
+	}},
+	{"birth_more_spellings", func(g *oGen, c *oCase) {
+		t := c.birth
+		idMonths := []string{"Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober", "November", "Desember"}
+		idShort := []string{"Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agt", "Sep", "Okt", "Nop", "Des"}
+		c.Row.BirthDate = g.pick([]string{t.Format("2006/01/02"), t.Format("2006/1/2"), t.Format("02.01.2006"),
+			t.Format("2.1.2006"), t.Format("2 January 2006"), t.Format("2 Jan 2006"), t.Format("02-Jan-2006"),
+			strings.ToUpper(t.Format("2 January 2006")), t.Format("2006-01-02 15:04"), t.Format("02/01/2006 15:04:05"),
+			t.Format("2006-01-02T15:04:05"), t.Format("2/1/2006 3:04"),
+			fmt.Sprintf("%d %s %d", t.Day(), idMonths[t.Month()-1], t.Year()),
+			fmt.Sprintf("%d %s %d", t.Day(), strings.ToLower(idShort[t.Month()-1]), t.Year()),
+			fmt.Sprintf("%02d-%s-%d", t.Day(), idShort[t.Month()-1], t.Year())})
 	}},
 	{"birth_us_order", func(g *oGen, c *oCase) {
 		c.Row.BirthDate = fmt.Sprintf("%02d/%02d/%d", int(c.birth.Month()), 13+g.r.IntN(18), c.birth.Year())
@@ -501,10 +539,14 @@ var oMutations = []oMutation{
 		c.Row.Reason = g.oddCase(g.pick([]string{"MENGUNDURKAN  DIRI", "LAID OFF", "LAID-OFF", "KONTRAK BERAKHIR",
 			"MENGUNDURKAN-DIRI", "HABIS KONTRAK", "CONTRACT END", "PKWT BERAKHIR", "LAY OFF", "CONTRACT-END"}))
 	}},
-	oSet("reason_unknown", fReason, "PENSIUN DINI", "MENINGGAL", "CACAT", "X", "PHK2", "RESIGNED", "PHK.", "-", "0"),
+	oSet("reason_unknown", fReason, "PENSIUN DINI", "MENINGGAL DUNIA ", "CACAT", "X", "PHK2", "RESIGNED", "PHK.", "-", "0", "MENINGGAL2", "DIPHK"),
+	oSet("reason_individual", fReason, "meninggal dunia", "MENINGGAL", "Death", "cacat total tetap", "DISABILITY",
+		"Meninggalkan Indonesia", "leaving-indonesia", "Meninggal_Dunia"),
 	oSet("reason_lookalike", fReason, "\u212AONTRAK_BERAKHIR", "re\u017fign", "ＰＨＫ", "PHK\u200b"),
 	{"retire_edge", func(g *oGen, c *oCase) {
-		c.Row.Reason = g.oddCase(g.pick([]string{"RETIREMENT", "PENSIUN"}))
+		c.Row.Reason = g.oddCase(g.pick([]string{"RETIREMENT", "PENSIUN",
+			"pemutusan hubungan kerja", "di phk", "diberhentikan", "pengunduran diri", "berhenti sendiri", "kontrak habis",
+			"akhir kontrak", "selesai kontrak", "usia pensiun", "pensiun normal"}))
 		switch g.r.IntN(3) {
 		case 0:
 			g.setBirth(c, yearsBefore(c.term, 56).AddDate(0, 0, 1)) // 55
@@ -600,6 +642,10 @@ var oMutations = []oMutation{
 }
 
 func (g *oGen) pick2(xs ...int) int { return xs[g.r.IntN(len(xs))] }
+
+func (g *oGen) pick2f(fs ...func(c *oCase) *string) func(c *oCase) *string {
+	return fs[g.r.IntN(len(fs))]
+}
 
 // regP returns the case's participant, putting one back if a mutation took it.
 func (c *oCase) regP() *batch.Participant {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -63,7 +64,8 @@ var oBanks = map[string]int{
 	"019": 10, "022": 13, "028": 12, "147": 10, "200": 16, "426": 15, "451": 10,
 }
 
-// oReasons maps each accepted spelling (upper case) to its reason code.
+// oReasons maps each accepted spelling (upper case) to its reason code:
+// the domain's table, then the spellings real HR files use (docs "claim reasons").
 // The spec lists MENGUNDURKAN_DIRI and MENGUNDURKAN DIRI but is silent on
 // other separators; aligned with the implementation (see oReason).
 var oReasons = map[string]batch.Reason{
@@ -72,12 +74,30 @@ var oReasons = map[string]batch.Reason{
 	"CONTRACT_END": batch.ReasonContractEnd, "KONTRAK_BERAKHIR": batch.ReasonContractEnd,
 	"HABIS_KONTRAK": batch.ReasonContractEnd, "PKWT_BERAKHIR": batch.ReasonContractEnd,
 	"RETIREMENT": batch.ReasonRetirement, "PENSIUN": batch.ReasonRetirement,
+
+	"PEMUTUSAN HUBUNGAN KERJA": batch.ReasonPHK, "DI PHK": batch.ReasonPHK, "DIBERHENTIKAN": batch.ReasonPHK,
+	"PENGUNDURAN DIRI": batch.ReasonResign, "BERHENTI SENDIRI": batch.ReasonResign,
+	"KONTRAK HABIS": batch.ReasonContractEnd, "AKHIR KONTRAK": batch.ReasonContractEnd,
+	"SELESAI KONTRAK": batch.ReasonContractEnd, "USIA PENSIUN": batch.ReasonRetirement,
+	"PENSIUN NORMAL": batch.ReasonRetirement,
 }
 
-// oTitles are the name tokens DOMAIN.md drops before comparing names.
+// oIndividual are the reasons (docs "claim reasons") that are JHT grounds but not for
+// the collective channel (REASON_NOT_COLLECTIVE).
+var oIndividual = []string{"meninggal dunia", "meninggal", "death", "cacat total tetap", "disability",
+	"meninggalkan indonesia", "leaving indonesia"}
+
+// oTitles are the name tokens the name rules drop before comparing names, with
+// the list of 2026-11-27.
 var oTitles = map[string]bool{
 	"DR": true, "DRS": true, "DRA": true, "IR": true, "H": true, "HJ": true, "SE": true, "SH": true,
 	"SKOM": true, "ST": true, "SPD": true, "SAG": true, "MM": true, "MSI": true, "MKOM": true, "MPD": true, "AMD": true,
+}
+
+func init() {
+	for _, t := range strings.Split("PROF, SHI, SPSI, SSOS, SKEP, NS, MKES, AMDKEP, AMDKEB, MSC, MH, MT, MBA, SSI, SS, SAK, SIP, SIKOM, SKED, SFARM, APT, SPPD, SPOG, SPA, SPB", ", ") {
+		oTitles[t] = true
+	}
 }
 
 const oTaxFree = 50_000_000
@@ -87,14 +107,39 @@ const oTaxFree = 50_000_000
 // separator ("laid off", "Kontrak-Berakhir", "mengundurkan  diri"), and
 // only ASCII letters count ("reſign", with a long s, is unknown).
 func oReason(s string) (batch.Reason, bool) {
+	key, ok := oReasonKey(s)
+	if !ok {
+		return "", false
+	}
+	if r, ok := oReasons[key]; ok {
+		return r, true
+	}
+	reason, ok := oReasons[strings.ReplaceAll(key, "_", " ")]
+	return reason, ok
+}
+
+func oReasonKey(s string) (string, bool) {
 	for _, r := range s {
 		if r >= utf8.RuneSelf {
 			return "", false
 		}
 	}
 	words := strings.FieldsFunc(strings.ToUpper(s), func(r rune) bool { return strings.ContainsRune(" -_", r) })
-	reason, ok := oReasons[strings.Join(words, "_")]
-	return reason, ok
+	return strings.Join(words, "_"), true
+}
+
+// oNotCollective reports a reason the collective channel refuses.
+func oNotCollective(s string) bool {
+	key, ok := oReasonKey(s)
+	if !ok {
+		return false
+	}
+	for _, spelling := range oIndividual {
+		if k, _ := oReasonKey(spelling); k == key {
+			return true
+		}
+	}
+	return false
 }
 
 func oDigits(s string) bool {
@@ -146,37 +191,77 @@ func oNIK(nik string) bool {
 	return d <= oDaysIn(2000+yy, time.Month(m)) || d <= oDaysIn(1900+yy, time.Month(m))
 }
 
-// oParseDate reads YYYY-MM-DD, DD/MM/YYYY or DD-MM-YYYY.
+// oParseDate reads the batch file's YYYY-MM-DD, DD/MM/YYYY or DD-MM-YYYY and
+// real HR files' DD.MM.YYYY, YYYY/MM/DD, D MMMM YYYY and D MMM YYYY (Indonesian or
+// English month names, any case; "15-Okt-2026" too), each with an optional
+// trailing time of midnight.
 //
 // The spec is silent on one-digit days and months; aligned with the
-// implementation: the two day-first forms take one or two digits for day and
-// month (5/3/1980), YYYY-MM-DD takes exactly two. Year 0000 is refused.
+// implementation: every form but YYYY-MM-DD takes one or two digits for day
+// and month (5/3/1980), YYYY-MM-DD takes exactly two. Year 0000 is refused.
+// Aligned where §6.1 is silent: a time is "H:MM", "HH:MM" or "HH:MM:SS"
+// (zero fractions allowed) after spaces or a 'T'; any time but midnight is
+// refused; a month abbreviation may end in '.', and old spellings
+// (Pebruari, Nopember) and Agt/Ags/Agus/Sept/Peb count.
 func oParseDate(s string) (time.Time, bool) {
-	var y, m, d string
-	if p := strings.Split(s, "-"); len(p) == 3 && len(p[0]) == 4 {
-		y, m, d = p[0], p[1], p[2]
-		if len(m) != 2 || len(d) != 2 {
+	if m := oMidnightRE.FindStringSubmatch(s); m != nil {
+		s = m[1]
+	} else if strings.Contains(s, ":") {
+		return time.Time{}, false
+	}
+	var y, mo, d string
+	if m := oISORE.FindStringSubmatch(s); m != nil {
+		y, mo, d = m[1], m[2], m[3]
+	} else if m := oYMDSlashRE.FindStringSubmatch(s); m != nil {
+		y, mo, d = m[1], m[2], m[3]
+	} else if m := oDMYRE.FindStringSubmatch(s); m != nil && m[2] == m[4] {
+		d, mo, y = m[1], m[3], m[5]
+	} else if m := oNamedRE.FindStringSubmatch(s); m != nil {
+		month, ok := oMonths[strings.ToLower(m[2])]
+		if !ok {
 			return time.Time{}, false
 		}
-	} else if p, q := strings.Split(s, "/"), strings.Split(s, "-"); len(p) == 3 || len(q) == 3 {
-		if len(q) == 3 {
-			p = q
-		}
-		d, m, y = p[0], p[1], p[2]
-		if len(d) > 2 || len(m) > 2 || len(y) != 4 {
+		d, mo, y = m[1], strconv.Itoa(month), m[3]
+	} else if m := oNamedDashRE.FindStringSubmatch(s); m != nil {
+		month, ok := oMonths[strings.ToLower(m[2])]
+		if !ok {
 			return time.Time{}, false
 		}
+		d, mo, y = m[1], strconv.Itoa(month), m[3]
 	} else {
 		return time.Time{}, false
 	}
-	if !oDigits(y) || !oDigits(m) || !oDigits(d) {
-		return time.Time{}, false
-	}
-	yi, mi, di := oAtoi(y), oAtoi(m), oAtoi(d)
+	yi, mi, di := oAtoi(y), oAtoi(mo), oAtoi(d)
 	if yi < 1 || mi < 1 || mi > 12 || di < 1 || di > oDaysIn(yi, time.Month(mi)) {
 		return time.Time{}, false
 	}
 	return oDate(yi, time.Month(mi), di), true
+}
+
+var (
+	oMidnightRE  = regexp.MustCompile(`^(.*?)(?: +|T)0{1,2}:00(?::00(?:\.0*)?)?$`)
+	oISORE       = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})$`)
+	oYMDSlashRE  = regexp.MustCompile(`^(\d{4})/(\d{1,2})/(\d{1,2})$`)
+	oDMYRE       = regexp.MustCompile(`^(\d{1,2})([/.-])(\d{1,2})([/.-])(\d{4})$`)
+	oNamedRE     = regexp.MustCompile(`^(\d{1,2}) +([A-Za-z]+)\.? +(\d{4})$`)
+	oNamedDashRE = regexp.MustCompile(`^(\d{1,2})-([A-Za-z]+)\.?-(\d{4})$`)
+)
+
+// oMonths: Indonesian and English month names and their usual
+// abbreviations.
+var oMonths = map[string]int{
+	"januari": 1, "jan": 1, "january": 1,
+	"februari": 2, "feb": 2, "february": 2, "pebruari": 2, "peb": 2,
+	"maret": 3, "mar": 3, "march": 3,
+	"april": 4, "apr": 4,
+	"mei": 5, "may": 5,
+	"juni": 6, "jun": 6, "june": 6,
+	"juli": 7, "jul": 7, "july": 7,
+	"agustus": 8, "agu": 8, "agt": 8, "ags": 8, "agus": 8, "august": 8, "aug": 8,
+	"september": 9, "sep": 9, "sept": 9,
+	"oktober": 10, "okt": 10, "october": 10, "oct": 10,
+	"november": 11, "nov": 11, "nopember": 11, "nop": 11,
+	"desember": 12, "des": 12, "december": 12, "dec": 12,
 }
 
 // oAge is the age in whole years on day at; a 29 February birthday is
@@ -339,7 +424,15 @@ type oRow struct {
 	usual                int
 	account, phone, npwp string
 	accountOK, phoneOK   bool
+	bank                 string       // bank_code, its lost zeros restored
+	warns                []batch.Code // warnings of the format stage
 }
+
+// oSciRE is a number in scientific notation as CONTRACT §6.1 shows it
+// ("3,17101E+15", "3.17101E+15", "3.17101e15"). The spec is silent on a
+// negative exponent and a mantissa without digits after the point; aligned:
+// E- counts, "3.E3" and ".5E3" do not.
+var oSciRE = regexp.MustCompile(`^[0-9]+([.,][0-9]+)?[eE][+-]?[0-9]+$`)
 
 // oracleJudge judges one row from the specification alone.
 func oracleJudge(r batch.Row, ctx batch.Context, l batch.Lookup) oracleVerdict {
@@ -365,7 +458,7 @@ func oracleJudge(r batch.Row, ctx batch.Context, l batch.Lookup) oracleVerdict {
 		v.Outcome = batch.OutcomeValid
 	}
 	v.Claim = oClaim(o.reason, o.term, ctx.Today, l.Participant.Balance)
-	v.Claim.BankCode, v.Claim.BankAccount, v.Claim.Phone, v.Claim.NPWP = r.BankCode, o.account, o.phone, o.npwp
+	v.Claim.BankCode, v.Claim.BankAccount, v.Claim.Phone, v.Claim.NPWP = o.bank, o.account, o.phone, o.npwp
 	return v
 }
 
@@ -379,10 +472,20 @@ func oFormat(r batch.Row, today time.Time, errs map[batch.Code]bool) *oRow {
 			errs[c] = true
 		}
 	}
+	// CONTRACT §6.1: an identifier in scientific notation is
+	// SPREADSHEET_NUMBER instead of its column's format code (and, being
+	// no valid value, takes part in no comparison).
+	idFail := func(value string, ok bool, c batch.Code) {
+		if value != "" && oSciRE.MatchString(value) {
+			errs[batch.CodeSpreadsheetNumber] = true
+			return
+		}
+		fail(value, ok, c)
+	}
 	o.kpjOK = len(r.KPJ) == 11 && oDigits(r.KPJ)
-	fail(r.KPJ, o.kpjOK, batch.CodeKPJFormat)
+	idFail(r.KPJ, o.kpjOK, batch.CodeKPJFormat)
 	o.nikOK = oNIK(r.NIK)
-	fail(r.NIK, o.nikOK, batch.CodeNIKFormat)
+	idFail(r.NIK, o.nikOK, batch.CodeNIKFormat)
 	o.nameOK = oNameFormat(r.FullName)
 	fail(r.FullName, o.nameOK, batch.CodeNameFormat)
 	o.birth, o.birthOK = oParseDate(r.BirthDate)
@@ -390,23 +493,42 @@ func oFormat(r batch.Row, today time.Time, errs map[batch.Code]bool) *oRow {
 	o.term, o.termOK = oParseDate(r.TerminationDate)
 	fail(r.TerminationDate, o.termOK, batch.CodeDateFormat)
 	o.reason, o.reasonOK = oReason(r.Reason)
-	fail(r.Reason, o.reasonOK, batch.CodeReasonUnknown)
-	o.usual, o.bankOK = oBanks[r.BankCode]
-	fail(r.BankCode, o.bankOK, batch.CodeBankCodeUnknown)
+	if oNotCollective(r.Reason) {
+		fail(r.Reason, false, batch.CodeReasonNotCollective)
+	} else {
+		fail(r.Reason, o.reasonOK, batch.CodeReasonUnknown)
+	}
+	// CONTRACT §6.1: a bank code of 1–2 digits is padded with zeros to 3,
+	// with a warning; the claim gets the padded code.
+	o.bank = r.BankCode
+	if len(o.bank) >= 1 && len(o.bank) <= 2 && oDigits(o.bank) {
+		o.bank = strings.Repeat("0", 3-len(o.bank)) + o.bank
+		o.warns = append(o.warns, batch.CodeLeadingZeroRestored)
+	}
+	o.usual, o.bankOK = oBanks[o.bank]
+	fail(o.bank, o.bankOK, batch.CodeBankCodeUnknown)
 	o.account, o.accountOK = oAccount(r.BankAccount)
-	fail(r.BankAccount, o.accountOK, batch.CodeBankAccountFormat)
+	idFail(r.BankAccount, o.accountOK, batch.CodeBankAccountFormat)
 	// CONTRACT.md gives account_name one rule, "must match full_name": it
 	// has no format of its own. The spec is silent on comparing with a
 	// full_name that broke its own rule; aligned: not compared.
 	fail(r.AccountName, !o.nameOK || oSameName(r.AccountName, r.FullName), batch.CodeAccountNameMismatch)
-	o.phone, o.phoneOK = oPhone(r.Phone)
-	fail(r.Phone, o.phoneOK, batch.CodePhoneFormat)
+	// CONTRACT §6.1: a phone of 9–12 digits starting with 8 gets its 0
+	// back, with a warning. The spec is silent on separators; aligned: the
+	// digits are counted without the separators a phone may hold (see oPhone).
+	phone := r.Phone
+	if d := oStrip(phone, " -.()"); oDigits(d) && len(d) >= 9 && len(d) <= 12 && d[0] == '8' {
+		phone = "0" + phone
+		o.warns = append(o.warns, batch.CodeLeadingZeroRestored)
+	}
+	o.phone, o.phoneOK = oPhone(phone)
+	idFail(r.Phone, o.phoneOK, batch.CodePhoneFormat)
 	if r.Email != "" && !oEmail(r.Email) {
 		errs[batch.CodeEmailFormat] = true
 	}
 	var npwpOK bool
 	if o.npwp, npwpOK = oNPWP(r.NPWP); r.NPWP != "" && !npwpOK {
-		errs[batch.CodeNPWPFormat] = true
+		idFail(r.NPWP, false, batch.CodeNPWPFormat)
 	}
 	if o.birthOK && o.termOK {
 		if age := oAge(o.birth, o.term); age < 15 || age > 100 {
@@ -421,6 +543,9 @@ func oFormat(r batch.Row, today time.Time, errs map[batch.Code]bool) *oRow {
 
 // oWarnings adds the warnings of DOMAIN.md.
 func oWarnings(o *oRow, warns map[batch.Code]bool) {
+	for _, c := range o.warns {
+		warns[c] = true
+	}
 	if o.nikOK && o.birthOK {
 		d, m, yy := oNIKDate(o.r.NIK)
 		if d != o.birth.Day() || m != int(o.birth.Month()) || yy != o.birth.Year()%100 {

@@ -15,6 +15,39 @@ var reasonSpellings = map[string]Reason{
 	"PKWT_BERAKHIR":     ReasonContractEnd,
 	"RETIREMENT":        ReasonRetirement,
 	"PENSIUN":           ReasonRetirement,
+
+	// Spellings real HR files use (docs "claim reasons", 2026-11-27).
+	"PEMUTUSAN_HUBUNGAN_KERJA": ReasonPHK,
+	"DI_PHK":                   ReasonPHK,
+	"DIBERHENTIKAN":            ReasonPHK,
+	"PENGUNDURAN_DIRI":         ReasonResign,
+	"BERHENTI_SENDIRI":         ReasonResign,
+	"KONTRAK_HABIS":            ReasonContractEnd,
+	"AKHIR_KONTRAK":            ReasonContractEnd,
+	"SELESAI_KONTRAK":          ReasonContractEnd,
+	"USIA_PENSIUN":             ReasonRetirement,
+	"PENSIUN_NORMAL":           ReasonRetirement,
+}
+
+// individualReasons are JHT grounds that are never claimed collectively:
+// death, permanent total disability and leaving Indonesia for good each
+// need the claimant's (or heirs') own documents (REASON_NOT_COLLECTIVE).
+var individualReasons = map[string]bool{
+	"MENINGGAL_DUNIA":        true,
+	"MENINGGAL":              true,
+	"DEATH":                  true,
+	"CACAT_TOTAL_TETAP":      true,
+	"DISABILITY":             true,
+	"MENINGGALKAN_INDONESIA": true,
+	"LEAVING_INDONESIA":      true,
+}
+
+// IsIndividualReason reports whether s spells a JHT ground that is claimed
+// individually, not through the collective channel (compared as
+// ParseReason compares).
+func IsIndividualReason(s string) bool {
+	key, ok := reasonKey(s)
+	return ok && individualReasons[key]
 }
 
 // ParseReason returns the reason code for an uploaded spelling. Case does not

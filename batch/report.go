@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // ReportLine is one line of the result report: one input data row and what
@@ -30,6 +31,7 @@ type ReportMeta struct {
 	Mode              Mode
 	RulesVersion      string
 	Header            []string // uploaded header names
+	Layout            Layout   // the column of each header position; nil: found from Header
 	Delimiter         rune     // the upload's; ',' when zero
 	Encoding          Encoding
 	TotalRows         int
@@ -75,31 +77,45 @@ type reportCells struct {
 	gross, tax, net int64
 }
 
-// renderer turns report lines into cells for one batch: its header's width,
-// the language of the messages, and the uploaded name of each column, so
-// that a message names the column as the user wrote it ("Kolom Nama
-// Lengkap"), not by its canonical name.
+// renderer turns report lines into cells for one batch: the uploaded
+// columns it shows, the language of the messages, and the uploaded name of
+// each column, so that a message names the column as the user wrote it
+// ("Kolom Nama Lengkap"), not by its canonical name. The report-only
+// columns of a report uploaded again are not shown again (the new report
+// adds its own); a column the mapping ignored is shown as uploaded.
 type renderer struct {
-	width int
-	lang  Lang
-	names map[Column]string
+	width  int      // uploaded columns
+	keep   []int    // the positions shown
+	header []string // their names
+	lang   Lang
+	names  map[Column]string
 }
 
 func newRenderer(m ReportMeta) renderer {
-	names := make(map[Column]string, len(m.Header))
-	for _, h := range m.Header {
-		if col, ok := columnsByKey[headerKey(h)]; ok {
-			names[col] = h
+	layout := m.Layout
+	if len(layout) != len(m.Header) {
+		layout = make(Layout, len(m.Header))
+		for i, h := range m.Header {
+			layout[i] = columnsByKey[headerKey(h)]
 		}
 	}
-	return renderer{width: len(m.Header), lang: m.Lang, names: names}
+	r := renderer{width: len(m.Header), lang: m.Lang, names: make(map[Column]string, len(m.Header))}
+	for i, h := range m.Header {
+		if layout[i] == ColReportOnly {
+			continue
+		}
+		r.keep, r.header = append(r.keep, i), append(r.header, h)
+		if layout[i] != "" && layout[i] != ColIgnored {
+			r.names[layout[i]] = h
+		}
+	}
+	return r
 }
 
 // cells renders l.
 func (r renderer) cells(l ReportLine) reportCells {
-	width, lang := r.width, r.lang
 	c := reportCells{
-		fields:      fitFields(l.Fields, width),
+		fields:      r.shown(fitFields(l.Fields, r.width)),
 		amounts:     l.HasAmounts,
 		outcome:     string(l.Outcome),
 		claimNumber: l.ClaimNumber,
@@ -113,10 +129,22 @@ func (r renderer) cells(l ReportLine) reportCells {
 	c.errs, c.warns = joinCodes(errs), joinCodes(warns)
 	msgs := make([]string, len(l.Issues))
 	for i, is := range l.Issues {
-		msgs[i] = is.message(lang, r.names[is.Column])
+		msgs[i] = is.message(r.lang, r.names)
 	}
 	c.messages = strings.Join(msgs, messageSeparator)
 	return c
+}
+
+// shown returns the fields at the positions the report shows.
+func (r renderer) shown(fields []string) []string {
+	if len(r.keep) == len(fields) {
+		return fields
+	}
+	out := make([]string, len(r.keep))
+	for i, k := range r.keep {
+		out[i] = fields[k]
+	}
+	return out
 }
 
 // fitFields pads fields with empty values, or cuts them, to width: a row
@@ -156,6 +184,52 @@ func safeCell(s string) string {
 	return s
 }
 
+// unquoteCell undoes safeCell: where s is what safeCell makes of some
+// value, it returns that value. A report uploaded again (fix and send
+// again) so gives back the values of the upload it reports on, and a phone
+// typed '+628… reads as +628…; any other ' stays. It relies only on
+// safeCell itself, so it follows whatever safeCell defuses: it tries the
+// value without one ' before each trigger (marks anywhere in the cell),
+// then without the leading ' alone, and keeps the candidate safeCell turns
+// back into s.
+func unquoteCell(s string) string {
+	if t := dropMarks(s); t != s && safeCell(t) == s {
+		return t
+	}
+	if len(s) > 1 && s[0] == '\'' && safeCell(s[1:]) == s {
+		return s[1:]
+	}
+	return s
+}
+
+// markTriggers are what a formula starts with in some spreadsheet.
+const markTriggers = "=+-@\t\r\uFF1D\uFF0B\uFF0D\uFF20"
+
+// dropMarks removes one ' from every run of ' that a formula trigger follows.
+func dropMarks(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\'' && (i == 0 || s[i-1] != '\'') {
+			rest := strings.TrimLeft(s[i:], "'")
+			if r, size := utf8.DecodeRuneInString(rest); size > 0 && strings.ContainsRune(markTriggers, r) {
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+// unquoteCells applies unquoteCell to every field, in place.
+func unquoteCells(fields []string) []string {
+	for i, f := range fields {
+		if strings.IndexByte(f, '\'') >= 0 {
+			fields[i] = unquoteCell(f)
+		}
+	}
+	return fields
+}
+
 // CSVReport writes the result report as CSV: UTF-8 with a BOM (so Excel
 // reads it as UTF-8), the upload's delimiter and CRLF line ends (RFC 4180,
 // what Excel writes). Codes in one cell are joined by ';' and messages by
@@ -177,7 +251,7 @@ func NewCSVReport(w io.Writer, m ReportMeta) (*CSVReport, error) {
 	}
 	cw.UseCRLF = true
 	r := &CSVReport{w: cw, r: newRenderer(m)}
-	if err := r.writeRecord(reportHeader(m.Header)); err != nil {
+	if err := r.writeRecord(reportHeader(r.r.header)); err != nil {
 		return nil, fmt.Errorf("write report header: %w", err)
 	}
 	return r, nil

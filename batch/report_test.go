@@ -67,7 +67,7 @@ func messagesOf(l ReportLine, lang Lang) string {
 		msg := i.Message(lang)
 		if name, ok := uploadedAs[i.Column]; ok {
 			for _, word := range []string{"Column ", "Kolom "} {
-				msg = strings.Replace(msg, word+string(i.Column)+":", word+name+":", 1)
+				msg = strings.Replace(msg, word+i.Column.Label(lang)+":", word+name+":", 1)
 			}
 		}
 		m = append(m, msg)
@@ -201,4 +201,25 @@ func BenchmarkReportCSV(b *testing.B) {
 		b.SetBytes(int64(buf.Len()))
 	}
 	b.ReportMetric(float64(rows*b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// TestUnquoteCellUndoesSafeCell: what the report defuses, an upload of the
+// report gives back (fix and send again), and other apostrophes stay.
+func TestUnquoteCellUndoesSafeCell(t *testing.T) {
+	t.Parallel()
+	values := []string{"", "Budi", "+6281234567890", "=1+1", "-Siti", "@SUM(A1)", "\tx", "\rx", "'Agus",
+		"O'Connor", "Siti;=Aminah", "a,+b", "x\n-y", " =padded", "\"=quoted", "'", "''", "'a'=b", "=cmd|' /C calc'!A0",
+		"１", "＝1"}
+	for _, v := range values {
+		if got := unquoteCell(safeCell(v)); got != v {
+			t.Errorf("unquoteCell(safeCell(%q) = %q) = %q, want %q", v, safeCell(v), got, v)
+		}
+	}
+	// A ' typed before a trigger is read as the report's mark: the value
+	// the spreadsheet showed.
+	for in, want := range map[string]string{"'+62812": "+62812", "'=1": "=1", "'Agus": "'Agus", "Budi'": "Budi'"} {
+		if got := unquoteCell(in); got != want {
+			t.Errorf("unquoteCell(%q) = %q, want %q", in, got, want)
+		}
+	}
 }

@@ -78,11 +78,11 @@ func writeReportSheet(f *excelize.File, st xlsxStyles, m ReportMeta, next func()
 		return fmt.Errorf("stream report sheet: %w", err)
 	}
 	render := newRenderer(m)
-	width := render.width
+	width := len(render.header)
 	if err := reportColumnStyles(sw, st, width); err != nil {
 		return err
 	}
-	header := reportHeader(m.Header)
+	header := reportHeader(render.header)
 	values := make([]any, len(header))
 	for i, h := range header {
 		values[i] = h

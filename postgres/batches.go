@@ -42,6 +42,7 @@ type Batch struct {
 	StartedAt      *time.Time
 	FinishedAt     *time.Time
 	PurgedAt       *time.Time
+	SourceBatchID  string // the check a batch from POST .../create was made of; "" when none
 }
 
 // Upload describes an uploaded file about to be stored.
@@ -51,11 +52,15 @@ type Upload struct {
 	Filename       string
 	Info           batch.FileInfo
 	IdempotencyKey string // "" when none
+	// Mapping is the upload's own header mapping (nil: none); its effect
+	// is stored as the batch's layout.
+	Mapping batch.Mapping
 }
 
 const batchColumns = `id::text, company_id, status, mode, filename, file_sha256, file_size, encoding, delimiter,
 	header, layout, coalesce(idempotency_key, ''), rules_version, total_rows, processed_rows, created, valid,
-	rejected, warnings, coalesce(reject_code, ''), created_at, started_at, finished_at, purged_at`
+	rejected, warnings, coalesce(reject_code, ''), created_at, started_at, finished_at, purged_at,
+	coalesce(source_batch_id::text, '')`
 
 func scanBatch(row pgx.Row) (Batch, error) {
 	var b Batch
@@ -64,7 +69,8 @@ func scanBatch(row pgx.Row) (Batch, error) {
 	var layout []string
 	err := row.Scan(&b.ID, &b.CompanyID, &status, &mode, &b.Filename, &sha, &b.Size, &enc, &delim,
 		&b.Header, &layout, &b.IdempotencyKey, &b.RulesVersion, &b.TotalRows, &b.ProcessedRows, &b.Created,
-		&b.Valid, &b.Rejected, &b.Warnings, &code, &b.CreatedAt, &b.StartedAt, &b.FinishedAt, &b.PurgedAt)
+		&b.Valid, &b.Rejected, &b.Warnings, &code, &b.CreatedAt, &b.StartedAt, &b.FinishedAt, &b.PurgedAt,
+		&b.SourceBatchID)
 	if err != nil {
 		return Batch{}, err
 	}
@@ -143,7 +149,8 @@ func insertBatch(ctx context.Context, tx pgx.Tx, id uuid.UUID, up Upload, dec *b
 }
 
 // recordSource feeds the decoder's records to COPY. Only the trimmed KPJ
-// and NIK are extracted here, for finding duplicates at plan time; the rules
+// and NIK are extracted here, for finding duplicates at plan time (a value a
+// spreadsheet damaged is kept out of that: batch.DuplicateKey); the rules
 // run later, in the workers.
 type recordSource struct {
 	batchID uuid.UUID
@@ -171,7 +178,7 @@ func (r *recordSource) Values() ([]any, error) {
 	kpj, nik := "", ""
 	if len(r.rec.Fields) == len(layout) {
 		row := layout.RowOf(r.no, r.rec.Line, r.rec.Fields)
-		kpj, nik = row.KPJ, row.NIK
+		kpj, nik = batch.DuplicateKey(row.KPJ), batch.DuplicateKey(row.NIK)
 	}
 	return []any{r.batchID, r.no, r.rec.Line, r.rec.Fields, kpj, nik}, nil
 }

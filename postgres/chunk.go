@@ -97,23 +97,25 @@ func lockChunk(ctx context.Context, tx pgx.Tx, c Chunk) (chunkState, error) {
 // judgeRows loads the chunk's rows, looks their KPJs up in the registry and
 // among active claims (one query each), and judges every row.
 func judgeRows(ctx context.Context, tx pgx.Tx, c Chunk, st chunkState) ([]judged, error) {
-	dbRows, err := tx.Query(ctx, `SELECT row_no, line_no, fields, coalesce(duplicate_of, 0) FROM batch_rows
-		WHERE batch_id = $1 AND row_no BETWEEN $2 AND $3 ORDER BY row_no`, c.BatchID, c.FirstRow, c.LastRow)
+	// The earlier row of a duplicate is named by its line, as the user sees it.
+	dbRows, err := tx.Query(ctx, `SELECT r.row_no, r.line_no, r.fields, coalesce(r.duplicate_of, 0), coalesce(d.line_no, 0)
+		FROM batch_rows r LEFT JOIN batch_rows d ON d.batch_id = r.batch_id AND d.row_no = r.duplicate_of
+		WHERE r.batch_id = $1 AND r.row_no BETWEEN $2 AND $3 ORDER BY r.row_no`, c.BatchID, c.FirstRow, c.LastRow)
 	if err != nil {
 		return nil, fmt.Errorf("load rows: %w", err)
 	}
 	var rows []batch.Row
-	var dups []int
+	var dups [][2]int
 	var kpjs []string
 	for dbRows.Next() {
-		var no, line, dup int
+		var no, line, dup, dupLine int
 		var fields []string
-		if err := dbRows.Scan(&no, &line, &fields, &dup); err != nil {
+		if err := dbRows.Scan(&no, &line, &fields, &dup, &dupLine); err != nil {
 			dbRows.Close()
 			return nil, fmt.Errorf("load rows: %w", err)
 		}
 		r := st.layout.RowOf(no, line, fields)
-		rows, dups, kpjs = append(rows, r), append(dups, dup), append(kpjs, r.KPJ)
+		rows, dups, kpjs = append(rows, r), append(dups, [2]int{dup, dupLine}), append(kpjs, r.KPJ)
 	}
 	if err := dbRows.Err(); err != nil {
 		return nil, fmt.Errorf("load rows: %w", err)
@@ -125,7 +127,7 @@ func judgeRows(ctx context.Context, tx pgx.Tx, c Chunk, st chunkState) ([]judged
 	ctxJ := batch.Context{Today: st.today, CompanyNPP: st.npp, Mode: st.mode}
 	out := make([]judged, len(rows))
 	for i, r := range rows {
-		l := batch.Lookup{DuplicateOf: dups[i], ActiveClaim: active[r.KPJ]}
+		l := batch.Lookup{DuplicateOf: dups[i][0], DuplicateLine: dups[i][1], ActiveClaim: active[r.KPJ]}
 		if p, ok := participants[r.KPJ]; ok {
 			l.Participant = &p
 		}

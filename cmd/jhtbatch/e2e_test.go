@@ -509,7 +509,8 @@ func checkRefusals(t *testing.T, s *server, dir string, getenv func(string) stri
 	header[cName] = "nama_lengkapp"
 	writeFile(t, bad, ',', header, []testRow{{fields: validRow(people["eko"], 50)}}, 0)
 	r = submit(getenv, bad, "--lang", "en")
-	for _, want := range []string{"HEADER_UNKNOWN_COLUMN", "HEADER_MISSING_COLUMN", "nama_lengkapp", "full_name", "Line 1"} {
+	// The missing column is named by its label, never by its internal name.
+	for _, want := range []string{"HEADER_UNKNOWN_COLUMN", "HEADER_MISSING_COLUMN", "nama_lengkapp", "Full Name", "Line 1"} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("submit with a bad header: stderr does not say %q:\n%s", want, r.stderr)
 		}
