@@ -83,7 +83,7 @@ var valueTextID = map[string]string{
 	"NUL character":                           "ada karakter NUL",
 	"invalid UTF-8":                           "bukan UTF-8 yang valid",
 	"UTF-16 file of odd length":               "berkas UTF-16 dengan jumlah byte ganjil",
-	"legacy Excel .xls workbook":              "buku kerja Excel lama .xls (atau .xlsx yang dilindungi kata sandi)",
+	"legacy Excel .xls workbook":              "buku kerja Excel lama .xls, atau .xlsx berkata sandi",
 	"not a readable .xlsx workbook":           "bukan buku kerja .xlsx yang dapat dibaca",
 }
 

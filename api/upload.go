@@ -174,6 +174,7 @@ func (s *server) storeUpload(ctx context.Context, body io.Reader, up *postgres.U
 	if err != nil {
 		return postgres.Batch{}, false, err
 	}
+	defer dec.Close()
 	return s.store.CreateBatch(ctx, *up, dec)
 }
 

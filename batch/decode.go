@@ -183,6 +183,7 @@ func (d *Decoder) Next() (Record, error) {
 	rec, err := d.next()
 	if err != nil {
 		d.err = err
+		_ = d.Close() // the end, or an error: a workbook's part need not be read further
 	}
 	return rec, err
 }
@@ -274,6 +275,17 @@ func (d *Decoder) readError(err error) error {
 			Value: fmt.Sprintf("record longer than %d bytes", long.max)})
 	}
 	return fmt.Errorf("read batch file: %w", err)
+}
+
+// Close releases what a decoder holds besides memory: the goroutine that
+// inflates a workbook ahead of its rows, which ends by itself when the rows
+// are read to the end or fail. Close a decoder given up earlier. It does
+// nothing for CSV, and is safe to call more than once.
+func (d *Decoder) Close() error {
+	if c, ok := d.src.(interface{ close() }); ok {
+		c.close()
+	}
+	return nil
 }
 
 // rowSource yields the raw records of a batch file, blank ones included,

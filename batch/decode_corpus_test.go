@@ -214,6 +214,13 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 	}
+	if wbs, err := filepath.Glob(filepath.Join("testdata", "xlsx", "*")); err == nil {
+		for _, name := range wbs {
+			if data, err := os.ReadFile(name); err == nil {
+				f.Add(data)
+			}
+		}
+	}
 	f.Add([]byte(hdr(";") + "\r\n" + row(";", `"a;""b""`+"\r\n\"") + "\r\n"))
 	f.Add(utf16(hdr("\t")+"\n"+row("\t", "Ñ")+"\n", true))
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -36,7 +36,8 @@ const inspectBufSize = 32 << 10
 // Inspect copies r to w (the API spools the upload to a temporary file) while
 // hashing it and deciding its encoding: a UTF-8 or UTF-16 (LE or BE) byte
 // order mark decides; otherwise valid UTF-8 is EncUTF8 and anything else is
-// EncWindows1252.
+// EncWindows1252. A zip package is EncXLSX, a workbook whose bytes
+// NewWorkbookDecoder checks; a legacy .xls (an OLE2 file) is FILE_ENCODING.
 //
 // Inspect reads at most maxBytes+1 bytes: as soon as more than maxBytes
 // arrived it returns *Error{KindTooLarge, FILE_TOO_LARGE} (Detail.Value is

@@ -28,7 +28,9 @@ type WorkbookOptions struct {
 	Sheet string
 	// MaxUnzipped bounds the sum of the uncompressed sizes of all the
 	// package's parts (the upload limit applied to the unpacked file): a zip
-	// bomb is FILE_TOO_LARGE before anything is unpacked. 0 means no limit.
+	// bomb is FILE_TOO_LARGE before anything is unpacked. It bounds the
+	// rows' text too, counted as CSV would hold it: shared strings repeated
+	// in every row cannot multiply the data either. 0 means no limit.
 	MaxUnzipped int64
 }
 
@@ -55,7 +57,9 @@ const (
 //
 // The worksheet and the shared strings are streamed: memory holds the
 // shared strings' text, one row and the package's small parts, never the
-// worksheet. Errors are *Error: FILE_TOO_LARGE when the parts unpack to more
+// worksheet. A goroutine inflates the worksheet ahead of the rows; it ends
+// when the rows are read to the end or fail, or at Close: call Close when
+// giving up on the decoder earlier. Errors are *Error: FILE_TOO_LARGE when the parts unpack to more
 // than MaxUnzipped, FILE_ENCODING when the package is no readable
 // workbook, SHEET_NOT_FOUND for an unknown opt.Sheet, and those of NewDecoder.
 func NewWorkbookDecoder(r io.ReaderAt, size int64, opt DecodeOptions, wopt WorkbookOptions) (*Decoder, error) {
@@ -78,8 +82,10 @@ func NewWorkbookDecoder(r io.ReaderAt, size int64, opt DecodeOptions, wopt Workb
 	if err != nil {
 		return nil, workbookError(err)
 	}
+	src.maxText = wopt.MaxUnzipped
 	d := &Decoder{src: src, comma: ',', checkUTF8: true, maxRows: opt.MaxRows, mapping: opt.Mapping}
 	if err := d.readHeader(); err != nil {
+		src.close()
 		return nil, err
 	}
 	src.setLayout(d.layout, d.rawWidth)

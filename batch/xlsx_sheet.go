@@ -2,21 +2,19 @@ package batch
 
 import (
 	"archive/zip"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"math"
-	"strconv"
 	"strings"
-	"time"
 )
 
 // sharedStrings is a workbook's table of shared strings: their text one
-// after the other, and where each ends. Text cells of a workbook written by
-// Excel are indexes into it.
+// after the other in one string, and where each ends. Text cells of a
+// workbook written by Excel are indexes into it; a cell's value is a slice
+// of text, so reading it allocates nothing.
 type sharedStrings struct {
-	text []byte
+	text string
 	ends []uint32
 }
 
@@ -28,7 +26,29 @@ func (ss *sharedStrings) get(i int) (string, bool) {
 	if i > 0 {
 		start = ss.ends[i-1]
 	}
-	return string(ss.text[start:ss.ends[i]]), true
+	return ss.text[start:ss.ends[i]], true
+}
+
+// maxSharedStringsGrow bounds what is reserved for the shared strings'
+// text up front from the size their part declares.
+const maxSharedStringsGrow = 64 << 20
+
+// reserveSharedStrings sizes the table from what the <sst> tag says it
+// holds (uniqueCount items) and the part's size, so that it is allocated
+// once: the text is shorter than the XML by at least <si><t></t></si> per
+// item. A count that lies only costs a regrowth.
+func reserveSharedStrings(x *xmlScanner, text *strings.Builder, ends *[]uint32, size uint64) {
+	n, _ := x.attr("uniqueCount")
+	count, ok := smallInt([]byte(n))
+	if !ok {
+		count = 0
+	}
+	reserve := min(size, maxSharedStringsGrow)
+	if c := uint64(count) * 16; c < reserve {
+		reserve -= c
+	}
+	text.Grow(int(reserve))
+	*ends = make([]uint32, 0, min(count, maxSharedStringsGrow/16))
 }
 
 // readSharedStrings streams the shared strings part (absent: no table). An
@@ -37,39 +57,56 @@ func readSharedStrings(f *zip.File) (*sharedStrings, error) {
 	if f == nil {
 		return nil, nil
 	}
-	rc, err := f.Open()
+	part, err := f.Open()
 	if err != nil {
 		return nil, fmt.Errorf("open shared strings: %w", err)
 	}
+	rc := newAheadReader(part)
 	defer rc.Close()
-	ss := &sharedStrings{}
+	var text strings.Builder
+	var ends []uint32
+	var item []byte
 	x := newXMLScanner(rc)
 	inSI, inT, phonetic := false, false, 0
 	for {
-		var text *[]byte
+		var dst *[]byte
 		if inT {
-			text = &ss.text
+			dst = &item
 		}
-		err := x.next(text)
+		err := x.next(dst)
 		if errors.Is(err, io.EOF) {
-			return ss, nil
+			return &sharedStrings{text: text.String(), ends: ends}, nil
 		}
 		if err != nil {
 			return nil, fmt.Errorf("read shared strings: %w", err)
 		}
 		switch string(x.local) {
+		case "sst":
+			if !x.isEnd {
+				reserveSharedStrings(x, &text, &ends, f.UncompressedSize64)
+			}
 		case "si":
-			inSI = !x.end && !x.empty
-			if x.end || x.empty {
-				if len(ss.text) > math.MaxUint32 {
+			inSI = !x.isEnd && !x.empty
+			short := false
+			if inSI {
+				// Most items are <si><t>…</t></si>: read that in one go.
+				var v []byte
+				if v, short = x.plainElement("t", "</t></si>"); short {
+					item, inSI = append(item, v...), false
+				}
+			}
+			if x.isEnd || x.empty || short {
+				text.Write(item)
+				item = item[:0]
+				if text.Len() > math.MaxUint32 {
 					return nil, errors.New("shared strings too large")
 				}
-				ss.ends = append(ss.ends, uint32(len(ss.text)))
+				ends = append(ends, uint32(text.Len()))
 			}
 		case "rPh":
 			phonetic = x.nest(phonetic)
 		case "t":
-			inT = inSI && phonetic == 0 && !x.end && !x.empty
+			inT = inSI && phonetic == 0 && !x.isEnd && !x.empty
 		}
 	}
 }
@@ -77,13 +114,16 @@ func readSharedStrings(f *zip.File) (*sharedStrings, error) {
 // sheetSource streams the rows of one worksheet as records.
 type sheetSource struct {
 	wb     *workbook
-	rc     io.ReadCloser
+	rc     io.ReadCloser // closed at the end, at an error, or by close
 	x      *xmlScanner
 	inData bool   // inside <sheetData>
 	row    int    // number of the last row read
 	layout Layout // set once the header is read
 	width  int    // fields of the header record
 	done   bool
+	// text is the size of the rows read so far as CSV would hold them
+	// (values and separators); more than maxText (when > 0) is too large.
+	text, maxText int64
 	// per cell, reused
 	val []byte
 }
@@ -96,11 +136,18 @@ func (wb *workbook) openSheet(s sheetRef) (*sheetSource, error) {
 	if f == nil {
 		return nil, fmt.Errorf("worksheet part %s missing", s.part)
 	}
-	rc, err := f.Open()
+	part, err := f.Open()
 	if err != nil {
 		return nil, fmt.Errorf("open worksheet: %w", err)
 	}
+	rc := newAheadReader(part)
 	return &sheetSource{wb: wb, rc: rc, x: newXMLScanner(rc)}, nil
+}
+
+// close stops reading the worksheet (its reader inflates ahead).
+func (s *sheetSource) close() {
+	s.done = true
+	s.rc.Close()
 }
 
 // setLayout tells the source the header's columns and width: data rows
@@ -141,6 +188,17 @@ func (s *sheetSource) read() ([]string, int, error) {
 	for len(fields) < s.width {
 		fields = append(fields, "")
 	}
+	// The rows' text is bounded like the unpacked file: a small package can
+	// repeat one long shared string, or reach a far column, in every row.
+	s.text += int64(len(fields))
+	for _, f := range fields {
+		s.text += int64(len(f))
+	}
+	if s.maxText > 0 && s.text > s.maxText {
+		s.done = true
+		s.rc.Close()
+		return nil, 0, FileError(KindTooLarge, CodeFileTooLarge, Detail{Code: CodeFileTooLarge, Line: line, Value: fmt.Sprint(s.maxText)})
+	}
 	return fields, line, nil
 }
 
@@ -161,6 +219,15 @@ func (s *sheetSource) readRow() ([]string, int, error) {
 	var c cell
 	inRow, inV, inT, phonetic := false, false, false, 0
 	for {
+		if inRow && !inV && !inT && !c.isStr {
+			var done bool
+			var err error
+			if fields, done, err = s.plainCell(fields); err != nil {
+				return nil, 0, err
+			} else if done {
+				continue
+			}
+		}
 		var text *[]byte
 		if inV || inT {
 			text = &s.val
@@ -173,7 +240,7 @@ func (s *sheetSource) readRow() ([]string, int, error) {
 		}
 		switch string(x.local) {
 		case "row":
-			if x.end {
+			if x.isEnd {
 				return fields, s.row, nil
 			}
 			if inRow {
@@ -188,32 +255,112 @@ func (s *sheetSource) readRow() ([]string, int, error) {
 			}
 			inRow = true
 		case "c":
-			if !x.end {
+			if !x.isEnd {
 				var err error
 				if c, err = s.startCell(len(fields)); err != nil {
 					return nil, 0, err
 				}
 			}
-			if x.end || x.empty {
+			short := false
+			if !x.isEnd && !x.empty {
+				// Most cells are <c …><v>…</v></c>: read that in one go.
+				var v []byte
+				if v, short = x.plainElement("v", "</v></c>"); short {
+					s.val = append(s.val, v...)
+				}
+			}
+			if x.isEnd || x.empty || short {
 				var err error
 				if fields, err = s.endCell(c, fields); err != nil {
 					return nil, 0, err
 				}
 			}
 		case "v":
-			inV = !x.end && !x.empty
+			inV = !x.isEnd && !x.empty
 		case "is":
 			c.isStr = true
 		case "rPh":
 			phonetic = x.nest(phonetic)
 		case "t":
-			inT = c.isStr && phonetic == 0 && !x.end && !x.empty
+			inT = c.isStr && phonetic == 0 && !x.isEnd && !x.empty
 		case "sheetData":
-			if x.end {
+			if x.isEnd {
 				return nil, 0, io.EOF
 			}
 		}
 	}
+}
+
+// plainCell reads, when the scanner's window starts with one, a cell as
+// Excel writes most of them, <c r="B2" s="1" t="s"><v>7</v></c>, in one
+// pass, and adds its value to fields. Anything else (a name prefix,
+// references, an inline string, a cell split across reads) is left to the
+// general path: it returns false having read nothing.
+func (s *sheetSource) plainCell(fields []string) ([]string, bool, error) {
+	x := s.x
+	w := x.buf[x.pos:x.end]
+	if len(w) < 3 || w[0] != '<' || w[1] != 'c' || (w[2] != ' ' && w[2] != '>') {
+		return fields, false, nil
+	}
+	c := cell{col: len(fields)}
+	i := 2
+	for {
+		for i < len(w) && w[i] == ' ' {
+			i++
+		}
+		if i >= len(w) {
+			return fields, false, nil
+		}
+		if w[i] == '>' {
+			i++
+			break
+		}
+		k := i
+		for i < len(w) && w[i] != '=' && w[i] != ' ' && w[i] != '>' && w[i] != '/' {
+			i++
+		}
+		if i+1 >= len(w) || w[i] != '=' || w[i+1] != '"' {
+			return fields, false, nil
+		}
+		key := w[k:i]
+		i += 2
+		v := i
+		for i < len(w) && w[i] != '"' && w[i] != '&' {
+			i++
+		}
+		if i >= len(w) || w[i] != '"' {
+			return fields, false, nil
+		}
+		val := w[v:i]
+		i++
+		switch string(key) {
+		case "r":
+			col, err := columnIndex(val)
+			if err != nil {
+				return fields, false, nil
+			}
+			c.col = col
+		case "s":
+			c.style, _ = smallInt(val)
+		case "t":
+			c.typ = cellType(val)
+		}
+	}
+	rest := w[i:]
+	if len(rest) < 3 || string(rest[:3]) != "<v>" {
+		return fields, false, nil
+	}
+	j := 3
+	for j < len(rest) && rest[j] != '<' && rest[j] != '&' && rest[j] != '\r' {
+		j++
+	}
+	if j+8 > len(rest) || string(rest[j:j+8]) != "</v></c>" {
+		return fields, false, nil
+	}
+	s.val = append(s.val[:0], rest[3:j]...)
+	x.pos += i + j + 8
+	fields, err := s.endCell(c, fields)
+	return fields, true, err
 }
 
 // startRow reads the row number of a <row> tag (the next one when it has
@@ -256,19 +403,32 @@ func (s *sheetSource) startCell(next int) (cell, error) {
 			}
 			c.col = col
 		case "t":
-			c.typ = cellTypes[string(val)]
-			if c.typ == "" {
-				c.typ = string(val)
-			}
+			c.typ = cellType(val)
 		case "s":
 			c.style, _ = smallInt(val)
 		}
 	}
 }
 
-// cellTypes are the values of a cell's t attribute, so that reading one
-// allocates nothing.
-var cellTypes = map[string]string{"s": "s", "n": "n", "str": "str", "inlineStr": "inlineStr", "b": "b", "e": "e", "d": "d"}
+// cellType returns a cell's t attribute as a constant string, so that
+// reading it allocates nothing; an unknown type reads as a number.
+func cellType(t []byte) string {
+	switch string(t) {
+	case "s":
+		return "s"
+	case "str":
+		return "str"
+	case "inlineStr":
+		return "inlineStr"
+	case "b":
+		return "b"
+	case "e":
+		return "e"
+	case "d":
+		return "d"
+	}
+	return "n"
+}
 
 // smallInt parses the decimal digits of b (at most 9 of them).
 func smallInt(b []byte) (int, bool) {
@@ -313,143 +473,4 @@ func columnIndex(ref []byte) (int, error) {
 		return 0, fmt.Errorf("bad cell reference %q", shorten(string(ref)))
 	}
 	return col - 1, nil
-}
-
-// value is the text of cell c, whose raw value is in s.val.
-func (s *sheetSource) value(c cell) (string, error) {
-	if c.typ == "s" {
-		i, ok := smallInt(bytes.TrimSpace(s.val))
-		if !ok {
-			return "", fmt.Errorf("bad shared string index %q", shorten(string(s.val)))
-		}
-		v, ok := s.wb.strings.get(i)
-		if !ok {
-			return "", fmt.Errorf("shared string %d missing", i)
-		}
-		return v, nil
-	}
-	raw := string(s.val)
-	switch c.typ {
-	case "inlineStr", "str", "e":
-		return raw, nil
-	case "b":
-		if raw == "1" {
-			return "TRUE", nil
-		}
-		return "FALSE", nil
-	case "d": // an ISO 8601 date cell (rare; Strict workbooks)
-		if len(raw) >= 10 {
-			if _, err := time.Parse(time.DateOnly, raw[:10]); err == nil {
-				return raw[:10], nil
-			}
-		}
-		return raw, nil
-	}
-	if c.isStr || raw == "" {
-		return raw, nil
-	}
-	if c.style >= 0 && c.style < len(s.wb.dateStyles) && s.wb.dateStyles[c.style] {
-		if d, ok := serialDate(raw, s.wb.date1904); ok {
-			return d, nil
-		}
-	}
-	var col Column
-	if c.col < len(s.layout) {
-		col = s.layout[c.col]
-	}
-	return numberText(raw, col), nil
-}
-
-// serialDate returns the YYYY-MM-DD of a spreadsheet date serial number;
-// a time of day is dropped. The 1900 system counts the 29 February 1900
-// that never was (serial 60), as Excel does.
-func serialDate(raw string, date1904 bool) (string, bool) {
-	f, err := strconv.ParseFloat(raw, 64)
-	if err != nil || f < 1 || f >= 2958466 { // 2958466 is 10000-01-01
-		return "", false
-	}
-	days := int(math.Floor(f))
-	base := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
-	switch {
-	case date1904:
-		base = time.Date(1904, 1, 1, 0, 0, 0, 0, time.UTC)
-	case days < 60:
-		base = base.AddDate(0, 0, 1)
-	case days == 60:
-		return "", false
-	}
-	return base.AddDate(0, 0, days).Format(time.DateOnly), true
-}
-
-// maxExactDigits is the most significant digits a spreadsheet keeps of a
-// number.
-const maxExactDigits = 15
-
-// numberText writes the raw value of a numeric cell of column col: an
-// integer exactly, without exponent or ".0"; other numbers rounded to 15
-// significant digits, as a spreadsheet shows them. A nik or npwp, and an
-// integer of more than 15 significant digits in another identifier column,
-// is written in scientific notation with every digit held: such a value was
-// cut by the spreadsheet, and the rules flag it as SPREADSHEET_NUMBER.
-func numberText(raw string, col Column) string {
-	neg, digits, exp, ok := decimalParts(raw)
-	if !ok {
-		return raw
-	}
-	if digits == "" {
-		return "0"
-	}
-	sign := ""
-	if neg {
-		sign = "-"
-	}
-	integer := exp >= 0
-	switch {
-	case col == ColNIK || col == ColNPWP,
-		integer && len(digits) > maxExactDigits && spreadsheetColumns[col]:
-		e := len(digits) - 1 + exp
-		mant := digits[:1]
-		if len(digits) > 1 {
-			mant += "." + digits[1:]
-		}
-		es := "E+"
-		if e < 0 {
-			es, e = "E-", -e
-		}
-		return sign + mant + es + strconv.Itoa(e)
-	case integer && len(digits)+exp <= 30:
-		return sign + digits + strings.Repeat("0", exp)
-	}
-	f, err := strconv.ParseFloat(raw, 64)
-	if err != nil {
-		return raw
-	}
-	f, _ = strconv.ParseFloat(strconv.FormatFloat(f, 'g', maxExactDigits, 64), 64)
-	return strconv.FormatFloat(f, 'f', -1, 64)
-}
-
-// decimalParts splits a decimal number [-]d*[.d*][E[+-]d+] into its sign
-// and its value digits × 10^exp, digits without leading or trailing zeros
-// ("" for zero).
-func decimalParts(s string) (neg bool, digits string, exp int, ok bool) {
-	if s != "" && (s[0] == '-' || s[0] == '+') {
-		neg, s = s[0] == '-', s[1:]
-	}
-	mant, e, hasExp := strings.Cut(strings.ToUpper(s), "E")
-	if hasExp {
-		n, err := strconv.Atoi(e)
-		if err != nil || n > 400 || n < -400 {
-			return false, "", 0, false
-		}
-		exp = n
-	}
-	intPart, frac, _ := strings.Cut(mant, ".")
-	if intPart+frac == "" || !allDigits(intPart+frac) {
-		return false, "", 0, false
-	}
-	digits = strings.TrimLeft(intPart+frac, "0")
-	exp -= len(frac)
-	trimmed := strings.TrimRight(digits, "0")
-	exp += len(digits) - len(trimmed)
-	return neg, trimmed, exp, true
 }

@@ -4,12 +4,14 @@ import (
 	"archive/zip"
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/xuri/excelize/v2"
@@ -305,4 +307,138 @@ func TestWriteWorkbookFixtures(t *testing.T) {
 	must(t, os.WriteFile(filepath.Join("testdata", "xlsx", "inline-strings.xlsx"), inlineStringsWorkbook(t), 0o644))
 	must(t, os.WriteFile(filepath.Join("testdata", "xlsx", "legacy.xls"),
 		append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, make([]byte, 504)...), 0o644))
+}
+
+// FuzzWorkbookSheet varies the XML of a workbook's worksheet and shared
+// strings inside a valid package: the reader never panics, errors are file
+// errors, and records are clean UTF-8 in worksheet order.
+func FuzzWorkbookSheet(f *testing.F) {
+	base := inlineStringsWorkbook(f)
+	f.Add([]byte(`<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>kpj</t></is></c></row></sheetData></worksheet>`), []byte(""))
+	f.Add([]byte(`<?xml version="1.0"?><x:worksheet xmlns:x="s"><x:sheetData><x:row><x:c t="s"><x:v>0</x:v></x:c><x:c t="s"><x:v>1</x:v></x:c></x:row>`+
+		`<x:row r="3"><x:c t="s"><x:v>2</x:v></x:c><x:c><x:v>3.2E+15</x:v></x:c></x:row></x:sheetData></x:worksheet>`),
+		[]byte(`<sst><si><t>kpj</t></si><si><r><t>ni</t></r><r><t>k</t></r><rPh><t>x</t></rPh></si><si><t><![CDATA[a&b]]></t></si></sst>`))
+	f.Add([]byte(`<worksheet><sheetData><row r="1"><c r="A1" t="s"/><c r="B1" t="s"><v></v></c><c r="C1" s="1" t="n"/></row></sheetData></worksheet>`), []byte(`<sst/>`))
+	f.Add([]byte(`<worksheet><sheetData><row r="1"><c r="A1" t="str"><f>"a"&amp;"b"</f><v>a&amp;b&#x41;&#10;</v></c><!-- c --></row></sheetData></worksheet>`), []byte(`<sst/>`))
+	f.Fuzz(func(t *testing.T, sheet, strs []byte) {
+		data := rewriteZip(t, base, func(name string, data []byte) []byte {
+			switch name {
+			case "xl/worksheets/sheet1.xml":
+				return sheet
+			case "xl/sharedStrings.xml":
+				return strs
+			}
+			return data
+		})
+		if !bytes.Contains(data, []byte("xl/sharedStrings.xml")) {
+			data = addPart(t, data, "xl/sharedStrings.xml", strs)
+		}
+		recs, err := decodeWorkbook(t, data, batch.WorkbookOptions{MaxUnzipped: 1 << 20})
+		if err != nil {
+			if e := batch.ErrorOf(err); e == nil || (e.Kind != batch.KindInvalid && e.Kind != batch.KindTooLarge) {
+				t.Fatalf("err = %v (%T), want a file error", err, err)
+			}
+		}
+		last := 0
+		for _, r := range recs {
+			if r.Line <= last {
+				t.Fatalf("record at row %d follows row %d", r.Line, last)
+			}
+			last = r.Line
+			for _, v := range r.Fields {
+				if !utf8.ValidString(v) || strings.IndexByte(v, 0) >= 0 {
+					t.Fatalf("row %d: value %q is not clean UTF-8", r.Line, v)
+				}
+			}
+		}
+	})
+}
+
+// addPart returns the package with one more part.
+func addPart(t testing.TB, data []byte, name string, content []byte) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	must(t, err)
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, f := range zr.File {
+		must(t, zw.Copy(f))
+	}
+	w, err := zw.Create(name)
+	must(t, err)
+	_, err = w.Write(content)
+	must(t, err)
+	must(t, zw.Close())
+	return out.Bytes()
+}
+
+// TestWorkbookRepeatedStringBomb: one long shared string in every cell of
+// many rows is small packed and unpacked, but its rows' text is bounded
+// like the file's.
+func TestWorkbookRepeatedStringBomb(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("x", 30000)
+	var sheet strings.Builder
+	sheet.WriteString(`<worksheet><sheetData>`)
+	for r := 1; r <= 200; r++ {
+		fmt.Fprintf(&sheet, `<row r="%d">`, r)
+		for c := range 12 {
+			if r == 1 {
+				fmt.Fprintf(&sheet, `<c t="inlineStr"><is><t>%s</t></is></c>`, templateHeader[c])
+			} else {
+				sheet.WriteString(`<c t="s"><v>0</v></c>`)
+			}
+		}
+		sheet.WriteString(`</row>`)
+	}
+	sheet.WriteString(`</sheetData></worksheet>`)
+	data := rewriteZip(t, inlineStringsWorkbook(t), func(name string, d []byte) []byte {
+		if name == "xl/worksheets/sheet1.xml" {
+			return []byte(sheet.String())
+		}
+		return d
+	})
+	data = addPart(t, data, "xl/sharedStrings.xml", []byte(`<sst><si><t>`+long+`</t></si></sst>`))
+	recs, err := decodeWorkbook(t, data, batch.WorkbookOptions{MaxUnzipped: 1 << 20})
+	if e := batch.ErrorOf(err); e == nil || e.Code != batch.CodeFileTooLarge {
+		t.Fatalf("got %d records, %v; want FILE_TOO_LARGE", len(recs), err)
+	}
+	if len(data) > 1<<20 || len(recs) > 3 {
+		t.Errorf("package of %d bytes, %d records read before the error; want a small package stopped early", len(data), len(recs))
+	}
+}
+
+// TestWorkbookOddCells: cells as other writers store them: prefixed
+// element names, empty typed cells, booleans, errors, formulas with their
+// saved value, escaped text, rich text runs with phonetic hints, CDATA.
+func TestWorkbookOddCells(t *testing.T) {
+	t.Parallel()
+	header := `<x:row r="1">`
+	for c, name := range templateHeader {
+		header += fmt.Sprintf(`<x:c r="%s1" t="inlineStr"><x:is><x:t>%s</x:t></x:is></x:c>`, string(rune('A'+c)), name)
+	}
+	sheet := `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
+		`<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>` + header + `</x:row>` +
+		`<x:row r="2" spans="1:12"><x:c r="A2" t="s"/><x:c r="B2" t="s"><x:v>0</x:v></x:c>` +
+		`<x:c r="C2" t="inlineStr"><x:is><x:r><x:t>Budi </x:t></x:r><x:r><x:rPr/><x:t>O&apos;Neil &amp; Co</x:t></x:r><x:rPh><x:t>ブディ</x:t></x:rPh></x:is></x:c>` +
+		`<x:c r="D2" t="b"><x:v>1</x:v></x:c><x:c r="E2" t="e"><x:v>#N/A</x:v></x:c>` +
+		`<x:c r="F2" t="str"><x:f>UPPER("phk")</x:f><x:v>PHK</x:v></x:c>` +
+		`<x:c r="G2"><x:v>14</x:v></x:c><x:c r="H2"><x:v><![CDATA[1234567890]]></x:v></x:c><!-- a comment -->` +
+		`<x:c r="L2" s="0"/></x:row></x:sheetData></x:worksheet>`
+	data := rewriteZip(t, inlineStringsWorkbook(t), func(name string, d []byte) []byte {
+		if name == "xl/worksheets/sheet1.xml" {
+			return []byte(sheet)
+		}
+		return d
+	})
+	data = addPart(t, data, "xl/sharedStrings.xml", []byte(`<sst uniqueCount="1"><si><t xml:space="preserve">3171011708850001</t></si></sst>`))
+	recs, err := decodeWorkbook(t, data, batch.WorkbookOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []batch.Record{{Line: 2, Fields: []string{"", "3171011708850001", "Budi O'Neil & Co", "TRUE", "#N/A", "PHK",
+		"14", "1234567890", "", "", "", ""}}}
+	if d := cmp.Diff(want, recs); d != "" {
+		t.Errorf("records (-want +got):\n%s", d)
+	}
 }

@@ -1,7 +1,6 @@
 package batch
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -18,107 +17,211 @@ import (
 // this allocates nothing per tag. A DOCTYPE is refused: no workbook has
 // one, and it is the door to entity expansion.
 type xmlScanner struct {
-	r     *bufio.Reader
-	tag   []byte // the current tag between < and >, reused
+	r     io.Reader
+	buf   []byte // buf[pos:end] is read and not yet scanned
+	pos   int
+	end   int
+	err   error  // the reader's error, once buf holds all it gave
 	raw   []byte // text before the tag, unresolved, reused
-	local []byte // local name of the current tag (a slice of tag)
-	attrs []byte // attributes of the current start tag (a slice of tag)
-	end   bool   // an end tag
+	local []byte // local name of the current tag (in buf)
+	attrs []byte // attributes of the current start tag (in buf)
+	isEnd bool   // an end tag
 	empty bool   // a start tag that closes itself (<c/>)
 }
 
-// maxTagBytes bounds one tag; real ones are well under a kilobyte.
-const maxTagBytes = 64 << 10
+// scanBufSize is the scanner's window; a tag, comment or processing
+// instruction must fit in it.
+const scanBufSize = 64 << 10
 
 var errDoctype = errors.New("XML DOCTYPE not allowed in a workbook part")
 
 func newXMLScanner(r io.Reader) *xmlScanner {
-	return &xmlScanner{r: bufio.NewReaderSize(r, 64<<10)}
+	return &xmlScanner{r: r, buf: make([]byte, scanBufSize)}
 }
 
-// next moves to the next tag. The text before it is appended to text, when
-// text is not nil, with references resolved and line ends normalised; it
-// returns the new text (text unchanged when nil). At the end of the input it
-// returns io.EOF.
+// fill moves the unscanned bytes to the front of the window and reads more
+// after them. It reports false when nothing more can be read (s.err says
+// why) or the window is full.
+func (s *xmlScanner) fill() bool {
+	if s.err != nil {
+		return false
+	}
+	if s.pos > 0 {
+		s.end = copy(s.buf, s.buf[s.pos:s.end])
+		s.pos = 0
+	}
+	if s.end == len(s.buf) {
+		return false
+	}
+	for range 100 {
+		n, err := s.r.Read(s.buf[s.end:])
+		s.end += n
+		if err != nil {
+			s.err = err
+			return n > 0
+		}
+		if n > 0 {
+			return true
+		}
+	}
+	s.err = io.ErrNoProgress
+	return false
+}
+
+// failure is the error that ends a scan at an unexpected place: the
+// reader's, or io.ErrUnexpectedEOF at the end of the input, or, with the
+// window full, too long a construct.
+func (s *xmlScanner) failure(what string) error {
+	switch {
+	case s.err == nil:
+		return fmt.Errorf("XML %s longer than %d bytes", what, scanBufSize)
+	case errors.Is(s.err, io.EOF):
+		return io.ErrUnexpectedEOF
+	}
+	return s.err
+}
+
+// next moves to the next tag. The text before it is appended to *text when
+// text is not nil, with references resolved and line ends normalised. At
+// the end of the input it returns io.EOF.
 func (s *xmlScanner) next(text *[]byte) error {
 	for {
 		if err := s.readText(text); err != nil {
 			return err
 		}
-		c, err := s.r.ReadByte()
-		if err != nil {
-			return unexpectedEOF(err)
+		// s.buf[s.pos] follows a '<'.
+		if s.pos+9 > s.end {
+			s.fill()
 		}
-		switch c {
-		case '?':
-			if err := s.skipPast("?>"); err != nil {
+		rest := s.buf[s.pos:s.end]
+		switch {
+		case len(rest) == 0:
+			return s.failure("tag")
+		case rest[0] == '?':
+			if err := s.skipPast("?>", nil); err != nil {
 				return err
 			}
-			continue
-		case '!':
-			if err := s.special(text); err != nil {
+		case bytes.HasPrefix(rest, []byte("!--")):
+			if err := s.skipPast("-->", nil); err != nil {
 				return err
 			}
-			continue
+		case bytes.HasPrefix(rest, []byte("![CDATA[")):
+			s.pos += 8
+			if err := s.skipPast("]]>", text); err != nil {
+				return err
+			}
+		case rest[0] == '!':
+			return errDoctype
+		default:
+			return s.readTag()
 		}
-		if err := s.r.UnreadByte(); err != nil {
-			return err
-		}
-		return s.readTag()
 	}
 }
 
-// readText reads up to and including the next '<'.
-func (s *xmlScanner) readText(text *[]byte) error {
-	s.raw = s.raw[:0]
-	for {
-		chunk, err := s.r.ReadSlice('<')
-		if text != nil {
-			s.raw = append(s.raw, chunk...)
+// indexByte is bytes.IndexByte that first looks at a few bytes itself:
+// the text between tags is mostly short.
+func indexByte(b []byte, c byte) int {
+	for i := 0; i < len(b) && i < 16; i++ {
+		if b[i] == c {
+			return i
 		}
-		switch {
-		case err == nil:
+	}
+	if len(b) <= 16 {
+		return -1
+	}
+	if i := bytes.IndexByte(b[16:], c); i >= 0 {
+		return i + 16
+	}
+	return -1
+}
+
+// readText scans up to and including the next '<'.
+func (s *xmlScanner) readText(text *[]byte) error {
+	if text != nil {
+		s.raw = s.raw[:0]
+	}
+	for {
+		window := s.buf[s.pos:s.end]
+		i := indexByte(window, '<')
+		if i >= 0 {
+			s.pos += i + 1
 			if text == nil {
 				return nil
 			}
-			var terr error
-			*text, terr = appendText(*text, s.raw[:len(s.raw)-1])
-			return terr
-		case errors.Is(err, bufio.ErrBufferFull):
-			continue
-		default:
-			return err // io.EOF at the end of the part, between tags
+			if len(s.raw) == 0 {
+				var err error
+				*text, err = appendText(*text, window[:i])
+				return err
+			}
+			s.raw = append(s.raw, window[:i]...)
+			var err error
+			*text, err = appendText(*text, s.raw)
+			return err
+		}
+		if text != nil {
+			s.raw = append(s.raw, window...)
+		}
+		s.pos = s.end
+		if !s.fill() {
+			if s.err != nil {
+				return s.err // io.EOF between tags: the end of the part
+			}
 		}
 	}
 }
 
-// readTag reads a tag after its '<', up to its '>' outside quotes.
+// readTag scans a tag after its '<', up to its '>' outside quotes. Tags
+// are short: a plain loop beats a vectorised search here. fill keeps the
+// window's start, so what was scanned stays scanned.
 func (s *xmlScanner) readTag() error {
-	s.tag = s.tag[:0]
-	var quote byte
+	from, quote := 0, byte(0)
 	for {
-		chunk, err := s.r.ReadSlice('>')
-		if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
-			return unexpectedEOF(err)
-		}
-		for _, c := range chunk {
-			switch {
+		window := s.buf[s.pos:s.end]
+		for i := from; i < len(window); i++ {
+			switch c := window[i]; {
+			case c == '>' && quote == 0:
+				s.pos += i + 1
+				return s.parseTag(window[:i])
 			case quote == 0 && (c == '"' || c == '\''):
 				quote = c
 			case c == quote:
 				quote = 0
 			}
 		}
-		if s.tag = append(s.tag, chunk...); len(s.tag) > maxTagBytes {
-			return errors.New("XML tag too long")
-		}
-		if err == nil && quote == 0 {
-			break
+		from = len(window)
+		if !s.fill() {
+			return s.failure("tag")
 		}
 	}
-	t := s.tag[:len(s.tag)-1] // without '>'
-	s.end = len(t) > 0 && t[0] == '/'
-	if s.end {
+}
+
+// plainElement reads, right after the current start tag, an element
+// <name>text</name> followed by closing (such as "</v></c>") when the
+// window holds it all and the text needs no resolving: the common cell or
+// shared string in one step. It returns the text (valid until the next
+// call) and true, or false having read nothing.
+func (s *xmlScanner) plainElement(name, closing string) ([]byte, bool) {
+	w := s.buf[s.pos:s.end]
+	open := len(name) + 2
+	if len(w) < open || w[0] != '<' || string(w[1:open-1]) != name || w[open-1] != '>' {
+		return nil, false
+	}
+	i := bytes.IndexByte(w[open:], '<')
+	if i < 0 {
+		return nil, false
+	}
+	text, rest := w[open:open+i], w[open+i:]
+	if !bytes.HasPrefix(rest, []byte(closing)) || bytes.IndexByte(text, '&') >= 0 || bytes.IndexByte(text, '\r') >= 0 {
+		return nil, false
+	}
+	s.pos += open + i + len(closing)
+	return text, true
+}
+
+// parseTag splits a tag (between < and >) into its name and attributes.
+func (s *xmlScanner) parseTag(t []byte) error {
+	s.isEnd = len(t) > 0 && t[0] == '/'
+	if s.isEnd {
 		t = t[1:]
 	}
 	s.empty = len(t) > 0 && t[len(t)-1] == '/'
@@ -140,6 +243,33 @@ func (s *xmlScanner) readTag() error {
 	return nil
 }
 
+// skipPast scans up to and including end, appending what it passes to
+// *text when text is not nil (CDATA: text as it is).
+func (s *xmlScanner) skipPast(end string, text *[]byte) error {
+	from := 0
+	for {
+		window := s.buf[s.pos:s.end]
+		if i := bytes.Index(window[from:], []byte(end)); i >= 0 {
+			i += from
+			if text != nil {
+				*text = append(*text, window[:i]...)
+			}
+			s.pos += i + len(end)
+			return nil
+		}
+		if keep := len(window) - len(end) + 1; keep > 0 {
+			if text != nil {
+				*text = append(*text, window[:keep]...)
+			}
+			s.pos += keep
+		}
+		from = 0
+		if !s.fill() {
+			return s.failure("section")
+		}
+	}
+}
+
 func isXMLSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
 func skipXMLSpace(a []byte) []byte {
@@ -151,32 +281,37 @@ func skipXMLSpace(a []byte) []byte {
 
 // nextAttr splits the first attribute off a tag's attributes: its name and
 // its raw value (references unresolved); ok is false when none is left.
+// Attributes are short: plain loops beat vectorised searches here.
 func nextAttr(a []byte) (key, val, rest []byte, ok bool) {
-	a = skipXMLSpace(a)
-	eq := bytes.IndexByte(a, '=')
-	if eq < 0 {
+	i := 0
+	for i < len(a) && isXMLSpace(a[i]) {
+		i++
+	}
+	start := i
+	for i < len(a) && a[i] != '=' && !isXMLSpace(a[i]) {
+		i++
+	}
+	key = a[start:i]
+	for i < len(a) && (isXMLSpace(a[i]) || a[i] == '=') {
+		i++
+	}
+	if i >= len(a) || (a[i] != '"' && a[i] != '\'') || len(key) == 0 {
 		return nil, nil, nil, false
 	}
-	key = a[:eq]
-	for len(key) > 0 && isXMLSpace(key[len(key)-1]) {
-		key = key[:len(key)-1]
+	q := a[i]
+	i++
+	vstart := i
+	for i < len(a) && a[i] != q {
+		i++
 	}
-	a = skipXMLSpace(a[eq+1:])
-	if len(a) == 0 || (a[0] != '"' && a[0] != '\'') {
+	if i >= len(a) {
 		return nil, nil, nil, false
 	}
-	end := bytes.IndexByte(a[1:], a[0])
-	if end < 0 {
-		return nil, nil, nil, false
-	}
-	return key, a[1 : 1+end], a[end+2:], true
+	return key, a[vstart:i], a[i+1:], true
 }
 
 // is reports whether the current tag is a start (or empty) tag named local.
-func (s *xmlScanner) is(local string) bool { return !s.end && string(s.local) == local }
-
-// isEnd reports whether the current tag is an end tag named local.
-func (s *xmlScanner) isEnd(local string) bool { return s.end && string(s.local) == local }
+func (s *xmlScanner) is(local string) bool { return !s.isEnd && string(s.local) == local }
 
 // nest returns depth after the current tag: one more after a start tag,
 // one less after an end tag.
@@ -184,7 +319,7 @@ func (s *xmlScanner) nest(depth int) int {
 	switch {
 	case s.empty:
 		return depth
-	case s.end:
+	case s.isEnd:
 		return depth - 1
 	}
 	return depth + 1
@@ -203,72 +338,6 @@ func (s *xmlScanner) attr(name string) (string, bool) {
 		}
 		a = rest
 	}
-}
-
-// special handles what follows "<!": a comment, CDATA (text) or a DOCTYPE.
-func (s *xmlScanner) special(text *[]byte) error {
-	head, err := s.r.Peek(2)
-	if err != nil {
-		return unexpectedEOF(err)
-	}
-	if string(head) == "--" {
-		return s.skipPast("-->")
-	}
-	head, err = s.r.Peek(7)
-	if err != nil || string(head) != "[CDATA[" {
-		return errDoctype
-	}
-	_, _ = s.r.Discard(7)
-	start := 0
-	if text != nil {
-		start = len(*text)
-	}
-	var buf []byte
-	for {
-		c, err := s.r.ReadByte()
-		if err != nil {
-			return unexpectedEOF(err)
-		}
-		if buf = append(buf, c); len(buf) > maxCDATABytes {
-			return errors.New("XML CDATA section too long")
-		}
-		if c == '>' && bytes.HasSuffix(buf, []byte("]]>")) {
-			if text != nil {
-				*text = append((*text)[:start], buf[:len(buf)-3]...)
-			}
-			return nil
-		}
-	}
-}
-
-// maxCDATABytes bounds a CDATA section: a cell holds at most 32,767
-// characters.
-const maxCDATABytes = 1 << 20
-
-// skipPast discards input up to and including end.
-func (s *xmlScanner) skipPast(end string) error {
-	last := end[len(end)-1]
-	var tail []byte
-	for {
-		chunk, err := s.r.ReadSlice(last)
-		if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
-			return unexpectedEOF(err)
-		}
-		tail = append(tail, chunk...)
-		if len(tail) > len(end) {
-			tail = tail[len(tail)-len(end):]
-		}
-		if err == nil && bytes.HasSuffix(tail, []byte(end)) {
-			return nil
-		}
-	}
-}
-
-func unexpectedEOF(err error) error {
-	if errors.Is(err, io.EOF) {
-		return io.ErrUnexpectedEOF
-	}
-	return err
 }
 
 // appendText appends XML character data to dst: references resolved, and

@@ -3,14 +3,17 @@ package worker_test
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
 
 	"jhtbatch/batch"
 	"jhtbatch/postgres"
+	"jhtbatch/schemas"
 )
 
 // TestDamagedIdentifiersAreNoDuplicates: twenty rows whose NIK a
@@ -108,5 +111,46 @@ func TestWorkbookNumericNIK(t *testing.T) {
 	want := []batch.Code{batch.CodeSpreadsheetNumber}
 	if len(got) != 2 || !slices.Equal(got[0].Errors, want) || !slices.Equal(got[1].Errors, want) {
 		t.Errorf("report %+v; want both rows SPREADSHEET_NUMBER only (no duplicate, no registry comparison)", got)
+	}
+}
+
+// TestWorkbookTemplateIsValid: the workbook template's example row, once
+// its participant is registered, is judged VALID like the CSV template's.
+func TestWorkbookTemplateIsValid(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	_, err := e.store.ImportParticipants(ctx, strings.NewReader(
+		"kpj,nik,full_name,birth_date,npp,jht_balance,membership_start\n"+
+			"23012345678,3171011708850001,Budi Santoso,1985-08-17,AB123456,25000000,2010-01-01\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(schemas.TemplateCSV)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var xlsx bytes.Buffer
+	if err := batch.WriteTemplateXLSX(&xlsx, recs[0], recs[1]); err != nil {
+		t.Fatal(err)
+	}
+	var spool bytes.Buffer
+	info, err := batch.Inspect(bytes.NewReader(xlsx.Bytes()), &spool, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec, err := batch.NewWorkbookDecoder(bytes.NewReader(spool.Bytes()), info.Size, batch.DecodeOptions{}, batch.WorkbookOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _, err := e.store.CreateBatch(ctx, postgres.Upload{
+		CompanyID: e.company.ID, Mode: batch.ModeValidate, Filename: "template.xlsx", Info: info}, dec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.run(t, 10)
+	e.enqueuePlan(t, b.ID)
+	b = e.wait(t, b.ID)
+	if got := e.report(t, b); len(got) != 1 || got[0].Outcome != batch.OutcomeValid {
+		t.Errorf("template row: %+v, want one VALID row", got)
 	}
 }
