@@ -25,9 +25,12 @@ const (
 var statusOf = map[batch.Kind]int{
 	batch.KindInvalid:          http.StatusBadRequest,
 	batch.KindUnauthorized:     http.StatusUnauthorized,
+	batch.KindForbidden:        http.StatusForbidden,
 	batch.KindNotFound:         http.StatusNotFound,
 	batch.KindConflict:         http.StatusConflict,
 	batch.KindTooLarge:         http.StatusRequestEntityTooLarge,
+	batch.KindUnprocessable:    http.StatusUnprocessableEntity,
+	batch.KindTooManyRequests:  http.StatusTooManyRequests,
 	batch.KindUnavailable:      http.StatusServiceUnavailable,
 	batch.KindMethodNotAllowed: http.StatusMethodNotAllowed,
 	batch.KindInternal:         http.StatusInternalServerError,

@@ -126,9 +126,11 @@ func TestPageSize(t *testing.T) {
 // TestStatusOfEveryKind checks that the status table covers every kind.
 func TestStatusOfEveryKind(t *testing.T) {
 	want := map[batch.Kind]int{
-		batch.KindInvalid: 400, batch.KindUnauthorized: 401, batch.KindNotFound: 404,
+		batch.KindForbidden: 403, // operators and accounts
+		batch.KindInvalid:   400, batch.KindUnauthorized: 401, batch.KindNotFound: 404,
 		batch.KindConflict: 409, batch.KindTooLarge: 413, batch.KindUnavailable: 503,
-		batch.KindInternal: 500, batch.KindMethodNotAllowed: 405,
+		batch.KindInternal: 500, batch.KindMethodNotAllowed: 405, batch.KindUnprocessable: 422,
+		batch.KindTooManyRequests: 429,
 	}
 	for k, status := range want {
 		if got := statusOf[k]; got != status {

@@ -42,6 +42,7 @@ type batchJSON struct {
 	Encoding      string       `json:"encoding"`
 	Delimiter     string       `json:"delimiter"`
 	FileSHA256    string       `json:"file_sha256"`
+	UploadedBy    *string      `json:"uploaded_by"` // "user:<e-mail>" or "key:<key id>"
 	Links         batchLinks   `json:"links"`
 	// SourceBatchID is the check a batch made by POST .../create came from.
 	SourceBatchID *string `json:"source_batch_id"`
@@ -83,6 +84,7 @@ func toBatchJSON(b postgres.Batch) batchJSON {
 		Encoding:      string(b.Encoding),
 		Delimiter:     delimiterString(b.Delimiter),
 		FileSHA256:    hex.EncodeToString(b.SHA256[:]),
+		UploadedBy:    nonEmpty(b.UploadedBy),
 		Links: batchLinks{
 			Self:       self,
 			ReportCSV:  self + "/report.csv",
@@ -198,4 +200,12 @@ func maskAllButLast(s string, keep int) string {
 		return strings.Repeat("*", len(r))
 	}
 	return strings.Repeat("*", len(r)-keep) + string(r[len(r)-keep:])
+}
+
+// nonEmpty is s, or nil (JSON null) when s is empty.
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
 }

@@ -90,7 +90,8 @@ func (s *server) logRequest(r *http.Request, route string, status int, elapsed t
 	if n.errorCode != "" {
 		attrs = append(attrs, "error_code", n.errorCode)
 	}
-	if route == "GET /healthz" || route == "GET /readyz" || route == "GET /metrics" {
+	// Progress polls come every few seconds from every waiting client.
+	if route == "GET /healthz" || route == "GET /readyz" || route == "GET /metrics" || route == "GET /v1/batches/{id}" {
 		s.log.DebugContext(r.Context(), "http request", attrs...)
 		return
 	}
@@ -109,20 +110,17 @@ func routeOf(r *http.Request) string {
 // companyHandler is a handler that runs for an authenticated company.
 type companyHandler func(w http.ResponseWriter, r *http.Request, c batch.Company)
 
-// auth authenticates the request's Bearer API key and calls h with the
-// company that owns it; a missing, unknown or revoked key is a 401.
+// auth authenticates the request's Bearer API key (or HR session cookie)
+// and calls h with the company that owns it; missing, unknown or revoked
+// credentials are a 401, an operator's a 403.
 func (s *server) auth(h companyHandler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		key, ok := bearerKey(r.Header.Get("Authorization"))
-		if !ok {
-			s.writeError(w, r, unauthorized())
-			return
-		}
-		c, err := s.store.Authenticate(r.Context(), key)
+		c, who, err := s.authenticateCompany(r) // API key or session cookie (session.go)
 		if err != nil {
 			s.writeError(w, r, err)
 			return
 		}
+		r = withPrincipal(r, who)
 		if n := noteOf(r); n != nil {
 			n.companyID = c.ID
 		}

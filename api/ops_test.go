@@ -161,6 +161,12 @@ func TestOpenAPICoversRoutes(t *testing.T) {
 		"/metrics":                     {"get"},
 		"/openapi.yaml":                {"get"},
 		"/":                            {"get"},
+		"/v1/session":                  {"post", "delete"},
+		"/v1/ops/batches":              {"get"},
+		"/v1/ops/batches/{id}/retry":   {"post"},
+		"/v1/ops/batches/{id}/cancel":  {"post"},
+		"/ops/":                        {"get"},
+		"/ops/queues/":                 {"get"},
 	}
 	for path, methods := range routes {
 		i := strings.Index(doc, "\n  "+path+":\n")

@@ -38,6 +38,7 @@ func (s *server) handleReportCSV(w http.ResponseWriter, r *http.Request, c batch
 	if !ok {
 		return
 	}
+	defer s.trackReportBuild()()
 	out := s.startReport(w, req, contentTypeCSV, ".csv")
 	rep, err := batch.NewCSVReport(out.buf, req.meta)
 	if err == nil {
@@ -57,6 +58,7 @@ func (s *server) handleReportXLSX(w http.ResponseWriter, r *http.Request, c batc
 	if !ok {
 		return
 	}
+	defer s.trackReportBuild()()
 	out := s.startReport(w, req, contentTypeXLSX, ".xlsx")
 	lines := newLineStream(r.Context(), func(ctx context.Context, fn func(batch.ReportLine) error) error {
 		return s.store.ReportLines(ctx, req.batch, req.onlyRejected, fn)

@@ -20,6 +20,7 @@ func (s *server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /v1/batches/{id}/rows", s.auth(s.handleRows))
 	mux.Handle("GET /v1/mappings", s.auth(s.handleListMappings))
 	mux.Handle("PUT /v1/mappings", s.auth(s.handlePutMapping))
+	s.accountRoutes(mux) // operators and HR accounts (ops_routes.go)
 
 	mux.HandleFunc("GET /healthz", s.handleHealthz)
 	mux.HandleFunc("GET /readyz", s.handleReadyz)

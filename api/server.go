@@ -36,6 +36,16 @@ type Config struct {
 	// Gatherer is what GET /metrics serves; nil means Registry when it is
 	// also a Gatherer, else prometheus.DefaultGatherer.
 	Gatherer prometheus.Gatherer
+	// Now is the clock of sessions, the sign-in throttle and the operators'
+	// views; nil means time.Now. Tests inject one.
+	Now func() time.Time
+	// SessionIdle and SessionMax bound an HR user's session; 0 means
+	// DefaultSessionIdle and DefaultSessionMax.
+	SessionIdle, SessionMax time.Duration
+	// StuckAfter is how long a chunk may stay unfinished before the
+	// operators' console calls its batch stuck; 0 means
+	// postgres.DefaultStuckAfter.
+	StuckAfter time.Duration
 }
 
 // server is the state the handlers share; it is read-only after NewServer.
@@ -50,6 +60,7 @@ type server struct {
 	metrics *metrics
 	gather  prometheus.Gatherer
 	mux     *http.ServeMux // the routes, to tell a wrong method (405) from a wrong path (404)
+	*ops                   // operators and accounts: clock, session limits, queue dashboard
 }
 
 // NewServer returns the handler of every route of the API, wrapped in the
@@ -89,6 +100,7 @@ func newServer(cfg Config) *server {
 		reg = prometheus.DefaultRegisterer
 	}
 	s.metrics = newMetrics(reg)
+	s.ops = newOps(cfg, reg)
 	s.gather = cfg.Gatherer
 	if s.gather == nil {
 		if g, ok := reg.(prometheus.Gatherer); ok {

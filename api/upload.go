@@ -58,6 +58,7 @@ func (s *server) handleUpload(w http.ResponseWriter, r *http.Request, c batch.Co
 		Filename:       cleanFilename(filename),
 		IdempotencyKey: req.idemKey,
 		Mapping:        req.mapping,
+		UploadedBy:     principalOf(r),
 	}
 	b, replayed, err := s.storeUpload(r.Context(), body, &up, req)
 	if err != nil {

@@ -13,9 +13,12 @@ type Kind string
 const (
 	KindInvalid          Kind = "invalid"            // the input is wrong (400)
 	KindUnauthorized     Kind = "unauthorized"       // no or bad credentials (401)
+	KindForbidden        Kind = "forbidden"          // good credentials of the wrong kind, or a foreign origin (403)
 	KindNotFound         Kind = "not_found"          // absent, or another company's (404)
 	KindConflict         Kind = "conflict"           // the state forbids it (409)
 	KindTooLarge         Kind = "too_large"          // a limit was exceeded (413)
+	KindUnprocessable    Kind = "unprocessable"      // well-formed, but contradicts an earlier request (422)
+	KindTooManyRequests  Kind = "too_many_requests"  // a capacity is full; try again later (429)
 	KindMethodNotAllowed Kind = "method_not_allowed" // the path exists, not with that method (405)
 	KindUnavailable      Kind = "unavailable"        // a dependency is down (503)
 	KindInternal         Kind = "internal"           // a bug or an unexpected failure (500)

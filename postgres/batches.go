@@ -43,6 +43,7 @@ type Batch struct {
 	FinishedAt     *time.Time
 	PurgedAt       *time.Time
 	SourceBatchID  string // the check a batch from POST .../create was made of; "" when none
+	UploadedBy     string // "user:<e-mail>" or "key:<key id>"; "" for batches older than the record
 }
 
 // Upload describes an uploaded file about to be stored.
@@ -52,6 +53,7 @@ type Upload struct {
 	Filename       string
 	Info           batch.FileInfo
 	IdempotencyKey string // "" when none
+	UploadedBy     string // who: "user:<e-mail>" or "key:<key id>"
 	// Mapping is the upload's own header mapping (nil: none); its effect
 	// is stored as the batch's layout.
 	Mapping batch.Mapping
@@ -60,7 +62,7 @@ type Upload struct {
 const batchColumns = `id::text, company_id, status, mode, filename, file_sha256, file_size, encoding, delimiter,
 	header, layout, coalesce(idempotency_key, ''), rules_version, total_rows, processed_rows, created, valid,
 	rejected, warnings, coalesce(reject_code, ''), created_at, started_at, finished_at, purged_at,
-	coalesce(source_batch_id::text, '')`
+	coalesce(source_batch_id::text, ''), coalesce(uploaded_by, '')`
 
 func scanBatch(row pgx.Row) (Batch, error) {
 	var b Batch
@@ -70,7 +72,7 @@ func scanBatch(row pgx.Row) (Batch, error) {
 	err := row.Scan(&b.ID, &b.CompanyID, &status, &mode, &b.Filename, &sha, &b.Size, &enc, &delim,
 		&b.Header, &layout, &b.IdempotencyKey, &b.RulesVersion, &b.TotalRows, &b.ProcessedRows, &b.Created,
 		&b.Valid, &b.Rejected, &b.Warnings, &code, &b.CreatedAt, &b.StartedAt, &b.FinishedAt, &b.PurgedAt,
-		&b.SourceBatchID)
+		&b.SourceBatchID, &b.UploadedBy)
 	if err != nil {
 		return Batch{}, err
 	}
@@ -141,10 +143,10 @@ func insertBatch(ctx context.Context, tx pgx.Tx, id uuid.UUID, up Upload, dec *b
 	}
 	_, err := tx.Exec(ctx, `
 		INSERT INTO batches (id, company_id, status, mode, filename, file_sha256, file_size, encoding,
-			delimiter, header, layout, idempotency_key, rules_version)
-		VALUES ($1, $2, 'accepted', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			delimiter, header, layout, idempotency_key, rules_version, uploaded_by)
+		VALUES ($1, $2, 'accepted', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, nullif($13, ''))`,
 		id, up.CompanyID, up.Mode, up.Filename, up.Info.SHA256[:], up.Info.Size, up.Info.Encoding,
-		string(dec.Delimiter()), dec.Header(), layout, idem, batch.RulesVersion)
+		string(dec.Delimiter()), dec.Header(), layout, idem, batch.RulesVersion, up.UploadedBy)
 	return err
 }
 

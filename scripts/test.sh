@@ -46,6 +46,13 @@ for a in "$@"; do
 done
 [ "${#vetpkgs[@]}" -gt 0 ] || vetpkgs=(./...)
 
+# The alerting rules are checked and unit-tested with promtool (Debian's prometheus package has it);
+# deploy's Go test runs the same checks and fails under CI=true when promtool is missing.
+ensure_cmd promtool prometheus
+say "promtool check rules / test rules deploy/prometheus"
+(cd deploy/prometheus && promtool check config prometheus.yml && promtool check rules alerts.yml &&
+  promtool test rules alerts_test.yml) >&2
+
 say "go vet ${vetpkgs[*]}"
 go vet "${vetpkgs[@]}"
 

@@ -158,6 +158,9 @@ func (h *Handlers) HandlePromote(ctx context.Context, _ *asynq.Task) error {
 // HandleRetention purges the raw rows of batches finished more than the
 // retention period ago.
 func (h *Handlers) HandleRetention(ctx context.Context, _ *asynq.Task) error {
+	if err := h.forgetSessions(ctx); err != nil { // ops.go
+		return err
+	}
 	if h.keepDays <= 0 {
 		return nil
 	}

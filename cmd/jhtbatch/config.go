@@ -32,6 +32,7 @@ type Config struct {
 	ChunkRows      int
 	Concurrency    int
 	RetentionDays  int
+	StuckAfter     time.Duration // STUCK_AFTER: when the operators' views call a batch stuck
 	LogLevel       slog.Level
 	LogFormat      string
 }
@@ -58,6 +59,7 @@ var settings = []setting{
 	{"HTTP_ADDR", "http-addr", "127.0.0.1:8080", "address the API and web page listen on", false, setHTTPAddr},
 	{"METRICS_ADDR", "metrics-addr", "off", "address where \"work\" serves /metrics and /healthz (the API serves them itself)", false, setMetricsAddr},
 	{"BUSINESS_TZ", "business-tz", "Asia/Jakarta", "time zone of business dates", false, setBusinessTZ},
+	{"STUCK_AFTER", "stuck-after", "15m", "a batch whose oldest unfinished chunk waited longer is stuck (operators' console, status)", false, setStuckAfter},
 	{"MAX_UPLOAD_BYTES", "max-upload-bytes", "64MiB", "largest accepted file in bytes (KiB, MiB, GiB suffixes allowed)", false, setMaxUploadBytes},
 	{"MAX_ROWS", "max-rows", "200000", "most data rows in one file", false, positiveInt(func(c *Config, n int) { c.MaxRows = n })},
 	{"CHUNK_ROWS", "chunk-rows", "2000", "rows per worker task", false, positiveInt(func(c *Config, n int) { c.ChunkRows = n })},
@@ -70,7 +72,7 @@ var settings = []setting{
 // Which settings each kind of command reads.
 var (
 	serverSettings = []string{"DATABASE_URL", "REDIS_URL", "HTTP_ADDR", "METRICS_ADDR", "BUSINESS_TZ", "MAX_UPLOAD_BYTES",
-		"MAX_ROWS", "CHUNK_ROWS", "WORKER_CONCURRENCY", "RETENTION_DAYS", "LOG_LEVEL", "LOG_FORMAT"}
+		"MAX_ROWS", "CHUNK_ROWS", "WORKER_CONCURRENCY", "RETENTION_DAYS", "STUCK_AFTER", "LOG_LEVEL", "LOG_FORMAT"}
 	databaseSettings = []string{"DATABASE_URL", "LOG_LEVEL", "LOG_FORMAT"}
 )
 

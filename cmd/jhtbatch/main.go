@@ -76,7 +76,7 @@ type command struct {
 
 // commands lists every subcommand in the order the usage shows them.
 func commands() []command {
-	return []command{
+	return append([]command{
 		{"all", "API, web page, workers and scheduler in one process (the local default)", runAll},
 		{"serve", "API and web page only", runServe},
 		{"work", "workers and scheduler only", runWork},
@@ -88,7 +88,7 @@ func commands() []command {
 		{"participants import", "FILE: load or refresh the participant registry from CSV", runParticipantsImport},
 		{"submit", "FILE [--validate] [--wait] [--report OUT]: upload a batch file as a company", runSubmit},
 		{"demo", "create a demo company, registry and sample file, and say what to do next", runDemo},
-	}
+	}, opsCommands()...) // operators and HR accounts (ops.go)
 }
 
 // run is the whole program: it finds the command named by args and runs it.

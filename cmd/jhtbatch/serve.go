@@ -159,6 +159,7 @@ func apiHandler(cfg Config, store *postgres.Store, queue *worker.Enqueuer, log *
 		Logger:         log,
 		MaxUploadBytes: cfg.MaxUploadBytes,
 		MaxRows:        cfg.MaxRows,
+		StuckAfter:     cfg.StuckAfter,
 		Registry:       reg,
 		Gatherer:       prometheus.Gatherers{reg, prometheus.DefaultGatherer},
 	})
