@@ -251,6 +251,7 @@ function renderBatch(b) {
   $("#c-valid-box").hidden = b.mode === "create";
   const isDone = FINISHED.includes(b.status);
   $("#downloads").hidden = !isDone || b.status === "rejected";
+  document.querySelector("[data-download=rejected]").hidden = !b.rejected;
   $("#cancel-btn").hidden = isDone;
   const canCreate = isDone && b.mode === "validate" && (b.status === "completed" || b.status === "completed_with_errors") && b.valid > 0;
   $("#create-now").hidden = !canCreate;

@@ -145,6 +145,14 @@ func eval[T any](p *page, js string) T {
 	return v
 }
 
+// empty empties the input sel, as a user selecting its text and deleting
+// it would (an input event follows).
+func (p *page) empty(sel string) {
+	p.t.Helper()
+	eval[bool](p, fmt.Sprintf(`(() => { const e = document.querySelector(%q); e.value = "";
+		e.dispatchEvent(new Event("input", {bubbles: true})); return true; })()`, sel))
+}
+
 // screenshot saves the whole page as NN-name.png in the artifacts.
 func (p *page) screenshot(name string) {
 	p.t.Helper()
@@ -243,9 +251,9 @@ func (p *page) waitDownload(suffix string) []byte {
 // csvFile renders rows as a comma-separated file.
 func csvFile(header []string, rows [][]string) []byte {
 	var b bytes.Buffer
-	b.WriteString(strings.Join(header, ",") + "\r\n")
+	b.WriteString(strings.Join(header, ",") + "\n")
 	for _, r := range rows {
-		b.WriteString(strings.Join(r, ",") + "\r\n")
+		b.WriteString(strings.Join(r, ",") + "\n")
 	}
 	return b.Bytes()
 }

@@ -12,6 +12,8 @@ import (
 
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
+
+	"jhtbatch/batch/batchtest"
 )
 
 // TestBrowser is a clerk's afternoon, in a real browser: sign in, upload a
@@ -21,15 +23,13 @@ import (
 // both languages, without a console error and without one internal word
 // on the screen.
 func TestBrowser(t *testing.T) {
-	s := startAll(t)
 	p := newPage(t)
+	s := startAll(t)
 	dir := t.TempDir()
 	key := createCompany(t, s)
 	importRegistry(t, s, dir)
 
-	p.run("navigate", chromedp.Navigate(s.url+"/"))
-	t.Logf("navigated; eval %d", eval[int](p, "1+1"))
-	p.run("open the page", chromedp.WaitVisible("#signin-form"))
+	p.run("open the page", chromedp.Navigate(s.url+"/"), chromedp.WaitVisible("#signin-form"))
 	p.checkWords("sign-in")
 	p.checkNarrow("sign-in")
 	signIn(t, p, s, key)
@@ -46,8 +46,10 @@ func TestBrowser(t *testing.T) {
 		}
 		return r
 	}
-	file := filepath.Join(dir, "karyawan-keluar.csv")
-	if err := os.WriteFile(file, csvFile(header, [][]string{row("budi", 1, ""), row("siti", 2, ""), row("bambang", 3, "12345")}), 0o644); err != nil {
+	// A workbook, as HR keeps it; the corrected rows go back as a CSV.
+	file := filepath.Join(dir, "karyawan-keluar.xlsx")
+	csv := csvFile(header, [][]string{row("budi", 1, ""), row("siti", 2, ""), row("bambang", 3, "12345")})
+	if err := os.WriteFile(file, batchtest.Workbook(string(csv)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	p.run("upload", chromedp.SetUploadFiles("#file", []string{file}),
@@ -78,7 +80,8 @@ func TestBrowser(t *testing.T) {
 	// Fix the phone in the grid and check again (the saved mapping carries
 	// the unknown title), then create the claim from the check.
 	cell := `#fix-grid td.bad input`
-	p.run("fix the cell", chromedp.SetValue(cell, ""), chromedp.SendKeys(cell, "081234509999"),
+	p.empty(cell)
+	p.run("fix the cell", chromedp.SendKeys(cell, "081234509999"),
 		chromedp.Click("#fix-check"))
 	p.waitText("check again", "#batch-file", "perbaikan")
 	p.waitExact("checked", "#batch-status", "selesai")
@@ -143,7 +146,8 @@ func signIn(t *testing.T, p *page, s *server, key string) {
 	p.run("wrong password", chromedp.SendKeys("#email", email), chromedp.SendKeys("#password", "salah-salah-salah"),
 		chromedp.Click("#signin-btn"))
 	p.waitText("login failed", "#signin-state", "E-mail atau kata sandi salah.")
-	p.run("sign in", chromedp.SetValue("#password", ""), chromedp.SendKeys("#password", password),
+	p.empty("#password")
+	p.run("sign in", chromedp.SendKeys("#password", password),
 		chromedp.Click("#signin-btn"), chromedp.WaitVisible("#upload-form"))
 }
 
