@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -115,12 +116,26 @@ func TestBrowser(t *testing.T) {
 	p.run("Indonesian", chromedp.Click("#lang-toggle"))
 	p.checkWords("Indonesian")
 	p.screenshot("final")
+
+	// The same workbook again: the page names the earlier upload by its
+	// file and time, never by an id, and shows it on request.
+	p.run("same file again", chromedp.SetUploadFiles("#file", []string{file}),
+		chromedp.Click(`input[name=mode][value=create]`), chromedp.Click("#upload-btn"))
+	p.waitText("duplicate file", "#error-message", "karyawan-keluar.xlsx")
+	if txt := p.text(); uuidRE.MatchString(txt) {
+		t.Errorf("the page shows an id to a clerk: %s", uuidRE.FindString(txt))
+	}
+	p.screenshot("duplicate")
+	p.run("open the earlier upload", chromedp.Click("#error-dup-open"))
+	p.waitExact("earlier upload", "#batch-file", "karyawan-keluar.xlsx")
 	p.run("sign out", chromedp.Click("#sign-out"), chromedp.WaitVisible("#signin-form"))
 	p.waitText("signed out", "#signin-state", "Anda sudah keluar.")
 	p.checkConsole()
 
 	s.stop(t)
 }
+
+var uuidRE = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
 
 // signIn signs in with an HR account's e-mail and password when the binary
 // can create one, else with the developer key.
