@@ -45,6 +45,7 @@ function applyLang() {
 // ---- signing in ----
 function showSignIn(noteKey) {
   clearTimeout(pollTimer);
+  showWho("");
   current = null;
   forgetMappings();
   $("#app").hidden = true;
@@ -61,16 +62,24 @@ function signedIn() {
   loadList(false);
 }
 
-// probe tells whether this tab is signed in (cookie or key): the list of
-// uploads answers only then.
+// probe tells whether this tab is signed in: with a developer's key, the
+// list of uploads answers; else the session says who is signed in.
 async function probe() {
   try {
-    await api("/v1/batches?limit=1", { noSignOut: true });
+    if (apiKey()) {
+      await api("/v1/batches?limit=1", { noSignOut: true });
+      showWho("");
+    } else {
+      showWho((await (await api("/v1/session", { noSignOut: true })).json()).email || "");
+    }
     return true;
   } catch (_) {
     return false;
   }
 }
+
+// showWho shows the signed-in user's e-mail next to "sign out".
+function showWho(email) { $("#who").textContent = email; }
 
 function initSignIn() {
   $("#signin-form").addEventListener("submit", async (ev) => {
@@ -85,6 +94,7 @@ function initSignIn() {
       });
       $("#password").value = "";
       setApiKey("");
+      showWho($("#email").value.trim());
       signedIn();
     } catch (err) {
       if (err.code === "LOGIN_FAILED" || err.code === "LOGIN_THROTTLED") signinNote.set(err.code);

@@ -164,6 +164,9 @@ func signIn(t *testing.T, p *page, s *server, key string) {
 	p.empty("#password")
 	p.run("sign in", chromedp.SendKeys("#password", password),
 		chromedp.Click("#signin-btn"), chromedp.WaitVisible("#upload-form"))
+	// The session outlives a reload: the page asks who is signed in.
+	p.run("reload", chromedp.Reload(), chromedp.WaitVisible("#upload-form"))
+	p.waitExact("who", "#who", email)
 }
 
 // checkCSVOfGrid checks the CSV the page builds from corrected rows: every
