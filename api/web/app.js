@@ -3,7 +3,7 @@
 // download the report and print the receipt. Plain JavaScript modules
 // against the JSON API; no framework, no build step.
 import {
-  $, state, setLang, t, num, when, api, ApiError, wordsOf, humanize, columnLabel, Note,
+  $, state, setLang, t, num, when, api, wordsOf, humanize, columnLabel, Note,
   apiKey, setApiKey, updateScrollCues, saveBlob, filenameOf, el,
 } from "./core.js";
 import { columns } from "./i18n.js";
