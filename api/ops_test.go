@@ -87,8 +87,9 @@ func TestPublicRoutes(t *testing.T) {
 		{"/v1/template.csv", "text/csv", "kpj,"},
 		{"/v1/template.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "PK\x03\x04"},
 		{"/openapi.yaml", "application/yaml", "openapi: 3.1"},
-		{"/", "text/html", `<script src="/static/app.js"`},
-		{"/static/app.js", "text/javascript", "Authorization"},
+		{"/", "text/html", `<script type="module" src="/static/app.js"`},
+		{"/static/app.js", "text/javascript", "/v1/session"},
+		{"/static/core.js", "text/javascript", "credentials"},
 		{"/static/style.css", "text/css", ":root"},
 		{"/metrics", "text/plain", "http_requests_total"},
 	}

@@ -48,7 +48,10 @@ func (s *server) routeTable() []route {
 		c("GET", "/v1/batches/{id}/receipt", s.handleReceipt),
 		c("GET", "/v1/batches/{id}/receipt.html", s.handleReceiptHTML),
 		c("POST", "/v1/batches/{id}/create", s.handleCreateFromCheck),
+		c("GET", "/v1/batches/{id}/rows", s.handleRows),
 		c("GET", "/v1/claims/{number}", s.handleGetClaim),
+		c("GET", "/v1/mappings", s.handleListMappings),
+		c("PUT", "/v1/mappings", s.handlePutMapping),
 		p("GET", "/v1/template.csv", http.HandlerFunc(s.handleTemplate)),
 		p("GET", "/v1/template.xlsx", http.HandlerFunc(s.handleTemplateXLSX)),
 

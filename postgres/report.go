@@ -30,7 +30,7 @@ func (s *Store) ReportLines(ctx context.Context, b Batch, onlyRejected bool, fn 
 	after := 0
 	for {
 		var err error
-		page, err = s.reportPage(ctx, b.ID, onlyRejected, after, page[:0])
+		page, err = s.reportPage(ctx, b.ID, onlyRejected, after, ReportPageRows, page[:0])
 		if err != nil {
 			return err
 		}
@@ -47,8 +47,8 @@ func (s *Store) ReportLines(ctx context.Context, b Batch, onlyRejected bool, fn 
 }
 
 // reportPage appends to page the report rows of batch id after row number
-// after, at most ReportPageRows of them.
-func (s *Store) reportPage(ctx context.Context, id string, onlyRejected bool, after int, page []batch.ReportLine) ([]batch.ReportLine, error) {
+// after, at most limit of them. The claim status is the claim's current one.
+func (s *Store) reportPage(ctx context.Context, id string, onlyRejected bool, after, limit int, page []batch.ReportLine) ([]batch.ReportLine, error) {
 	ctx, cancel := context.WithTimeout(ctx, reportPageTimeout)
 	defer cancel()
 	rows, err := s.pool.Query(ctx, `
@@ -60,7 +60,7 @@ func (s *Store) reportPage(ctx context.Context, id string, onlyRejected bool, af
 		LEFT JOIN claims c ON c.batch_id = o.batch_id AND c.row_no = o.row_no
 		WHERE r.batch_id = $1 AND r.row_no > $3 AND (NOT $2 OR o.outcome = 'REJECTED')
 		ORDER BY r.row_no
-		LIMIT $4`, id, onlyRejected, after, ReportPageRows)
+		LIMIT $4`, id, onlyRejected, after, limit)
 	if err != nil {
 		return page, translate(err, "read report rows")
 	}

@@ -6,6 +6,8 @@
 #                                                 (./...) replace the default ./...
 #   RACE=0 bash scripts/test.sh                   without the race detector (quicker, used by `make test`)
 #   TEST_TIMEOUT=40m bash scripts/test.sh         go test -timeout (default 20m per package)
+#   JHT_NO_BROWSER=1 bash scripts/test.sh         skip the browser test (else Chromium is installed with apt)
+#   JHT_BROWSER_ARTIFACTS=DIR bash scripts/test.sh keep the browser test's screenshots in DIR
 #
 # It exits non-zero when vet or a test fails, and also when no test ran at all: a suite that silently
 # tests nothing must not pass.
@@ -23,6 +25,12 @@ args=(-count=1 -p 2 -timeout "${TEST_TIMEOUT:-20m}")
 if [ "${RACE:-1}" != 0 ]; then
   ensure_cmd gcc gcc libc6-dev # the race detector needs cgo
   args+=(-race)
+fi
+# The browser test (cmd/jhtbatch TestBrowser) drives the web page in a headless Chromium; it fails
+# when none can start, unless JHT_NO_BROWSER=1 says this machine has none on purpose.
+if [ "${JHT_NO_BROWSER:-0}" != 1 ]; then
+  command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 ||
+    command -v google-chrome >/dev/null 2>&1 || ensure_cmd chromium chromium
 fi
 pkgs=(./...) # appended to the go test command line unless the arguments name packages
 vetpkgs=()
