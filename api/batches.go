@@ -74,7 +74,7 @@ func (s *server) handleCancel(w http.ResponseWriter, r *http.Request, c batch.Co
 // 202 with the new batch, whose source_batch_id names the check, and the
 // workers are asked to plan it as after an upload.
 func (s *server) handleCreateFromCheck(w http.ResponseWriter, r *http.Request, c batch.Company) {
-	b, err := s.store.CreateFromCheck(r.Context(), c.ID, r.PathValue("id"))
+	b, err := s.store.CreateFromCheck(r.Context(), c.ID, r.PathValue("id"), principalOf(r))
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -387,6 +387,9 @@ func TestCreateFromCheck(t *testing.T) {
 	if shown["source_batch_id"] != check.ID {
 		t.Errorf("GET new batch: source_batch_id %v, want %s", shown["source_batch_id"], check.ID)
 	}
+	if by, _ := shown["uploaded_by"].(string); !strings.HasPrefix(by, "key:jht_") {
+		t.Errorf("GET new batch: uploaded_by %q, want the key that asked (key:jht_…)", by)
+	}
 	if c := decode[map[string]any](t, e.get("/v1/batches/"+check.ID, e.keyA)); c["source_batch_id"] != nil {
 		t.Errorf("GET check: source_batch_id %v, want null", c["source_batch_id"])
 	}

@@ -28,6 +28,22 @@ func (s Status) Finished() bool {
 	return false
 }
 
+// Counts are a batch's rows by outcome: processed (every row with an
+// outcome), created, valid and rejected, and those with a warning.
+type Counts struct {
+	Processed, Created, Valid, Rejected, Warnings int
+}
+
+// FinalStatus is the status a batch ends with once every row has its
+// outcome: completed_with_errors when a row was rejected, else completed
+// (warnings never block a claim, so they do not count).
+func FinalStatus(c Counts) Status {
+	if c.Rejected > 0 {
+		return StatusCompletedWithErrors
+	}
+	return StatusCompleted
+}
+
 // Mode says whether a batch creates claims or only validates its rows.
 type Mode string
 

@@ -22,8 +22,9 @@ import (
 // found. The new batch holds the check's bytes in create mode, so while
 // one made from the same check (or the same file uploaded for claims) is
 // live, another is a DUPLICATE_FILE conflict naming it: a second click
-// makes no second set of claims.
-func (s *Store) CreateFromCheck(ctx context.Context, companyID int64, id string) (Batch, error) {
+// makes no second set of claims. by records who asked, as an upload's
+// UploadedBy does.
+func (s *Store) CreateFromCheck(ctx context.Context, companyID int64, id, by string) (Batch, error) {
 	src, err := s.Batch(ctx, companyID, id)
 	if err != nil {
 		return Batch{}, err
@@ -35,13 +36,13 @@ func (s *Store) CreateFromCheck(ctx context.Context, companyID int64, id string)
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, `
 			INSERT INTO batches (id, company_id, status, mode, filename, file_sha256, file_size, encoding,
-				delimiter, header, layout, rules_version, total_rows, source_batch_id)
+				delimiter, header, layout, rules_version, total_rows, source_batch_id, uploaded_by)
 			SELECT $1, company_id, 'accepted', 'create', filename, file_sha256, file_size, encoding,
-				delimiter, header, layout, $3, total_rows, id
+				delimiter, header, layout, $3, total_rows, id, nullif($5, '')
 			FROM batches
 			WHERE id = $2 AND company_id = $4 AND mode = 'validate' AND purged_at IS NULL
 				AND status IN ('completed', 'completed_with_errors', 'failed', 'cancelled')`,
-			newID, src.ID, batch.RulesVersion, companyID)
+			newID, src.ID, batch.RulesVersion, companyID, by)
 		if err != nil {
 			return err
 		}

@@ -131,39 +131,46 @@ type ChunkResult struct {
 }
 
 // FinalizeBatch closes a batch whose chunks are all done: its counters are
-// set from what its rows say, and its status becomes completed, or
-// completed_with_errors when a row was rejected. It returns whether the
-// batch is finished (already, or by this call). A batch with chunks still
-// pending is left alone.
+// set from what its rows say, and its status is batch.FinalStatus of them.
+// It returns whether the batch is finished (already, or by this call). A
+// batch with chunks still pending is left alone.
+//
+// The batch's row is locked first: a chunk updates it in the transaction
+// that records its outcomes and marks it done, so once the lock is held no
+// chunk is half-committed, and the counts read next are every outcome of
+// a batch whose chunks are all done.
 func (s *Store) FinalizeBatch(ctx context.Context, id string) (bool, error) {
-	var status batch.Status
-	err := s.pool.QueryRow(ctx, `
-		WITH counts AS (
-			SELECT count(*) AS processed,
-				count(*) FILTER (WHERE outcome = 'CREATED') AS created,
-				count(*) FILTER (WHERE outcome = 'VALID') AS valid,
-				count(*) FILTER (WHERE outcome = 'REJECTED') AS rejected,
-				count(*) FILTER (WHERE has_warnings) AS warnings
-			FROM batch_outcomes WHERE batch_id = $1
-		)
-		UPDATE batches b SET processed_rows = c.processed, created = c.created, valid = c.valid,
-			rejected = c.rejected, warnings = c.warnings, finished_at = now(),
-			status = CASE WHEN c.rejected > 0 THEN 'completed_with_errors' ELSE 'completed' END
-		FROM counts c
-		WHERE b.id = $1 AND b.status = 'processing'
-			AND NOT EXISTS (SELECT 1 FROM batch_chunks WHERE batch_id = $1 AND done_at IS NULL)
-		RETURNING b.status`, id).Scan(&status)
-	if errors.Is(err, pgx.ErrNoRows) {
-		b, err := s.batchByID(ctx, id)
-		if err != nil {
-			return false, err
+	finished := false
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		var status batch.Status
+		var pending bool
+		err := tx.QueryRow(ctx, `SELECT status,
+				EXISTS (SELECT 1 FROM batch_chunks WHERE batch_id = $1 AND done_at IS NULL)
+			FROM batches WHERE id = $1 FOR UPDATE`, id).Scan(&status, &pending)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return batch.NotFound("batch")
 		}
-		return b.Status.Finished(), nil
-	}
+		if err != nil || status != batch.StatusProcessing || pending {
+			finished = status.Finished()
+			return err
+		}
+		var c batch.Counts
+		if err := tx.QueryRow(ctx, `SELECT count(*),
+				count(*) FILTER (WHERE outcome = 'CREATED'), count(*) FILTER (WHERE outcome = 'VALID'),
+				count(*) FILTER (WHERE outcome = 'REJECTED'), count(*) FILTER (WHERE has_warnings)
+			FROM batch_outcomes WHERE batch_id = $1`, id).Scan(&c.Processed, &c.Created, &c.Valid, &c.Rejected, &c.Warnings); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE batches SET processed_rows = $2, created = $3, valid = $4,
+				rejected = $5, warnings = $6, status = $7, finished_at = now()
+			WHERE id = $1`, id, c.Processed, c.Created, c.Valid, c.Rejected, c.Warnings, batch.FinalStatus(c))
+		finished = err == nil
+		return err
+	})
 	if err != nil {
 		return false, translate(err, "finalize batch "+id)
 	}
-	return true, nil
+	return finished, nil
 }
 
 // FailBatch marks an unfinished batch failed (a chunk failed for good).
