@@ -275,6 +275,24 @@ func TestQueueDashboard(t *testing.T) {
 		got.status == http.StatusUnauthorized || got.status == http.StatusForbidden {
 		t.Errorf("write-queues delete: %d, want it tried; body %.200s", got.status, got.body)
 	}
+	// Both attempts are in the audit trail, with who asked and the answer.
+	var trail []string
+	rows, err := e.store.Pool().Query(context.Background(), `SELECT o.name || ': ' || a.detail
+		FROM operator_actions a JOIN operators o ON o.id = a.operator_id
+		WHERE a.action = 'queues' AND a.batch_id IS NULL ORDER BY a.id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		trail = append(trail, s)
+	}
+	if len(trail) != 2 || !strings.HasPrefix(trail[0], "Reader: DELETE "+del+" -> 405") || !strings.HasPrefix(trail[1], "Writer: DELETE "+del+" -> ") {
+		t.Errorf("audit trail of the dashboard %q, want the reader's refused delete and the writer's delete", trail)
+	}
 }
 
 // TestConsoleSignIn: the console's form turns a token into an HttpOnly,

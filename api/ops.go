@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -245,9 +246,25 @@ func (s *server) handleQueues(w http.ResponseWriter, r *http.Request, op postgre
 		s.queueUI = asynqmon.New(asynqmon.Options{RootPath: queuePath, RedisConnOpt: opt, ReadOnly: true})
 		s.queueRW = asynqmon.New(asynqmon.Options{RootPath: queuePath, RedisConnOpt: opt})
 	})
+	ui := s.queueUI
 	if op.WriteQueues {
-		s.queueRW.ServeHTTP(w, r)
+		ui = s.queueRW
+	}
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		ui.ServeHTTP(w, r)
 		return
 	}
-	s.queueUI.ServeHTTP(w, r)
+	// A change (delete, run, archive a task): audited with its answer, as
+	// the console's retry and cancel are. The request is served first so
+	// that the record says what happened, not what was tried.
+	rec := &statusRecorder{ResponseWriter: w}
+	ui.ServeHTTP(rec, r)
+	if rec.status == 0 {
+		rec.status = http.StatusOK
+	}
+	detail := fmt.Sprintf("%s %s -> %d", r.Method, r.URL.Path, rec.status)
+	ctx := context.WithoutCancel(r.Context())
+	if err := s.store.AuditQueueAction(ctx, op.ID, detail); err != nil {
+		s.log.ErrorContext(ctx, "queue dashboard action not audited", "operator_id", op.ID, "err", err)
+	}
 }

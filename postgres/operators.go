@@ -117,7 +117,19 @@ type OperatorAction struct {
 const (
 	ActionRetry  = "retry"
 	ActionCancel = "cancel"
+	// ActionQueues is a change asked of the queue dashboard; its detail is
+	// the request and the answer's status.
+	ActionQueues = "queues"
 )
+
+// AuditQueueAction writes to the audit trail a change an operator asked of
+// the queue dashboard (detail: method, path and status; task ids carry no
+// personal data).
+func (s *Store) AuditQueueAction(ctx context.Context, operatorID int64, detail string) error {
+	_, err := s.pool.Exec(ctx, `INSERT INTO operator_actions (operator_id, action, detail) VALUES ($1, $2, $3)`,
+		operatorID, ActionQueues, detail)
+	return translate(err, "write operator action")
+}
 
 // OperatorActions returns the audit trail of batch id, oldest first.
 func (s *Store) OperatorActions(ctx context.Context, batchID string) ([]OperatorAction, error) {
