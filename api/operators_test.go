@@ -158,6 +158,9 @@ func TestOperatorBatches(t *testing.T) {
 	if page.status != http.StatusOK || !strings.Contains(string(page.body), bb.ID+"/retry") || !strings.Contains(string(page.body), a.ID) {
 		t.Errorf("console: %d, want both batches and a retry of the failed one; body %.500s", page.status, page.body)
 	}
+	if !strings.Contains(string(page.body), "<td>key:jht_") {
+		t.Errorf("console does not show who uploaded (key:jht_…); body %.500s", page.body)
+	}
 }
 
 // TestOperatorRetry: a batch failed halfway continues from its unfinished

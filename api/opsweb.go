@@ -76,13 +76,13 @@ tr.stuck{background:#fff3cd}.err{color:#a00}.note{color:#070}form.inline{display
 <label>stuck after <input name="stuck_after" value="{{.Filter.stuck_after}}" size="5" placeholder="15m"></label>
 <button>Filter</button></form>
 <p>Failed and stuck batches come first.</p>
-<table><tr><th>company</th><th>batch</th><th>status</th><th>file</th><th>rows done</th><th>created</th><th>oldest unfinished chunk</th><th></th></tr>
+<table><tr><th>company</th><th>batch</th><th>status</th><th>file</th><th>rows done</th><th>created</th><th>uploaded by</th><th>oldest unfinished chunk</th><th></th></tr>
 {{range .Batches}}<tr class="{{if eq .Status "failed"}}failed{{else if .Stuck}}stuck{{end}}">
 <td>{{.CompanyNPP}}</td><td><code>{{.ID}}</code></td><td>{{.Status}}{{if .Stuck}} (stuck){{end}}</td><td>{{.Filename}}</td>
-<td>{{.ProcessedRows}} / {{.TotalRows}}</td><td>{{when .CreatedAt}}</td><td>{{.Age}}</td>
+<td>{{.ProcessedRows}} / {{.TotalRows}}</td><td>{{when .CreatedAt}}</td><td>{{.UploadedBy}}</td><td>{{.Age}}</td>
 <td>{{if .Retryable}}<form class="inline" method="post" action="/ops/batches/{{.ID}}/retry"><button>Retry</button></form>{{end}}
 {{if .Cancelable}}<form class="inline" method="post" action="/ops/batches/{{.ID}}/cancel"><button>Cancel</button></form>{{end}}</td></tr>
-{{else}}<tr><td colspan="8">No batches.</td></tr>{{end}}
+{{else}}<tr><td colspan="9">No batches.</td></tr>{{end}}
 </table>
 {{end}}
 </body></html>

@@ -418,7 +418,16 @@ function listRow(b) {
     el("td", { class: "num", text: num(b.total_rows) }),
     el("td", { text: result }),
     el("td", { text: when(b.created_at) }),
+    el("td", { text: uploader(b.uploaded_by) }),
     el("td", {}, open));
+}
+
+// uploader says who uploaded a batch: the HR user's e-mail, or that it came
+// through a developer's key (its id means nothing to a clerk).
+function uploader(by) {
+  if (!by) return "—";
+  if (by.startsWith("user:")) return by.slice(5);
+  return t("byKey");
 }
 
 document.addEventListener("DOMContentLoaded", async () => {

@@ -106,6 +106,7 @@ func TestBrowser(t *testing.T) {
 	p.run("English", chromedp.Click("#lang-toggle"))
 	p.waitText("English note", "#batch-note", "Download started.")
 	p.waitText("English list", "#list", "claims created")
+	p.waitText("who uploaded", "#list", "hr@contoh.co.id") // the signed-in user, recorded with each batch
 	p.checkWords("English")
 	p.checkNarrow("english")
 	for _, id := range []string{"Unduhan", "Klaim dibuat", "Ditolak", "Unggah"} {
