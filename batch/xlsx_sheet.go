@@ -121,6 +121,10 @@ type sheetSource struct {
 	layout Layout // set once the header is read
 	width  int    // fields of the header record
 	done   bool
+	// next is the column of the row's next cell when it has no reference:
+	// the one after the last cell read, empty or not (r is optional, and
+	// empty cells add no field).
+	next int
 	// text is the size of the rows read so far as CSV would hold them
 	// (values and separators); more than maxText (when > 0) is too large.
 	text, maxText int64
@@ -257,7 +261,7 @@ func (s *sheetSource) readRow() ([]string, int, error) {
 		case "c":
 			if !x.isEnd {
 				var err error
-				if c, err = s.startCell(len(fields)); err != nil {
+				if c, err = s.startCell(s.next); err != nil {
 					return nil, 0, err
 				}
 			}
@@ -302,7 +306,7 @@ func (s *sheetSource) plainCell(fields []string) ([]string, bool, error) {
 	if len(w) < 3 || w[0] != '<' || w[1] != 'c' || (w[2] != ' ' && w[2] != '>') {
 		return fields, false, nil
 	}
-	c := cell{col: len(fields)}
+	c := cell{col: s.next}
 	i := 2
 	for {
 		for i < len(w) && w[i] == ' ' {
@@ -367,6 +371,7 @@ func (s *sheetSource) plainCell(fields []string) ([]string, bool, error) {
 // none).
 func (s *sheetSource) startRow() error {
 	s.row++
+	s.next = 0
 	for a := s.x.attrs; ; {
 		key, val, rest, ok := nextAttr(a)
 		if !ok {
@@ -447,9 +452,10 @@ func smallInt(b []byte) (int, bool) {
 
 // endCell adds the value of cell c to fields.
 func (s *sheetSource) endCell(c cell, fields []string) ([]string, error) {
-	if c.col < len(fields) || c.col >= maxColumns {
+	if c.col < s.next || c.col >= maxColumns {
 		return nil, fmt.Errorf("row %d: cell out of order or beyond column %d", s.row, maxColumns)
 	}
+	s.next = c.col + 1
 	v, err := s.value(c)
 	if err != nil || v == "" {
 		return fields, err

@@ -442,3 +442,38 @@ func TestWorkbookOddCells(t *testing.T) {
 		t.Errorf("records (-want +got):\n%s", d)
 	}
 }
+
+// TestWorkbookCellsWithoutReferences: the r attribute of a cell is
+// optional; a writer that leaves it out puts every cell, empty ones too, in
+// its place, so an empty cell must still take its column (the e-mail after
+// an empty phone stays an e-mail).
+func TestWorkbookCellsWithoutReferences(t *testing.T) {
+	t.Parallel()
+	header := `<row>`
+	for _, name := range templateHeader {
+		header += fmt.Sprintf(`<c t="inlineStr"><is><t>%s</t></is></c>`, name)
+	}
+	sheet := `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
+		`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` + header + `</row>` +
+		`<row><c t="inlineStr"><is><t>23012345678</t></is></c>` + strings.Repeat(`<c/>`, 9) +
+		`<c t="inlineStr"><is><t>budi@example.com</t></is></c><c t="s"/></row>` +
+		`<row><c t="inlineStr"><is><t>23012345679</t></is></c>` + strings.Repeat(`<c t="inlineStr"/>`, 8) +
+		`<c><v>812345678</v></c><c/><c/></row></sheetData></worksheet>`
+	data := rewriteZip(t, inlineStringsWorkbook(t), func(name string, d []byte) []byte {
+		if name == "xl/worksheets/sheet1.xml" {
+			return []byte(sheet)
+		}
+		return d
+	})
+	recs, err := decodeWorkbook(t, data, batch.WorkbookOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []batch.Record{
+		{Line: 2, Fields: []string{"23012345678", "", "", "", "", "", "", "", "", "", "budi@example.com", ""}},
+		{Line: 3, Fields: []string{"23012345679", "", "", "", "", "", "", "", "", "812345678", "", ""}},
+	}
+	if d := cmp.Diff(want, recs); d != "" {
+		t.Errorf("records (-want +got):\n%s", d)
+	}
+}
