@@ -2,6 +2,8 @@ package api_test
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -186,6 +188,41 @@ func TestLoginThrottle(t *testing.T) {
 	sessionOf(t, e.login(email, password))
 	// Another e-mail was never throttled by these.
 	wantError(t, e.login("other@alpha.example", password), http.StatusUnauthorized, "LOGIN_FAILED")
+}
+
+// TestLoginThrottleUnderParallelGuesses: wrong passwords for one e-mail
+// sent at once are counted one by one, so no more than the allowed failures
+// are ever answered LOGIN_FAILED; the rest are LOGIN_THROTTLED (or, when the
+// password checks are all busy, TOO_MANY_REQUESTS). Never a session.
+func TestLoginThrottleUnderParallelGuesses(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	email := e.user("hr@alpha.example")
+	const guesses = 24
+	codes := make(chan string, guesses)
+	var wg sync.WaitGroup
+	for range guesses {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res := e.login(email, "not-the-password!")
+			var body struct {
+				Error struct{ Code string } `json:"error"`
+			}
+			_ = json.Unmarshal(res.body, &body)
+			codes <- fmt.Sprintf("%d %s", res.status, body.Error.Code)
+		}()
+	}
+	wg.Wait()
+	close(codes)
+	count := map[string]int{}
+	for c := range codes {
+		count[c]++
+	}
+	if count["401 LOGIN_FAILED"] > 5 || count["401 LOGIN_FAILED"]+count["429 LOGIN_THROTTLED"]+count["429 TOO_MANY_REQUESTS"] != guesses {
+		t.Errorf("%d parallel wrong passwords answered %v; want at most 5 LOGIN_FAILED, the rest throttled", guesses, count)
+	}
+	wantError(t, e.login(email, password), http.StatusTooManyRequests, "LOGIN_THROTTLED")
 }
 
 // TestSessionExpiry: a session ends after the idle time without a request,

@@ -323,3 +323,22 @@ func TestNewHTTPServerTimeouts(t *testing.T) {
 		})
 	}
 }
+
+// TestLoginChecksAreBounded: while every password-check slot is taken, a
+// sign-in waits its turn and is then answered 429 TOO_MANY_REQUESTS with
+// Retry-After, without checking any password (the store is never reached:
+// this server has none).
+func TestLoginChecksAreBounded(t *testing.T) {
+	s := newServer(Config{Registry: prometheus.NewRegistry(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	for range cap(s.logins) {
+		s.logins <- struct{}{}
+	}
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest(http.MethodPost, "/v1/session", strings.NewReader(`{"email":"a@b.example","password":"x"}`))
+	s.handleLogin(rec, req)
+	if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") == "" ||
+		!strings.Contains(rec.Body.String(), `"TOO_MANY_REQUESTS"`) {
+		t.Errorf("sign-in with every slot busy: %d, Retry-After %q, body %s; want 429 TOO_MANY_REQUESTS",
+			rec.Code, rec.Header().Get("Retry-After"), rec.Body)
+	}
+}

@@ -65,6 +65,8 @@ type server struct {
 	maxRec  int
 	tempDir string
 	reports *reportSlots
+	// logins bounds the password checks running at once (session.go).
+	logins chan struct{}
 	// reportStall cuts a download whose client stopped reading.
 	reportStall time.Duration
 	metrics     *metrics
@@ -94,6 +96,7 @@ func newServer(cfg Config) *server {
 		tempDir:     cfg.TempDir,
 		reports:     newReportSlots(cfg.ReportConcurrency),
 		reportStall: cfg.ReportStallTimeout,
+		logins:      make(chan struct{}, loginConcurrency()),
 	}
 	if s.reportStall <= 0 {
 		s.reportStall = time.Minute

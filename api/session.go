@@ -6,6 +6,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -164,7 +166,12 @@ func (s *server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, invalidParam("body"))
 		return
 	}
+	release, ok := s.loginSlot(w, r)
+	if !ok {
+		return
+	}
 	token, u, err := s.store.Login(r.Context(), in.Email, in.Password, s.now())
+	release()
 	if err != nil {
 		if e := batch.ErrorOf(err); e != nil && e.Code == batch.CodeLoginThrottled && len(e.Details) > 0 {
 			w.Header().Set("Retry-After", e.Details[0].Value)
@@ -209,4 +216,35 @@ func (s *server) handleWhoAmI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, sessionJSON{Email: u.Email, CompanyNPP: u.CompanyNPP})
+}
+
+// A password check (argon2id) takes 19 MiB of memory (credential) and
+// tens of milliseconds of a core, and signing in needs no credentials: so
+// the checks running at once are bounded, or a stream of sign-ins with
+// made-up e-mails could take the process's memory. A request waits up to
+// loginWait for its turn, then is answered 429 TOO_MANY_REQUESTS.
+const (
+	loginWait       = 2 * time.Second
+	loginRetryAfter = 1 // seconds
+)
+
+// loginConcurrency is how many password checks may run at once: one a core,
+// at least two.
+func loginConcurrency() int { return max(2, runtime.GOMAXPROCS(0)) }
+
+// loginSlot waits for a turn to check a password; the caller must call
+// release. When none comes in time it answers 429 with Retry-After.
+func (s *server) loginSlot(w http.ResponseWriter, r *http.Request) (release func(), ok bool) {
+	t := time.NewTimer(loginWait)
+	defer t.Stop()
+	select {
+	case s.logins <- struct{}{}:
+		return func() { <-s.logins }, true
+	case <-t.C:
+		w.Header().Set("Retry-After", strconv.Itoa(loginRetryAfter))
+		s.writeError(w, r, batch.Fail(batch.CodeTooManyRequests))
+	case <-r.Context().Done():
+		s.writeError(w, r, r.Context().Err())
+	}
+	return nil, false
 }

@@ -36,48 +36,60 @@ type SessionLimits struct {
 // seconds to wait as the detail's value, whatever the password.
 func (s *Store) Login(ctx context.Context, email, password string, now time.Time) (string, User, error) {
 	email = batch.NormalEmail(email)
-	if wait, err := s.throttled(ctx, email, now); err != nil {
-		return "", User{}, err
-	} else if wait > 0 {
-		secs := strconv.Itoa(int(math.Ceil(wait.Seconds())))
-		return "", User{}, batch.Fail(batch.CodeLoginThrottled, batch.Detail{Code: batch.CodeLoginThrottled, Value: secs})
-	}
+	var token string
 	var u User
-	var hash string
-	err := s.pool.QueryRow(ctx, `SELECT u.id, u.company_id, c.npp, u.email, u.created_at, u.password_hash
-		FROM users u JOIN companies c ON c.id = u.company_id
-		WHERE u.email = $1 AND u.disabled_at IS NULL`, email).
-		Scan(&u.ID, &u.CompanyID, &u.CompanyNPP, &u.Email, &u.CreatedAt, &hash)
-	if errors.Is(err, pgx.ErrNoRows) {
-		hash, err = credential.DummyHash(), nil
-		u = User{}
-	}
-	if err != nil {
-		return "", User{}, translate(err, "sign in")
-	}
-	if !credential.CheckPassword(hash, password) || u.ID == 0 {
-		// Failures older than the window count no more: they go as new ones come.
-		if _, err := s.pool.Exec(ctx, `WITH gone AS (DELETE FROM login_failures WHERE email = $1 AND at <= $3)
-			INSERT INTO login_failures (email, at) VALUES ($1, $2)`, email, now, now.Add(-LoginFailureWindow)); err != nil {
-			return "", User{}, translate(err, "record failed sign-in")
+	var refused error // LOGIN_FAILED or LOGIN_THROTTLED, after the transaction has recorded what it must
+	// One transaction holding a lock on the e-mail: the throttle check, the
+	// password check and the failure's record happen for one attempt at a
+	// time, so parallel guesses cannot all pass the check before any of
+	// them is counted.
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('login:' || $1, 0))`, email); err != nil {
+			return err
 		}
-		return "", User{}, batch.Fail(batch.CodeLoginFailed)
-	}
-	token, err := credential.NewSessionToken(s.random)
-	if err != nil {
-		return "", User{}, err
-	}
-	th := credential.Hash(token)
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		wait, err := throttled(ctx, tx, email, now)
+		if err != nil {
+			return err
+		}
+		if wait > 0 {
+			secs := strconv.Itoa(int(math.Ceil(wait.Seconds())))
+			refused = batch.Fail(batch.CodeLoginThrottled, batch.Detail{Code: batch.CodeLoginThrottled, Value: secs})
+			return nil
+		}
+		var hash string
+		err = tx.QueryRow(ctx, `SELECT u.id, u.company_id, c.npp, u.email, u.created_at, u.password_hash
+			FROM users u JOIN companies c ON c.id = u.company_id
+			WHERE u.email = $1 AND u.disabled_at IS NULL`, email).
+			Scan(&u.ID, &u.CompanyID, &u.CompanyNPP, &u.Email, &u.CreatedAt, &hash)
+		if errors.Is(err, pgx.ErrNoRows) {
+			hash, err = credential.DummyHash(), nil
+			u = User{}
+		}
+		if err != nil {
+			return err
+		}
+		if !credential.CheckPassword(hash, password) || u.ID == 0 {
+			// Failures older than the window count no more: they go as new ones come.
+			refused = batch.Fail(batch.CodeLoginFailed)
+			_, err := tx.Exec(ctx, `WITH gone AS (DELETE FROM login_failures WHERE email = $1 AND at <= $3)
+				INSERT INTO login_failures (email, at) VALUES ($1, $2)`, email, now, now.Add(-LoginFailureWindow))
+			return err
+		}
+		if token, err = credential.NewSessionToken(s.random); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE email = $1`, email); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3)`,
-			th, u.ID, now)
+		_, err = tx.Exec(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at) VALUES ($1, $2, $3, $3)`,
+			credential.Hash(token), u.ID, now)
 		return err
 	})
 	if err != nil {
-		return "", User{}, translate(err, "start session")
+		return "", User{}, translate(err, "sign in")
+	}
+	if refused != nil {
+		return "", User{}, refused
 	}
 	return token, u, nil
 }
@@ -85,9 +97,9 @@ func (s *Store) Login(ctx context.Context, email, password string, now time.Time
 // throttled returns how long sign-ins for email must wait at now (0: they
 // may go ahead): until the LoginMaxFailures-th most recent failure leaves
 // the window.
-func (s *Store) throttled(ctx context.Context, email string, now time.Time) (time.Duration, error) {
+func throttled(ctx context.Context, q pgx.Tx, email string, now time.Time) (time.Duration, error) {
 	var at time.Time
-	err := s.pool.QueryRow(ctx, `SELECT at FROM login_failures WHERE email = $1 AND at > $2 AND at <= $3
+	err := q.QueryRow(ctx, `SELECT at FROM login_failures WHERE email = $1 AND at > $2 AND at <= $3
 		ORDER BY at DESC OFFSET $4 LIMIT 1`, email, now.Add(-LoginFailureWindow), now, LoginMaxFailures-1).Scan(&at)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, nil
