@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -325,20 +326,27 @@ func TestClientGoneIsNotAnError(t *testing.T) {
 	}
 }
 
-// TestSpoolLeavesNothing checks the upload spool: PrepareSpool empties the
-// directory of what a crash left (and makes it private); while an upload is
-// in progress its spool file is already unlinked (open, but no name, so a
-// kill -9 leaves nothing); after the upload nothing is left.
+// TestSpoolLeavesNothing checks the upload spool: PrepareSpool removes the
+// service's own files a crash left (and makes a new directory private),
+// and nothing else, since SPOOL_DIR may name a shared directory; while an
+// upload is in progress its spool file is already unlinked (open, but no
+// name, so a kill -9 leaves nothing); after the upload nothing is left.
 func TestSpoolLeavesNothing(t *testing.T) {
 	t.Parallel()
 	if _, err := os.Stat("/proc/self/fd"); err != nil {
 		t.Skip("needs /proc to see open files")
 	}
 	dir := filepath.Join(t.TempDir(), "jhtbatch-spool")
+	if err := api.PrepareSpool(dir); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(dir); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Errorf("new spool directory: %v, mode %v; want 0700", err, fi.Mode().Perm())
+	}
 	if err := os.MkdirAll(filepath.Join(dir, "old"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{"upload-123", "excelize-9", "old/x"} {
+	for _, f := range []string{"upload-123", "excelize-9", "old/x", "notes.txt"} {
 		if err := os.WriteFile(filepath.Join(dir, f), []byte("3171011708850001"), 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -346,11 +354,19 @@ func TestSpoolLeavesNothing(t *testing.T) {
 	if err := api.PrepareSpool(dir); err != nil {
 		t.Fatal(err)
 	}
-	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
-		t.Fatalf("PrepareSpool left %v", entries)
+	var left []string
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		left = append(left, e.Name())
 	}
-	if fi, err := os.Stat(dir); err != nil || fi.Mode().Perm() != 0o700 {
-		t.Errorf("spool directory: %v, mode %v; want 0700", err, fi.Mode().Perm())
+	if want := []string{"notes.txt", "old"}; !slices.Equal(left, want) {
+		t.Fatalf("PrepareSpool left %v, want %v: the service's files gone, nothing else touched", left, want)
+	}
+	if err := os.RemoveAll(filepath.Join(dir, "old")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, "notes.txt")); err != nil {
+		t.Fatal(err)
 	}
 
 	e := newEnv(t, func(c *api.Config) { c.TempDir = dir })

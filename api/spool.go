@@ -3,8 +3,10 @@ package api
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // The upload spool. An upload is written to a file while it is hashed and
@@ -16,16 +18,17 @@ import (
 // crash leaves it for PrepareSpool at the next start. excelize's temporary
 // files of an XLSX report go to the same directory.
 
-// PrepareSpool makes dir (mode 0700) when missing and removes everything in
-// it: files left there by a process that died mid-upload or mid-report.
+// PrepareSpool makes dir (mode 0700) when missing and removes from it the
+// files this service leaves there (upload-*, and excelize-* of XLSX
+// reports) when a process dies mid-upload or mid-report. Nothing else in
+// dir is touched, and an existing dir keeps its mode: SPOOL_DIR may name a
+// shared directory such as /tmp by mistake, and the service must not empty
+// or lock it (the files it makes are 0600 and unlinked at once anyway).
 // Another live process sharing dir loses nothing: its files are already
 // unlinked, or held open.
 func PrepareSpool(dir string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("create spool directory: %w", err)
-	}
-	if err := os.Chmod(dir, 0o700); err != nil { // made earlier by someone else, or wider
-		return fmt.Errorf("make spool directory private: %w", err)
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -33,7 +36,10 @@ func PrepareSpool(dir string) error {
 	}
 	var errs []error
 	for _, e := range entries {
-		if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+		if !e.Type().IsRegular() || !ownSpoolFile(e.Name()) {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			errs = append(errs, err)
 		}
 	}
@@ -43,11 +49,23 @@ func PrepareSpool(dir string) error {
 	return nil
 }
 
+// Name prefixes of the files the service writes to its spool: uploads
+// (spoolFile) and excelize's temporary files of an XLSX report.
+const (
+	uploadSpoolPrefix = "upload-"
+	excelizePrefix    = "excelize-"
+)
+
+// ownSpoolFile reports whether name is one of the service's spool files.
+func ownSpoolFile(name string) bool {
+	return strings.HasPrefix(name, uploadSpoolPrefix) || strings.HasPrefix(name, excelizePrefix)
+}
+
 // spoolFile creates an anonymous spool file in dir: created, then unlinked
 // at once. Its cleanup closes it (and removes it where unlinking an open
 // file failed).
 func spoolFile(dir string) (*os.File, func(), error) {
-	f, err := os.CreateTemp(dir, "upload-*")
+	f, err := os.CreateTemp(dir, uploadSpoolPrefix+"*")
 	if err != nil {
 		return nil, nil, fmt.Errorf("create upload spool file: %w", err)
 	}
