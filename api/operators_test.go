@@ -239,6 +239,27 @@ func TestOperatorRetry(t *testing.T) {
 	}
 }
 
+// TestOperatorRetryOfAPurgedBatch: retention removes a failed batch's rows
+// too; such a batch is not retryable (it would "complete" with nothing
+// processed), and the console offers no retry for it.
+func TestOperatorRetryOfAPurgedBatch(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	_, token := e.operator("Rina", false)
+	b := e.mustUpload("", sampleFile)
+	ctx := context.Background()
+	if err := e.store.FailBatch(ctx, b.ID, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.store.PurgeBefore(ctx, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	wantError(t, e.do(http.MethodPost, "/v1/ops/batches/"+b.ID+"/retry", token, nil, nil), http.StatusConflict, "NOT_RETRYABLE")
+	if page := e.get("/ops/", token); strings.Contains(string(page.body), b.ID+"/retry") {
+		t.Errorf("the console offers a retry of a purged batch")
+	}
+}
+
 // TestOperatorCancelAudited: an operator's cancel is written to the audit trail.
 func TestOperatorCancelAudited(t *testing.T) {
 	t.Parallel()

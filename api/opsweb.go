@@ -152,7 +152,7 @@ func (s *server) handleConsole(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, b := range list {
-		cb := consoleBatch{OpsBatch: b, Retryable: b.Status == batch.StatusFailed,
+		cb := consoleBatch{OpsBatch: b, Retryable: b.Status == batch.StatusFailed && b.PurgedAt == nil,
 			Cancelable: b.Status == batch.StatusAccepted || b.Status == batch.StatusProcessing}
 		if b.UnfinishedSince != nil {
 			cb.Age = p.Now.Sub(*b.UnfinishedSince).Round(time.Second).String()

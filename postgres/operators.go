@@ -157,11 +157,21 @@ func audit(ctx context.Context, tx pgx.Tx, operatorID int64, action, batchID str
 // its failure reason is cleared, and the operator's action is written to the
 // audit trail in the same transaction. Any other batch is a NOT_RETRYABLE
 // conflict, and so is a failed batch whose file the company has meanwhile
-// uploaded again (two live batches of one file are never allowed).
+// uploaded again (two live batches of one file are never allowed), or whose
+// rows retention has purged.
 func (s *Store) RetryBatch(ctx context.Context, operatorID int64, id string) (Batch, error) {
 	err := s.operatorAction(ctx, operatorID, ActionRetry, id, func(tx pgx.Tx, status batch.Status) error {
 		if status != batch.StatusFailed {
 			return batch.Conflict(batch.CodeNotRetryable, string(status))
+		}
+		// Retention removes the rows of a failed batch too: there is
+		// nothing left to continue from.
+		var purged bool
+		if err := tx.QueryRow(ctx, `SELECT purged_at IS NOT NULL FROM batches WHERE id = $1`, id).Scan(&purged); err != nil {
+			return err
+		}
+		if purged {
+			return batch.Conflict(batch.CodeNotRetryable, "purged")
 		}
 		_, err := tx.Exec(ctx, `UPDATE batches SET
 				status = CASE WHEN planned_at IS NULL THEN 'accepted' ELSE 'processing' END,
