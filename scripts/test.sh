@@ -48,7 +48,14 @@ done
 
 # The alerting rules are checked and unit-tested with promtool (Debian's prometheus package has it);
 # deploy's Go test runs the same checks and fails under CI=true when promtool is missing.
-ensure_cmd promtool prometheus
+if ! command -v promtool >/dev/null 2>&1; then
+  ensure_cmd promtool prometheus
+  # The package brings a Prometheus server too; only promtool is wanted, so on a machine whose init
+  # started it (systemd), stop it and keep it from starting again.
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-enabled prometheus >/dev/null 2>&1; then
+    systemctl disable --now prometheus >/dev/null 2>&1 || say "could not stop the prometheus service the package started"
+  fi
+fi
 say "promtool check rules / test rules deploy/prometheus"
 (cd deploy/prometheus && promtool check config prometheus.yml && promtool check rules alerts.yml &&
   promtool test rules alerts_test.yml) >&2

@@ -3,6 +3,7 @@ package worker
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -168,18 +169,19 @@ func (h *Handlers) HandlePromote(ctx context.Context, _ *asynq.Task) error {
 
 // HandleRetention purges the raw rows of batches finished more than the
 // retention period ago.
+// Dead sessions are forgotten too (ops.go); a failure of one never keeps
+// the other from running: personal data must not outlive its day because
+// of a session table.
 func (h *Handlers) HandleRetention(ctx context.Context, _ *asynq.Task) error {
-	if err := h.forgetSessions(ctx); err != nil { // ops.go
-		return err
-	}
+	sessions := h.forgetSessions(ctx)
 	if h.keepDays <= 0 {
-		return nil
+		return sessions
 	}
 	n, err := h.store.PurgeBefore(ctx, h.now().AddDate(0, 0, -h.keepDays))
 	if err == nil && n > 0 {
 		h.log.Info("raw rows purged", "rows", n, "older_than_days", h.keepDays)
 	}
-	return err
+	return errors.Join(err, sessions)
 }
 
 func decode(t *asynq.Task, v any) error {

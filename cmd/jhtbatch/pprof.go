@@ -14,11 +14,14 @@ import (
 // measuring the binary (see docs/benchmarks.md). It is off unless the
 // variable is set, and never on the API's address: the profiles show the
 // program's memory and have no authentication, so bind it to a loopback
-// address.
+// address: any other is refused.
 func pprofService(e env, log *slog.Logger) (service, error) {
 	addr := e.getenv("PPROF_ADDR")
 	if addr == "" {
 		return nil, nil
+	}
+	if !loopback(addr) {
+		return nil, fmt.Errorf("PPROF_ADDR %s: the profiles hold the program's memory (personal data among it) and have no authentication; give a loopback address such as 127.0.0.1:6060", addr)
 	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -35,4 +38,18 @@ func pprofService(e env, log *slog.Logger) (service, error) {
 		log.Warn("pprof listening (no authentication)", "url", "http://"+ln.Addr().String()+"/debug/pprof/")
 		return serveHTTP(ctx, srv, ln)
 	}, nil
+}
+
+// loopback reports whether addr (host:port) names a loopback host: an empty
+// host (every interface) does not.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
