@@ -113,7 +113,7 @@ func oNIK(nik string) bool {
 // The spec is silent on one-digit days and months; aligned with the
 // implementation: every form but YYYY-MM-DD takes one or two digits for day
 // and month (5/3/1980), YYYY-MM-DD takes exactly two. Year 0000 is refused.
-// Aligned where §6.1 is silent: a time is "H:MM", "HH:MM" or "HH:MM:SS"
+// Aligned where the documented date forms (docs/file-format.md) are silent: a time is "H:MM", "HH:MM" or "HH:MM:SS"
 // (zero fractions allowed) after spaces or a 'T'; any time but midnight is
 // refused; a month abbreviation may end in '.', and old spellings
 // (Pebruari, Nopember) and Agt/Ags/Agus/Sept/Peb count.

@@ -12,7 +12,7 @@
 -- from batch_rows, under its lock on the chunk, whose batch exists; and
 -- batches are never deleted, only their rows purged (with their outcomes).
 CREATE TABLE batch_outcomes (
-    batch_id     uuid NOT NULL,                 -- no foreign key: see below
+    batch_id     uuid NOT NULL,                 -- no foreign key: see above
     row_no       int NOT NULL,
     outcome      text NOT NULL CHECK (outcome IN ('CREATED', 'VALID', 'REJECTED')),
     issues       jsonb NOT NULL,                -- []batch.Issue: errors and warnings
