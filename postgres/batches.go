@@ -77,7 +77,7 @@ func (s *Store) CreateBatch(ctx context.Context, up Upload, dec *batch.Decoder) 
 		if !inserted {
 			return errKeyUsed
 		}
-		src := &recordSource{batchID: id, dec: dec}
+		src := newRecordSource(id, dec)
 		n, err := tx.CopyFrom(ctx, pgx.Identifier{"batch_rows"},
 			[]string{"batch_id", "row_no", "line_no", "fields", "kpj_key", "nik_key"}, src)
 		if src.err != nil {
@@ -145,12 +145,32 @@ func insertBatch(ctx context.Context, tx pgx.Tx, id uuid.UUID, up Upload, dec *b
 // and NIK are extracted here, for finding duplicates at plan time (a value a
 // spreadsheet damaged is kept out of that: batch.DuplicateKey); the rules
 // run later, in the workers.
+//
+// It allocates nothing per row itself: Values returns the same slice every
+// time, of pointers to the current row's values (pgx encodes a row before it
+// asks for the next), and the two keys are read from their columns
+// directly, not through a whole batch.Row.
 type recordSource struct {
-	batchID uuid.UUID
-	dec     *batch.Decoder
-	no      int
-	rec     batch.Record
-	err     error
+	dec      *batch.Decoder
+	width    int // columns of the layout
+	kpjAt    int // index of the KPJ column in a record, -1 when none
+	nikAt    int
+	no, line int32
+	fields   []string
+	kpj, nik string
+	values   []any
+	err      error
+}
+
+func newRecordSource(batchID uuid.UUID, dec *batch.Decoder) *recordSource {
+	layout := dec.Layout()
+	r := &recordSource{dec: dec, width: len(layout),
+		kpjAt: layout.Index(batch.ColKPJ), nikAt: layout.Index(batch.ColNIK)}
+	// pgtype.UUID, not uuid.UUID: pgx encodes the latter through its text
+	// form, about 5 µs a row (jhtbench: jhtbatch CPU to the 202 of 200k rows
+	// 1.03-1.08 s -> 0.59-0.67 s).
+	r.values = []any{pgtype.UUID{Bytes: batchID, Valid: true}, &r.no, &r.line, &r.fields, &r.kpj, &r.nik}
+	return r
 }
 
 func (r *recordSource) Next() bool {
@@ -162,22 +182,23 @@ func (r *recordSource) Next() bool {
 		return false
 	}
 	r.no++
-	r.rec = rec
+	r.line, r.fields = int32(rec.Line), rec.Fields
+	r.kpj, r.nik = "", ""
+	if len(rec.Fields) == r.width {
+		r.kpj, r.nik = r.key(r.kpjAt), r.key(r.nikAt)
+	}
 	return true
 }
 
-func (r *recordSource) Values() ([]any, error) {
-	layout := r.dec.Layout()
-	kpj, nik := "", ""
-	if len(r.rec.Fields) == len(layout) {
-		row := layout.RowOf(r.no, r.rec.Line, r.rec.Fields)
-		kpj, nik = batch.DuplicateKey(row.KPJ), batch.DuplicateKey(row.NIK)
+// key is the duplicate key of the field at i (batch.DuplicateKey trims).
+func (r *recordSource) key(i int) string {
+	if i < 0 {
+		return ""
 	}
-	// pgtype.UUID, not uuid.UUID: pgx encodes the latter through its text
-	// form, about 5 µs a row (jhtbench: jhtbatch CPU to the 202 of 200k rows
-	// 1.03-1.08 s -> 0.59-0.67 s).
-	return []any{pgtype.UUID{Bytes: r.batchID, Valid: true}, r.no, r.rec.Line, r.rec.Fields, kpj, nik}, nil
+	return batch.DuplicateKey(r.fields[i])
 }
+
+func (r *recordSource) Values() ([]any, error) { return r.values, nil }
 
 func (r *recordSource) Err() error { return r.err }
 
