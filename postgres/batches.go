@@ -5,13 +5,11 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
-	"io"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 
 	"jhtbatch/batch"
 )
@@ -77,15 +75,15 @@ func (s *Store) CreateBatch(ctx context.Context, up Upload, dec *batch.Decoder) 
 		if !inserted {
 			return errKeyUsed
 		}
-		src := newRecordSource(id, dec)
-		n, err := tx.CopyFrom(ctx, pgx.Identifier{"batch_rows"},
-			[]string{"batch_id", "row_no", "line_no", "fields", "kpj_key", "nik_key"}, src)
+		src := newRecordSource(dec)
+		tag, err := tx.Conn().PgConn().CopyFrom(ctx, newRowStream(id, src), copyRowsSQL)
 		if src.err != nil {
 			return src.err // pgx reports it only as text; keep the decoder's *batch.Error
 		}
 		if err != nil {
 			return err
 		}
+		n := tag.RowsAffected()
 		if n == 0 {
 			return batch.FileError(batch.KindInvalid, batch.CodeNoDataRows)
 		}
@@ -140,67 +138,6 @@ func insertBatch(ctx context.Context, tx pgx.Tx, id uuid.UUID, up Upload, dec *b
 	}
 	return err == nil, err
 }
-
-// recordSource feeds the decoder's records to COPY. Only the trimmed KPJ
-// and NIK are extracted here, for finding duplicates at plan time (a value a
-// spreadsheet damaged is kept out of that: batch.DuplicateKey); the rules
-// run later, in the workers.
-//
-// It allocates nothing per row itself: Values returns the same slice every
-// time, of pointers to the current row's values (pgx encodes a row before it
-// asks for the next), and the two keys are read from their columns
-// directly, not through a whole batch.Row.
-type recordSource struct {
-	dec      *batch.Decoder
-	width    int // columns of the layout
-	kpjAt    int // index of the KPJ column in a record, -1 when none
-	nikAt    int
-	no, line int32
-	fields   []string
-	kpj, nik string
-	values   []any
-	err      error
-}
-
-func newRecordSource(batchID uuid.UUID, dec *batch.Decoder) *recordSource {
-	layout := dec.Layout()
-	r := &recordSource{dec: dec, width: len(layout),
-		kpjAt: layout.Index(batch.ColKPJ), nikAt: layout.Index(batch.ColNIK)}
-	// pgtype.UUID, not uuid.UUID: pgx encodes the latter through its text
-	// form, about 5 µs a row (jhtbench: jhtbatch CPU to the 202 of 200k rows
-	// 1.03-1.08 s -> 0.59-0.67 s).
-	r.values = []any{pgtype.UUID{Bytes: batchID, Valid: true}, &r.no, &r.line, &r.fields, &r.kpj, &r.nik}
-	return r
-}
-
-func (r *recordSource) Next() bool {
-	rec, err := r.dec.Next()
-	if err != nil {
-		if !errors.Is(err, io.EOF) {
-			r.err = err
-		}
-		return false
-	}
-	r.no++
-	r.line, r.fields = int32(rec.Line), rec.Fields
-	r.kpj, r.nik = "", ""
-	if len(rec.Fields) == r.width {
-		r.kpj, r.nik = r.key(r.kpjAt), r.key(r.nikAt)
-	}
-	return true
-}
-
-// key is the duplicate key of the field at i (batch.DuplicateKey trims).
-func (r *recordSource) key(i int) string {
-	if i < 0 {
-		return ""
-	}
-	return batch.DuplicateKey(r.fields[i])
-}
-
-func (r *recordSource) Values() ([]any, error) { return r.values, nil }
-
-func (r *recordSource) Err() error { return r.err }
 
 // Replay returns the batch an earlier upload with up's Idempotency-Key
 // created (replayed true), IDEMPOTENCY_KEY_REUSED when that upload had other
