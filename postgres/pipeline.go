@@ -77,12 +77,16 @@ func planRows(ctx context.Context, tx pgx.Tx, id string, chunkRows int, today ti
 	if _, err := tx.Exec(ctx, `SET LOCAL enable_nestloop = off`); err != nil {
 		return fmt.Errorf("set planner options: %w", err)
 	}
+	// COLLATE "C": the partitions group equal keys, and equal is equal
+	// bytes in every collation a database can default to, so only the sort
+	// changes: bytes compared, not strcoll (100,000 rows, C.UTF-8 database:
+	// the window 283-335 ms -> 237-260 ms).
 	_, err := tx.Exec(ctx, `
 		UPDATE batch_rows r SET duplicate_of = d.first
 		FROM (
 			SELECT row_no, LEAST(
-				CASE WHEN kpj_key <> '' THEN min(row_no) OVER (PARTITION BY kpj_key) END,
-				CASE WHEN nik_key <> '' THEN min(row_no) OVER (PARTITION BY nik_key) END) AS first
+				CASE WHEN kpj_key <> '' THEN min(row_no) OVER (PARTITION BY kpj_key COLLATE "C") END,
+				CASE WHEN nik_key <> '' THEN min(row_no) OVER (PARTITION BY nik_key COLLATE "C") END) AS first
 			FROM batch_rows WHERE batch_id = $1
 		) d
 		WHERE r.batch_id = $1 AND r.row_no = d.row_no AND d.first < d.row_no`, id)

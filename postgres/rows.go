@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"math"
 	"time"
 
 	"jhtbatch/batch"
@@ -16,7 +17,7 @@ func (s *Store) RowPage(ctx context.Context, b Batch, onlyRejected bool, after, 
 	if b.PurgedAt != nil {
 		return nil, false, batch.Conflict(batch.CodeReportPurged, b.PurgedAt.Format(time.DateOnly))
 	}
-	page, err := s.reportPage(ctx, b.ID, onlyRejected, after, limit+1, make([]batch.ReportLine, 0, limit+1))
+	page, err := s.reportPage(ctx, b.ID, onlyRejected, after, math.MaxInt32, limit+1, make([]batch.ReportLine, 0, limit+1))
 	if err != nil {
 		return nil, false, err
 	}

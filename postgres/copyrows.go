@@ -1,0 +1,175 @@
+package postgres
+
+import (
+	"encoding/binary"
+	"errors"
+	"io"
+
+	"github.com/google/uuid"
+
+	"jhtbatch/batch"
+)
+
+// copyRowsSQL stores an upload's rows; newRowStream writes its input.
+const copyRowsSQL = `COPY batch_rows (batch_id, row_no, line_no, fields, kpj_key, nik_key) FROM STDIN (FORMAT binary)`
+
+// recordSource reads the decoder's records for COPY. Only the trimmed KPJ
+// and NIK are extracted here, for finding duplicates at plan time (a value a
+// spreadsheet damaged is kept out of that: batch.DuplicateKey); the rules
+// run later, in the workers. The keys are read from their columns directly,
+// not through a whole batch.Row.
+type recordSource struct {
+	dec      *batch.Decoder
+	width    int // columns of the layout
+	kpjAt    int // index of the KPJ column in a record, -1 when none
+	nikAt    int
+	no, line int32
+	fields   []string
+	kpj, nik string
+	err      error // the decoder's error, io.EOF excluded
+}
+
+func newRecordSource(dec *batch.Decoder) *recordSource {
+	layout := dec.Layout()
+	return &recordSource{dec: dec, width: len(layout),
+		kpjAt: layout.Index(batch.ColKPJ), nikAt: layout.Index(batch.ColNIK)}
+}
+
+// Next reads the next record; false at the end or on an error (in err).
+func (r *recordSource) Next() bool {
+	rec, err := r.dec.Next()
+	if err != nil {
+		if !errors.Is(err, io.EOF) {
+			r.err = err
+		}
+		return false
+	}
+	r.no++
+	r.line, r.fields = int32(rec.Line), rec.Fields
+	r.kpj, r.nik = "", ""
+	if len(rec.Fields) == r.width {
+		r.kpj, r.nik = r.key(r.kpjAt), r.key(r.nikAt)
+	}
+	return true
+}
+
+// key is the duplicate key of the field at i (batch.DuplicateKey trims).
+func (r *recordSource) key(i int) string {
+	if i < 0 {
+		return ""
+	}
+	return batch.DuplicateKey(r.fields[i])
+}
+
+// rowStream is the input of copyRowsSQL: PostgreSQL's binary COPY format,
+// written here rather than through pgx's CopyFrom, which encodes a text[]
+// element by element through an interface (a boxed string and a plan
+// lookup per value: 60% of the Go CPU of an upload in BenchmarkUpload's
+// profile). It holds one buffer of rows at a time; pgx reads it from its
+// own goroutine while PostgreSQL stores what came before, so decoding and
+// storing overlap.
+type rowStream struct {
+	id   uuid.UUID
+	src  *recordSource
+	buf  []byte
+	off  int
+	done bool
+}
+
+// rowStreamBuf is how many bytes of rows are encoded ahead of a Read.
+const rowStreamBuf = 64 << 10
+
+// textOID is PostgreSQL's text type, the element type of fields.
+const textOID = 25
+
+func newRowStream(id uuid.UUID, src *recordSource) *rowStream {
+	s := &rowStream{id: id, src: src, buf: make([]byte, 0, rowStreamBuf+4<<10)}
+	// Signature, flags (no OIDs), no header extension.
+	s.buf = append(s.buf, "PGCOPY\n\xff\r\n\x00"...)
+	s.buf = binary.BigEndian.AppendUint32(s.buf, 0)
+	s.buf = binary.BigEndian.AppendUint32(s.buf, 0)
+	return s
+}
+
+// Read gives the next bytes of the stream; the decoder's error, if any,
+// ends it (and so the COPY, which PostgreSQL then rolls back).
+func (s *rowStream) Read(p []byte) (int, error) {
+	for s.off == len(s.buf) {
+		if s.done {
+			if s.src.err != nil {
+				return 0, s.src.err
+			}
+			return 0, io.EOF
+		}
+		s.fill()
+	}
+	n := copy(p, s.buf[s.off:])
+	s.off += n
+	return n, nil
+}
+
+// fill encodes rows into the buffer until it holds rowStreamBuf bytes or
+// the records end (then the trailer, unless the decoder failed).
+func (s *rowStream) fill() {
+	if s.off == len(s.buf) {
+		s.buf, s.off = s.buf[:0], 0
+	}
+	for len(s.buf) < rowStreamBuf {
+		if !s.src.Next() {
+			s.done = true
+			if s.src.err == nil {
+				s.buf = binary.BigEndian.AppendUint16(s.buf, 0xffff)
+			}
+			return
+		}
+		s.appendRow()
+	}
+}
+
+// appendRow encodes the current record as one tuple of copyRowsSQL.
+func (s *rowStream) appendRow() {
+	r, b := s.src, s.buf
+	b = binary.BigEndian.AppendUint16(b, 6)
+	b = binary.BigEndian.AppendUint32(b, 16)
+	b = append(b, s.id[:]...)
+	b = binary.BigEndian.AppendUint32(b, 4)
+	b = binary.BigEndian.AppendUint32(b, uint32(r.no))
+	b = binary.BigEndian.AppendUint32(b, 4)
+	b = binary.BigEndian.AppendUint32(b, uint32(r.line))
+	b = appendTextArray(b, r.fields)
+	b = appendText(b, r.kpj)
+	b = appendText(b, r.nik)
+	s.buf = b
+}
+
+// appendText appends a text value with its length.
+func appendText(b []byte, v string) []byte {
+	b = binary.BigEndian.AppendUint32(b, uint32(len(v)))
+	return append(b, v...)
+}
+
+// appendTextArray appends a one-dimensional text[] without NULLs (lower
+// bound 1) with its length: the array's binary form is its number of
+// dimensions, a has-NULLs flag, the element type, each dimension's size and
+// lower bound, then every element with its length. No elements: zero
+// dimensions.
+func appendTextArray(b []byte, vs []string) []byte {
+	at := len(b)
+	b = binary.BigEndian.AppendUint32(b, 0) // the length, set below
+	dims := uint32(1)
+	if len(vs) == 0 {
+		dims = 0
+	}
+	b = binary.BigEndian.AppendUint32(b, dims)
+	b = binary.BigEndian.AppendUint32(b, 0)
+	b = binary.BigEndian.AppendUint32(b, textOID)
+	if dims == 1 {
+		b = binary.BigEndian.AppendUint32(b, uint32(len(vs)))
+		b = binary.BigEndian.AppendUint32(b, 1)
+	}
+	for _, v := range vs {
+		b = appendText(b, v)
+	}
+	binary.BigEndian.PutUint32(b[at:], uint32(len(b)-at-4))
+	return b
+}
