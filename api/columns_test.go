@@ -253,19 +253,28 @@ func (e *env) rowFields(id string) [][]string {
 	return out
 }
 
+// fixLoopFile is a batch file with values a spreadsheet would run (the
+// report defuses them with ') and a value that starts with ' itself.
+const fixLoopFile = header + row1 +
+	"23012345679,3171015505900002,-Siti Aminah,1990-05-15,2026-09-30,=1+1,008,@123,Siti;=Aminah,+6281234567891\n" +
+	"23012345680,3171010101800003,'Agus Salim,1980-01-01,2026-08-31,PENSIUN,009,1234567890,Agus Salim,081234567892\n"
+
+// checkToFix uploads fixLoopFile as a check, finished with its second row
+// rejected, and returns the batch and its stored rows.
+func (e *env) checkToFix() (batchJSON, [][]string) {
+	e.t.Helper()
+	first := e.mustUpload("?mode=validate", fixLoopFile)
+	e.finish(first.ID, map[int]batch.Issues{2: {{Code: batch.CodeReasonUnknown, Column: batch.ColReason}}})
+	return first, e.rowFields(first.ID)
+}
+
 // TestFixAndSendAgain: a report, full or rejected rows only, uploads as a
 // batch file, and the values it carries are exactly the ones first
 // uploaded, also those the report defused with a leading '.
 func TestFixAndSendAgain(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	file := header + row1 +
-		// Values a spreadsheet would run: the report defuses them with '.
-		"23012345679,3171015505900002,-Siti Aminah,1990-05-15,2026-09-30,=1+1,008,@123,Siti;=Aminah,+6281234567891\n" +
-		"23012345680,3171010101800003,'Agus Salim,1980-01-01,2026-08-31,PENSIUN,009,1234567890,Agus Salim,081234567892\n"
-	first := e.mustUpload("?mode=validate", file)
-	e.finish(first.ID, map[int]batch.Issues{2: {{Code: batch.CodeReasonUnknown, Column: batch.ColReason}}})
-	orig := e.rowFields(first.ID)
+	first, orig := e.checkToFix()
 
 	for _, tt := range []struct {
 		name  string
@@ -317,12 +326,7 @@ func TestFixAndSendAgain(t *testing.T) {
 func TestFixAndSendAgainXLSX(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	file := header + row1 +
-		"23012345679,3171015505900002,-Siti Aminah,1990-05-15,2026-09-30,=1+1,008,@123,Siti;=Aminah,+6281234567891\n" +
-		"23012345680,3171010101800003,'Agus Salim,1980-01-01,2026-08-31,PENSIUN,009,1234567890,Agus Salim,081234567892\n"
-	first := e.mustUpload("?mode=validate", file)
-	e.finish(first.ID, map[int]batch.Issues{2: {{Code: batch.CodeReasonUnknown, Column: batch.ColReason}}})
-	orig := e.rowFields(first.ID)
+	first, orig := e.checkToFix()
 	rep := e.get(first.Links.ReportXLSX, e.keyA)
 	if rep.status != http.StatusOK {
 		t.Fatalf("report.xlsx: status %d", rep.status)
