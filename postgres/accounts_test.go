@@ -11,7 +11,7 @@ import (
 // TestForgetSessions: the daily clean-up deletes the sessions unused for a
 // week and the sign-in failures out of the window, and nothing newer.
 func TestForgetSessions(t *testing.T) {
-	s := newStore(t)
+	s, db := newStoreDB(t)
 	ctx := context.Background()
 	c, _ := newCompany(t, s, "ACCT0001")
 	if _, err := s.CreateUser(ctx, c.NPP, "hr@acct.example", "kata-sandi-panjang"); err != nil {
@@ -42,13 +42,13 @@ func TestForgetSessions(t *testing.T) {
 		t.Errorf("the day-old session was deleted: %v", err)
 	}
 	var failures int
-	if err := s.Pool().QueryRow(ctx, `SELECT count(*) FROM login_failures`).Scan(&failures); err != nil || failures != 1 {
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM login_failures`).Scan(&failures); err != nil || failures != 1 {
 		t.Errorf("%d sign-in failures kept (%v), want the recent one", failures, err)
 	}
 	if _, err := s.ForgetSessions(ctx, now.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Pool().QueryRow(ctx, `SELECT count(*) FROM login_failures`).Scan(&failures); err != nil || failures != 0 {
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM login_failures`).Scan(&failures); err != nil || failures != 0 {
 		t.Errorf("%d sign-in failures kept an hour later (%v), want 0", failures, err)
 	}
 }

@@ -142,7 +142,7 @@ func (e env) checkComplete(t *testing.T, id string, n int) {
 			b.Status, b.TotalRows, b.ProcessedRows, b.Created, n)
 	}
 	var rows, judged, created, claims, kpjs, linked int
-	err := e.store.Pool().QueryRow(context.Background(), `
+	err := e.db.QueryRow(context.Background(), `
 		SELECT (SELECT count(*) FROM batch_rows WHERE batch_id = $1),
 			(SELECT count(*) FROM batch_outcomes WHERE batch_id = $1),
 			(SELECT count(*) FROM batch_outcomes WHERE batch_id = $1 AND outcome = 'CREATED'),

@@ -62,7 +62,7 @@ func TestDamagedIdentifiersAreNoDuplicates(t *testing.T) {
 		t.Errorf("row 2: %s, warnings %v; want CREATED with LEADING_ZERO_RESTORED", siti.Outcome, warns)
 	}
 	var bank, phone string
-	err = e.store.Pool().QueryRow(context.Background(), `SELECT bank_code, phone FROM claims WHERE kpj = '22222222222'`).Scan(&bank, &phone)
+	err = e.db.QueryRow(context.Background(), `SELECT bank_code, phone FROM claims WHERE kpj = '22222222222'`).Scan(&bank, &phone)
 	if err != nil || bank != "014" || phone != "+6281234567891" {
 		t.Errorf("claim of row 2: bank %q phone %q (%v); want 014, +6281234567891", bank, phone, err)
 	}

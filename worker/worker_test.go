@@ -17,6 +17,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hibiken/asynq"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"jhtbatch/batch"
 	"jhtbatch/postgres"
@@ -48,6 +49,7 @@ const registry = `kpj,nik,full_name,birth_date,npp,jht_balance,membership_start
 
 type env struct {
 	store    *postgres.Store
+	db       *pgxpool.Pool // the store's database, for checks in plain SQL
 	dsn      string
 	redisURL string
 	redis    asynq.RedisClientOpt
@@ -67,7 +69,7 @@ func newEnv(t *testing.T) env {
 	if _, err := store.ImportParticipants(ctx, strings.NewReader(registry)); err != nil {
 		t.Fatal(err)
 	}
-	return env{store: store, dsn: dsn, redisURL: redisURL, redis: opt, company: c}
+	return env{store: store, db: pool, dsn: dsn, redisURL: redisURL, redis: opt, company: c}
 }
 
 func (e env) upload(t *testing.T, csv string, mode batch.Mode) postgres.Batch {
@@ -189,7 +191,7 @@ func TestPipelineJudgesEveryRowOnce(t *testing.T) {
 			gotCounts, b.Status, wantCounts)
 	}
 	var claims int
-	if err := e.store.Pool().QueryRow(context.Background(), `SELECT count(*) FROM claims`).Scan(&claims); err != nil || claims != 2 {
+	if err := e.db.QueryRow(context.Background(), `SELECT count(*) FROM claims`).Scan(&claims); err != nil || claims != 2 {
 		t.Errorf("claims in the database = %d (%v), want 2", claims, err)
 	}
 }
@@ -243,7 +245,7 @@ func TestRacingBatchesGiveOneClaimPerKPJ(t *testing.T) {
 	}
 	wg.Wait()
 	var claims, distinct int
-	err := e.store.Pool().QueryRow(context.Background(), `SELECT count(*), count(DISTINCT kpj) FROM claims`).Scan(&claims, &distinct)
+	err := e.db.QueryRow(context.Background(), `SELECT count(*), count(DISTINCT kpj) FROM claims`).Scan(&claims, &distinct)
 	if err != nil || claims != 3 || distinct != 3 {
 		t.Fatalf("claims = %d for %d KPJs (%v), want 3 for 3", claims, distinct, err)
 	}
