@@ -9,12 +9,12 @@ import (
 
 	"github.com/hibiken/asynq"
 
-	"jhtbatch/postgres"
+	"jhtbatch/batch"
 	"jhtbatch/worker"
 )
 
 // operator makes an operator and returns its token.
-func (e *env) operator(name string, writeQueues bool) (postgres.Operator, string) {
+func (e *env) operator(name string, writeQueues bool) (batch.Operator, string) {
 	e.t.Helper()
 	op, token, err := e.store.CreateOperator(context.Background(), name, writeQueues)
 	if err != nil {

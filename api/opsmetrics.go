@@ -10,7 +10,6 @@ import (
 	asynqmetrics "github.com/hibiken/asynq/x/metrics"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"jhtbatch/postgres"
 	"jhtbatch/worker"
 )
 
@@ -81,7 +80,7 @@ var (
 
 // flightCollector reads the pipeline's state from PostgreSQL at each scrape.
 type flightCollector struct {
-	store *postgres.Store
+	store Store
 	now   func() time.Time
 }
 

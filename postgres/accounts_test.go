@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"jhtbatch/postgres"
+	"jhtbatch/batch"
 )
 
 // TestForgetSessions: the daily clean-up deletes the sessions unused for a
@@ -18,7 +18,7 @@ func TestForgetSessions(t *testing.T) {
 		t.Fatal(err)
 	}
 	t0 := time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)
-	lim := postgres.SessionLimits{Idle: 30 * 24 * time.Hour, Max: 30 * 24 * time.Hour} // only the clean-up may end them
+	lim := batch.SessionLimits{Idle: 30 * 24 * time.Hour, Max: 30 * 24 * time.Hour} // only the clean-up may end them
 	old, _, err := s.Login(ctx, "hr@acct.example", "kata-sandi-panjang", t0)
 	if err != nil {
 		t.Fatal(err)

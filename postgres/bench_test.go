@@ -48,7 +48,7 @@ func BenchmarkUpload(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if _, _, err := s.CreateBatch(context.Background(), postgres.Upload{CompanyID: c.ID, Mode: batch.ModeCreate, Info: info}, dec); err != nil {
+			if _, _, err := s.CreateBatch(context.Background(), batch.Upload{CompanyID: c.ID, Mode: batch.ModeCreate, Info: info}, dec); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -83,7 +83,7 @@ func BenchmarkJudgeAndStore(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			bt, _, err := s.CreateBatch(ctx, postgres.Upload{CompanyID: c.ID, Mode: batch.ModeCreate, Info: info}, dec)
+			bt, _, err := s.CreateBatch(ctx, batch.Upload{CompanyID: c.ID, Mode: batch.ModeCreate, Info: info}, dec)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -137,12 +137,12 @@ func TestImportParticipants(t *testing.T) {
 const header = "kpj,nik,full_name,birth_date,termination_date,reason,bank_code,bank_account,account_name,phone,email,npwp\n"
 const row = "11111111111,3171011205850001,Budi Santoso,1985-05-12,2026-10-01,PHK,014,1234567890,Budi Santoso,081234567890,,\n"
 
-func upload(t *testing.T, s *postgres.Store, companyID int64, file string, mode batch.Mode, idem string) (postgres.Batch, bool, error) {
+func upload(t *testing.T, s *postgres.Store, companyID int64, file string, mode batch.Mode, idem string) (batch.Batch, bool, error) {
 	t.Helper()
 	return uploadWith(t, s, companyID, file, mode, idem, 5)
 }
 
-func uploadWith(t testing.TB, s *postgres.Store, companyID int64, file string, mode batch.Mode, idem string, maxRows int) (postgres.Batch, bool, error) {
+func uploadWith(t testing.TB, s *postgres.Store, companyID int64, file string, mode batch.Mode, idem string, maxRows int) (batch.Batch, bool, error) {
 	t.Helper()
 	var spool bytes.Buffer
 	info, err := batch.Inspect(strings.NewReader(file), &spool, 0)
@@ -153,7 +153,7 @@ func uploadWith(t testing.TB, s *postgres.Store, companyID int64, file string, m
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s.CreateBatch(context.Background(), postgres.Upload{CompanyID: companyID, Mode: mode,
+	return s.CreateBatch(context.Background(), batch.Upload{CompanyID: companyID, Mode: mode,
 		Filename: "f.csv", Info: info, IdempotencyKey: idem}, dec)
 }
 
@@ -381,7 +381,7 @@ func TestRejectedUploadIsNotABatch(t *testing.T) {
 	s, db := newStoreDB(t)
 	ctx := context.Background()
 	c, _ := newCompany(t, s, "AB123456")
-	id, err := s.RecordRejectedUpload(ctx, postgres.Upload{CompanyID: c.ID, Mode: batch.ModeCreate, Filename: "x.csv"},
+	id, err := s.RecordRejectedUpload(ctx, batch.Upload{CompanyID: c.ID, Mode: batch.ModeCreate, Filename: "x.csv"},
 		batch.FileError(batch.KindInvalid, batch.CodeNoDataRows))
 	if err != nil {
 		t.Fatal(err)

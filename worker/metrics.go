@@ -6,7 +6,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"jhtbatch/postgres"
+	"jhtbatch/batch"
 )
 
 // metrics are the workers' metrics, on the registry Config.Registry names.
@@ -53,7 +53,7 @@ func register[C prometheus.Collector](reg prometheus.Registerer, c C) C {
 	return c
 }
 
-func (m *metrics) observeChunk(res postgres.ChunkResult, d time.Duration) {
+func (m *metrics) observeChunk(res batch.ChunkResult, d time.Duration) {
 	m.chunkSeconds.Observe(d.Seconds())
 	m.rowsProcessed.WithLabelValues("CREATED").Add(float64(res.Created))
 	m.rowsProcessed.WithLabelValues("REJECTED").Add(float64(res.Rejected))

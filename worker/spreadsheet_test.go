@@ -12,7 +12,6 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"jhtbatch/batch"
-	"jhtbatch/postgres"
 	"jhtbatch/schemas"
 )
 
@@ -99,7 +98,7 @@ func TestWorkbookNumericNIK(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _, err := e.store.CreateBatch(context.Background(), postgres.Upload{
+	b, _, err := e.store.CreateBatch(context.Background(), batch.Upload{
 		CompanyID: e.company.ID, Mode: batch.ModeValidate, Filename: "t.xlsx", Info: info}, dec)
 	if err != nil {
 		t.Fatal(err)
@@ -142,7 +141,7 @@ func TestWorkbookTemplateIsValid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _, err := e.store.CreateBatch(ctx, postgres.Upload{
+	b, _, err := e.store.CreateBatch(ctx, batch.Upload{
 		CompanyID: e.company.ID, Mode: batch.ModeValidate, Filename: "template.xlsx", Info: info}, dec)
 	if err != nil {
 		t.Fatal(err)

@@ -72,7 +72,7 @@ func newEnv(t *testing.T) env {
 	return env{store: store, db: pool, dsn: dsn, redisURL: redisURL, redis: opt, company: c}
 }
 
-func (e env) upload(t *testing.T, csv string, mode batch.Mode) postgres.Batch {
+func (e env) upload(t *testing.T, csv string, mode batch.Mode) batch.Batch {
 	t.Helper()
 	var spool bytes.Buffer
 	info, err := batch.Inspect(strings.NewReader(csv), &spool, 0)
@@ -83,7 +83,7 @@ func (e env) upload(t *testing.T, csv string, mode batch.Mode) postgres.Batch {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _, err := e.store.CreateBatch(context.Background(), postgres.Upload{
+	b, _, err := e.store.CreateBatch(context.Background(), batch.Upload{
 		CompanyID: e.company.ID, Mode: mode, Filename: "t.csv", Info: info}, dec)
 	if err != nil {
 		t.Fatal(err)
@@ -118,7 +118,7 @@ func (e env) enqueuePlan(t *testing.T, id string) {
 }
 
 // wait polls until the batch is finished.
-func (e env) wait(t *testing.T, id string) postgres.Batch {
+func (e env) wait(t *testing.T, id string) batch.Batch {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
@@ -132,7 +132,7 @@ func (e env) wait(t *testing.T, id string) postgres.Batch {
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatalf("batch %s not finished after 60 s", id)
-	return postgres.Batch{}
+	return batch.Batch{}
 }
 
 type line struct {
@@ -143,7 +143,7 @@ type line struct {
 	Net     int64
 }
 
-func (e env) report(t *testing.T, b postgres.Batch) []line {
+func (e env) report(t *testing.T, b batch.Batch) []line {
 	t.Helper()
 	var got []line
 	err := e.store.ReportLines(context.Background(), b, false, func(l batch.ReportLine) error {
@@ -223,7 +223,7 @@ func TestRacingBatchesGiveOneClaimPerKPJ(t *testing.T) {
 		"55555555555,3171010303700005,Rina Wati,1970-03-03,2026-10-01,PHK,014,1234567890,Rina Wati,081234567895,,\n"
 	b1 := e.upload(t, header+rows, batch.ModeCreate)
 	b2 := e.upload(t, header+strings.ReplaceAll(rows, "Budi Santoso,1985", "Budi  Santoso,1985"), batch.ModeCreate)
-	chunks := [][]postgres.Chunk{}
+	chunks := [][]batch.Chunk{}
 	for _, id := range []string{b1.ID, b2.ID} {
 		c, err := e.store.PlanBatch(context.Background(), id, 1, today)
 		if err != nil {
@@ -235,7 +235,7 @@ func TestRacingBatchesGiveOneClaimPerKPJ(t *testing.T) {
 	for i := range chunks[0] {
 		for _, cs := range chunks {
 			wg.Add(1)
-			go func(c postgres.Chunk) {
+			go func(c batch.Chunk) {
 				defer wg.Done()
 				if _, err := e.store.RunChunk(context.Background(), c); err != nil {
 					t.Error(err)
@@ -306,7 +306,7 @@ func TestSmallBatchIsNotStarvedByABigOne(t *testing.T) {
 	big := e.validBatch(t, n)
 	e.run(t, 100)
 	e.enqueuePlan(t, big.ID)
-	e.waitFor(t, big.ID, time.Minute, func(b postgres.Batch) bool { return b.ProcessedRows >= 200 })
+	e.waitFor(t, big.ID, time.Minute, func(b batch.Batch) bool { return b.ProcessedRows >= 200 })
 	small := e.upload(t, header+
 		"11111111111,3171011205850001,Budi Santoso,1985-05-12,2026-10-01,PHK,014,1234567890,Budi Santoso,081234567890,,\n",
 		batch.ModeCreate)
