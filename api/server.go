@@ -22,6 +22,8 @@ const (
 
 // Config holds what the API needs: its dependencies and its limits.
 type Config struct {
+	// Store is the source of truth (a *postgres.Store). A nil interface, not
+	// a nil pointer in one, means none: tests of what needs no database.
 	Store          Store
 	Queue          *worker.Enqueuer
 	Logger         *slog.Logger
