@@ -183,7 +183,7 @@ func TestForeignCompany(t *testing.T) {
 func insertClaim(t *testing.T, e *env, batchID string, row int) string {
 	t.Helper()
 	number := "JHT-2026-" + strings.Repeat("0", 7) + "1"
-	_, err := e.store.Pool().Exec(context.Background(), `
+	_, err := e.db.Exec(context.Background(), `
 		INSERT INTO claims (claim_number, batch_id, row_no, company_id, kpj, nik, full_name, reason,
 			termination_date, eligible_on, status, bank_code, bank_account, account_name, phone,
 			gross_amount, tax_amount, net_amount, rules_version)

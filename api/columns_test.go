@@ -236,7 +236,7 @@ func TestMappedReportUploadsAgain(t *testing.T) {
 // rowFields returns the raw stored fields of every row of a batch.
 func (e *env) rowFields(id string) [][]string {
 	e.t.Helper()
-	rows, err := e.store.Pool().Query(context.Background(),
+	rows, err := e.db.Query(context.Background(),
 		`SELECT fields FROM batch_rows WHERE batch_id = $1 ORDER BY row_no`, id)
 	if err != nil {
 		e.t.Fatal(err)

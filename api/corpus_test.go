@@ -42,7 +42,7 @@ func TestCorpusThroughTheAPI(t *testing.T) {
 		}
 	}
 	var rows, accepted int
-	err := e.store.Pool().QueryRow(context.Background(), `SELECT
+	err := e.db.QueryRow(context.Background(), `SELECT
 		(SELECT count(*) FROM batch_rows r JOIN batches b ON b.id = r.batch_id WHERE b.status = 'rejected'),
 		(SELECT count(*) FROM batches WHERE status <> 'rejected')`).Scan(&rows, &accepted)
 	if err != nil {

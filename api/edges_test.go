@@ -74,7 +74,7 @@ func TestIdempotencyKeyRace(t *testing.T) {
 		}
 	}
 	var batches, refused int
-	err := e.store.Pool().QueryRow(context.Background(), `SELECT count(*) FILTER (WHERE status <> 'rejected'),
+	err := e.db.QueryRow(context.Background(), `SELECT count(*) FILTER (WHERE status <> 'rejected'),
 		count(*) FILTER (WHERE status = 'rejected') FROM batches WHERE company_id = $1`, e.compA.ID).Scan(&batches, &refused)
 	if err != nil {
 		t.Fatal(err)
@@ -94,9 +94,9 @@ func TestIdempotencyKeyRace(t *testing.T) {
 func TestStalledReportReadersHoldNothing(t *testing.T) {
 	t.Parallel()
 	var small *pgxpool.Pool
-	e := newEnv(t, func(c *api.Config) {
+	e := newEnvDSN(t, func(dsn string, c *api.Config) {
 		var err error
-		small, err = postgres.ConnectPool(context.Background(), c.Store.Pool().Config().ConnString(), 4, "")
+		small, err = postgres.ConnectPool(context.Background(), dsn, 4, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -214,11 +214,11 @@ func bigBatch(t *testing.T, e *env, n int) string {
 	issues := batch.Issues{{Code: batch.CodeKPJFormat, Column: batch.ColKPJ}, {Code: batch.CodeNIKFormat, Column: batch.ColNIK},
 		{Code: batch.CodePhoneFormat, Column: batch.ColPhone}, {Code: batch.CodeBankAccountFormat, Column: batch.ColBankAccount},
 		{Code: batch.CodeAccountNameMismatch, Column: batch.ColAccountName}}
-	if _, err := e.store.Pool().Exec(ctx, `INSERT INTO batch_outcomes (batch_id, row_no, outcome, issues, has_warnings)
+	if _, err := e.db.Exec(ctx, `INSERT INTO batch_outcomes (batch_id, row_no, outcome, issues, has_warnings)
 		SELECT batch_id, row_no, 'REJECTED', $2, false FROM batch_rows WHERE batch_id = $1`, id, issues); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.store.Pool().Exec(ctx, `UPDATE batches SET status = 'completed_with_errors', started_at = now(),
+	if _, err := e.db.Exec(ctx, `UPDATE batches SET status = 'completed_with_errors', started_at = now(),
 		finished_at = now(), processed_rows = total_rows, rejected = total_rows WHERE id = $1`, id); err != nil {
 		t.Fatal(err)
 	}

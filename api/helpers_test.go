@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/goleak"
 
@@ -36,6 +37,7 @@ func TestMain(m *testing.M) {
 type env struct {
 	t      *testing.T
 	store  *postgres.Store
+	db     *pgxpool.Pool // the store's database, for setup and checks in plain SQL
 	redis  asynq.RedisClientOpt
 	srv    *httptest.Server
 	keyA   string
@@ -48,11 +50,22 @@ type env struct {
 // newEnv starts an API; cfg may change the Config before the server is made.
 func newEnv(t *testing.T, cfg ...func(*api.Config)) *env {
 	t.Helper()
-	pool, _ := testenv.DB(t)
+	return newEnvDSN(t, func(_ string, c *api.Config) {
+		for _, f := range cfg {
+			f(c)
+		}
+	})
+}
+
+// newEnvDSN is newEnv for a cfg that needs the database's DSN, e.g. to give
+// the API a pool of its own.
+func newEnvDSN(t *testing.T, cfg func(dsn string, c *api.Config)) *env {
+	t.Helper()
+	pool, dsn := testenv.DB(t)
 	_, redisOpt := testenv.Redis(t)
 	queue := worker.NewEnqueuer(redisOpt)
 	t.Cleanup(func() { _ = queue.Close() })
-	e := &env{t: t, store: postgres.NewStore(pool), redis: redisOpt, header: http.Header{}}
+	e := &env{t: t, store: postgres.NewStore(pool), db: pool, redis: redisOpt, header: http.Header{}}
 	e.compA, e.keyA = e.company("AA000001", "PT Alpha")
 	e.compB, e.keyB = e.company("BB000002", "PT Beta")
 	reg := prometheus.NewRegistry()
@@ -64,9 +77,7 @@ func newEnv(t *testing.T, cfg ...func(*api.Config)) *env {
 		Registry: reg,
 		Gatherer: reg,
 	}
-	for _, f := range cfg {
-		f(&c)
-	}
+	cfg(dsn, &c)
 	e.srv = httptest.NewServer(api.NewServer(c))
 	t.Cleanup(e.srv.Close)
 	return e
@@ -157,7 +168,7 @@ func (e *env) mustUpload(query, content string) batchJSON {
 func (e *env) finish(id string, rejected map[int]batch.Issues) {
 	e.t.Helper()
 	ctx := context.Background()
-	pool := e.store.Pool()
+	pool := e.db
 	if _, err := pool.Exec(ctx, `INSERT INTO batch_outcomes (batch_id, row_no, outcome, issues, has_warnings)
 		SELECT batch_id, row_no, 'VALID', '[]', false FROM batch_rows WHERE batch_id = $1`, id); err != nil {
 		e.t.Fatalf("mark rows valid: %v", err)

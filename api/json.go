@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"jhtbatch/batch"
-	"jhtbatch/postgres"
 	"jhtbatch/redact"
 )
 
@@ -157,7 +156,7 @@ type claimJSON struct {
 
 const dateLayout = "2006-01-02"
 
-func toClaimJSON(c postgres.ClaimRecord) claimJSON {
+func toClaimJSON(c batch.ClaimRecord) claimJSON {
 	return claimJSON{
 		ClaimNumber:     c.Number,
 		BatchID:         c.BatchID,

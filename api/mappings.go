@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"jhtbatch/batch"
-	"jhtbatch/postgres"
 )
 
 // maxMappingBody bounds a PUT /v1/mappings body: a few hundred header names.
@@ -61,7 +60,7 @@ func (s *server) handlePutMapping(w http.ResponseWriter, r *http.Request, c batc
 		s.writeError(w, r, err)
 		return
 	}
-	m, err := s.store.SaveMapping(r.Context(), c.ID, postgres.SavedMapping{Headers: in.Headers, Mapping: in.Mapping})
+	m, err := s.store.SaveMapping(r.Context(), c.ID, batch.SavedMapping{Headers: in.Headers, Mapping: in.Mapping})
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -87,7 +86,7 @@ func checkMapping(m mappingJSON) error {
 	return nil
 }
 
-func toMappingJSON(m postgres.SavedMapping) mappingJSON {
+func toMappingJSON(m batch.SavedMapping) mappingJSON {
 	out := mappingJSON{Headers: m.Headers, Mapping: m.Mapping}
 	if out.Mapping == nil {
 		out.Mapping = map[string]*string{}

@@ -1,11 +1,12 @@
 package api
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"jhtbatch/metric"
 )
 
 // metrics are the API's Prometheus collectors. Labels have bounded values:
@@ -28,38 +29,24 @@ const (
 
 func newMetrics(reg prometheus.Registerer) *metrics {
 	return &metrics{
-		requests: register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
+		requests: metric.Register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "http_requests_total",
 			Help: "HTTP requests answered, by route pattern, method and status code.",
 		}, []string{"route", "method", "code"})),
-		duration: register(reg, prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		duration: metric.Register(reg, prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "http_request_duration_seconds",
 			Help:    "Time to answer an HTTP request, by route pattern.",
 			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60, 120},
 		}, []string{"route"})),
-		uploads: register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
+		uploads: metric.Register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "uploads_total",
 			Help: "Batch uploads, by outcome: accepted, replayed (Idempotency-Key), rejected (file-level error) or error.",
 		}, []string{"outcome"})),
-		uploadRows: register(reg, prometheus.NewCounter(prometheus.CounterOpts{
+		uploadRows: metric.Register(reg, prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "upload_rows_total",
 			Help: "Data rows in accepted uploads.",
 		})),
 	}
-}
-
-// register registers c with reg, or returns the collector already
-// registered under the same name: two servers in one process (tests, or
-// `jhtbatch all` restarted in-process) share their metrics.
-func register[C prometheus.Collector](reg prometheus.Registerer, c C) C {
-	err := reg.Register(c)
-	var are prometheus.AlreadyRegisteredError
-	if errors.As(err, &are) {
-		if existing, ok := are.ExistingCollector.(C); ok {
-			return existing
-		}
-	}
-	return c
 }
 
 func (s *server) metricsHandler() http.Handler {

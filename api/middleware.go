@@ -100,7 +100,7 @@ func (s *server) logRequest(r *http.Request, route string, status int, elapsed t
 		attrs = append(attrs, "error_code", n.errorCode)
 	}
 	// Progress polls come every few seconds from every waiting client.
-	if route == "GET /healthz" || route == "GET /readyz" || route == "GET /metrics" || route == "GET /v1/batches/{id}" {
+	if route == "GET /healthz" || route == "GET /readyz" || route == "GET /metrics" || route == "GET "+batch.BatchPath("{id}") {
 		s.log.DebugContext(r.Context(), "http request", attrs...)
 		return
 	}

@@ -9,12 +9,12 @@ import (
 
 	"github.com/hibiken/asynq"
 
-	"jhtbatch/postgres"
+	"jhtbatch/batch"
 	"jhtbatch/worker"
 )
 
 // operator makes an operator and returns its token.
-func (e *env) operator(name string, writeQueues bool) (postgres.Operator, string) {
+func (e *env) operator(name string, writeQueues bool) (batch.Operator, string) {
 	e.t.Helper()
 	op, token, err := e.store.CreateOperator(context.Background(), name, writeQueues)
 	if err != nil {
@@ -301,7 +301,7 @@ func TestQueueDashboard(t *testing.T) {
 	}
 	// Both attempts are in the audit trail, with who asked and the answer.
 	var trail []string
-	rows, err := e.store.Pool().Query(context.Background(), `SELECT o.name || ': ' || a.detail
+	rows, err := e.db.Query(context.Background(), `SELECT o.name || ': ' || a.detail
 		FROM operator_actions a JOIN operators o ON o.id = a.operator_id
 		WHERE a.action = 'queues' AND a.batch_id IS NULL ORDER BY a.id`)
 	if err != nil {

@@ -14,7 +14,6 @@ import (
 
 	"jhtbatch/batch"
 	"jhtbatch/credential"
-	"jhtbatch/postgres"
 )
 
 // operatorCookie carries an operator's token in the browser, set by the
@@ -28,7 +27,7 @@ const operatorCookieAge = 8 * time.Hour
 // ops is the state of the operators' and accounts' routes.
 type ops struct {
 	now           func() time.Time
-	sessionLimits postgres.SessionLimits
+	sessionLimits batch.SessionLimits
 	stuckAfter    time.Duration
 
 	reportBuilds prometheus.Gauge // reports being written right now
@@ -39,7 +38,7 @@ type ops struct {
 
 func newOps(cfg Config, reg prometheus.Registerer) *ops {
 	o := &ops{now: cfg.Now, stuckAfter: cfg.StuckAfter,
-		sessionLimits: postgres.SessionLimits{Idle: cfg.SessionIdle, Max: cfg.SessionMax}}
+		sessionLimits: batch.SessionLimits{Idle: cfg.SessionIdle, Max: cfg.SessionMax}}
 	if o.now == nil {
 		o.now = time.Now
 	}
@@ -50,7 +49,7 @@ func newOps(cfg Config, reg prometheus.Registerer) *ops {
 		o.sessionLimits.Max = DefaultSessionMax
 	}
 	if o.stuckAfter <= 0 {
-		o.stuckAfter = postgres.DefaultStuckAfter
+		o.stuckAfter = batch.DefaultStuckAfter
 	}
 	if cfg.Store != nil {
 		credential.PrepareLogin()
@@ -60,37 +59,37 @@ func newOps(cfg Config, reg prometheus.Registerer) *ops {
 }
 
 // operatorHandler is a handler that runs for an authenticated operator.
-type operatorHandler func(w http.ResponseWriter, r *http.Request, op postgres.Operator)
+type operatorHandler func(w http.ResponseWriter, r *http.Request, op batch.Operator)
 
 // operatorOf authenticates an operator by Bearer token or by the console's
 // cookie. A company's key or session is 403 here, nothing is 401. A
 // state-changing request signed in by cookie must come from our own origin.
-func (s *server) operatorOf(r *http.Request) (postgres.Operator, error) {
+func (s *server) operatorOf(r *http.Request) (batch.Operator, error) {
 	if token, ok := bearerKey(r.Header.Get("Authorization")); ok {
 		if credential.IsOperatorToken(token) {
 			return s.store.AuthenticateOperator(r.Context(), token)
 		}
 		if _, err := s.store.Authenticate(r.Context(), token); err == nil {
-			return postgres.Operator{}, forbidden("company")
+			return batch.Operator{}, forbidden("company")
 		}
-		return postgres.Operator{}, unauthorized()
+		return batch.Operator{}, unauthorized()
 	}
 	if ck, err := r.Cookie(operatorCookie); err == nil && ck.Value != "" {
 		op, err := s.store.AuthenticateOperator(r.Context(), ck.Value)
 		if err != nil {
-			return postgres.Operator{}, err
+			return batch.Operator{}, err
 		}
 		if !safeMethod(r.Method) && !sameOrigin(r) {
-			return postgres.Operator{}, forbidden("origin")
+			return batch.Operator{}, forbidden("origin")
 		}
 		return op, nil
 	}
 	if ck, err := r.Cookie(sessionCookie); err == nil && ck.Value != "" {
 		if _, _, err := s.store.SessionUser(r.Context(), ck.Value, s.now(), s.sessionLimits); err == nil {
-			return postgres.Operator{}, forbidden("company")
+			return batch.Operator{}, forbidden("company")
 		}
 	}
-	return postgres.Operator{}, unauthorized()
+	return batch.Operator{}, unauthorized()
 }
 
 // opsAuth runs h for an authenticated operator; otherwise it answers the
@@ -114,7 +113,7 @@ type opsBatchJSON struct {
 	Stuck           bool       `json:"stuck"`
 }
 
-func toOpsBatchJSON(b postgres.OpsBatch) opsBatchJSON {
+func toOpsBatchJSON(b batch.OpsBatch) opsBatchJSON {
 	j := opsBatchJSON{batchJSON: toBatchJSON(b.Batch), CompanyNPP: b.CompanyNPP,
 		UnfinishedSince: utc(b.UnfinishedSince), Stuck: b.Stuck}
 	self := "/v1/ops/batches/" + b.ID
@@ -125,9 +124,9 @@ func toOpsBatchJSON(b postgres.OpsBatch) opsBatchJSON {
 // opsFilter reads the filters of the operators' batch list from the query:
 // status (one or several, comma-separated), company (an NPP), older_than
 // and newer_than (ages like 30m or 24h), stuck_after, limit.
-func (s *server) opsFilter(r *http.Request) (postgres.OpsFilter, error) {
+func (s *server) opsFilter(r *http.Request) (batch.OpsFilter, error) {
 	q := r.URL.Query()
-	f := postgres.OpsFilter{CompanyNPP: q.Get("company"), StuckAfter: s.stuckAfter}
+	f := batch.OpsFilter{CompanyNPP: q.Get("company"), StuckAfter: s.stuckAfter}
 	for _, st := range strings.Split(q.Get("status"), ",") {
 		st = strings.TrimSpace(st)
 		if st == "" {
@@ -152,7 +151,7 @@ func (s *server) opsFilter(r *http.Request) (postgres.OpsFilter, error) {
 	}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > postgres.MaxOpsLimit {
+		if err != nil || n < 1 || n > batch.MaxOpsLimit {
 			return f, invalidParam("limit")
 		}
 		f.Limit = n
@@ -171,7 +170,7 @@ func validStatus(st string) bool {
 }
 
 // handleOpsBatches lists every company's batches, failed and stuck first.
-func (s *server) handleOpsBatches(w http.ResponseWriter, r *http.Request, _ postgres.Operator) {
+func (s *server) handleOpsBatches(w http.ResponseWriter, r *http.Request, _ batch.Operator) {
 	f, err := s.opsFilter(r)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -194,7 +193,7 @@ func (s *server) handleOpsBatches(w http.ResponseWriter, r *http.Request, _ post
 // handleOpsRetry lets a failed batch continue from its unfinished chunks:
 // 202 with the batch, now processing again; 409 NOT_RETRYABLE for any
 // other batch.
-func (s *server) handleOpsRetry(w http.ResponseWriter, r *http.Request, op postgres.Operator) {
+func (s *server) handleOpsRetry(w http.ResponseWriter, r *http.Request, op batch.Operator) {
 	b, err := s.retry(r.Context(), op, r.PathValue("id"))
 	if err != nil {
 		s.writeError(w, r, err)
@@ -204,7 +203,7 @@ func (s *server) handleOpsRetry(w http.ResponseWriter, r *http.Request, op postg
 	writeJSON(w, http.StatusAccepted, toBatchJSON(b))
 }
 
-func (s *server) retry(ctx context.Context, op postgres.Operator, id string) (batch.Batch, error) {
+func (s *server) retry(ctx context.Context, op batch.Operator, id string) (batch.Batch, error) {
 	b, err := s.store.RetryBatch(ctx, op.ID, id)
 	if err != nil {
 		return b, err
@@ -220,7 +219,7 @@ func (s *server) retry(ctx context.Context, op postgres.Operator, id string) (ba
 }
 
 // handleOpsCancel cancels any company's unfinished batch.
-func (s *server) handleOpsCancel(w http.ResponseWriter, r *http.Request, op postgres.Operator) {
+func (s *server) handleOpsCancel(w http.ResponseWriter, r *http.Request, op batch.Operator) {
 	b, err := s.store.OperatorCancelBatch(r.Context(), op.ID, r.PathValue("id"))
 	if err != nil {
 		s.writeError(w, r, err)
@@ -236,7 +235,7 @@ const queuePath = "/ops/queues"
 
 // handleQueues serves the Asynq queue dashboard: read-only, unless the
 // operator's token was made with --write-queues.
-func (s *server) handleQueues(w http.ResponseWriter, r *http.Request, op postgres.Operator) {
+func (s *server) handleQueues(w http.ResponseWriter, r *http.Request, op batch.Operator) {
 	if s.queue == nil {
 		s.writeError(w, r, &batch.Error{Kind: batch.KindUnavailable, Code: batch.CodeQueueUnavailable})
 		return

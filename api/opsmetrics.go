@@ -10,7 +10,7 @@ import (
 	asynqmetrics "github.com/hibiken/asynq/x/metrics"
 	"github.com/prometheus/client_golang/prometheus"
 
-	"jhtbatch/postgres"
+	"jhtbatch/metric"
 	"jhtbatch/worker"
 )
 
@@ -25,16 +25,16 @@ const flightTimeout = 3 * time.Second
 func registerOpsMetrics(reg prometheus.Registerer, cfg Config) prometheus.Gauge {
 	if cfg.Queue != nil {
 		in := cfg.Queue.Inspector()
-		register(reg, prometheus.Collector(&queueCollector{QueueMetricsCollector: asynqmetrics.NewQueueMetricsCollector(in), in: in}))
+		metric.Register(reg, prometheus.Collector(&queueCollector{QueueMetricsCollector: asynqmetrics.NewQueueMetricsCollector(in), in: in}))
 	}
 	if cfg.Store != nil {
 		now := cfg.Now
 		if now == nil {
 			now = time.Now
 		}
-		register(reg, prometheus.Collector(&flightCollector{store: cfg.Store, now: now}))
+		metric.Register(reg, prometheus.Collector(&flightCollector{store: cfg.Store, now: now}))
 	}
-	return register(reg, prometheus.NewGauge(prometheus.GaugeOpts{
+	return metric.Register(reg, prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "jhtbatch_report_builds_in_progress",
 		Help: "Reports (CSV or XLSX) being written to a client right now.",
 	}))
@@ -81,7 +81,7 @@ var (
 
 // flightCollector reads the pipeline's state from PostgreSQL at each scrape.
 type flightCollector struct {
-	store *postgres.Store
+	store Store
 	now   func() time.Time
 }
 

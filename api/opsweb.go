@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"jhtbatch/batch"
-	"jhtbatch/postgres"
 	"jhtbatch/worker"
 )
 
@@ -30,7 +29,7 @@ type consolePage struct {
 }
 
 type consoleBatch struct {
-	postgres.OpsBatch
+	batch.OpsBatch
 	Age        string // of the oldest unfinished chunk
 	Retryable  bool
 	Cancelable bool
@@ -137,7 +136,7 @@ func (s *server) handleConsole(w http.ResponseWriter, r *http.Request) {
 	for _, k := range []string{"status", "company", "older_than", "newer_than", "stuck_after"} {
 		p.Filter[k] = r.URL.Query().Get(k)
 	}
-	if done := r.URL.Query().Get("done"); done == postgres.ActionRetry || done == postgres.ActionCancel {
+	if done := r.URL.Query().Get("done"); done == batch.ActionRetry || done == batch.ActionCancel {
 		p.Notice = "Done: " + done + "."
 	}
 	f, err := s.opsFilter(r)
@@ -233,9 +232,9 @@ func (s *server) handleConsoleAction(w http.ResponseWriter, r *http.Request) {
 	}
 	id := r.PathValue("id")
 	switch action := r.PathValue("action"); action {
-	case postgres.ActionRetry:
+	case batch.ActionRetry:
 		_, err = s.retry(r.Context(), op, id)
-	case postgres.ActionCancel:
+	case batch.ActionCancel:
 		_, err = s.store.OperatorCancelBatch(r.Context(), op.ID, id)
 	default:
 		err = batch.NotFound("action")

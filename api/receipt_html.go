@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"jhtbatch/batch"
-	"jhtbatch/postgres"
 )
 
 // receiptPolicy lets the printable receipt use its own inline style and
@@ -53,7 +52,7 @@ func (s *server) handleReceiptHTML(w http.ResponseWriter, r *http.Request, c bat
 
 // receiptPage is what the receipt template shows.
 type receiptPage struct {
-	R          postgres.Receipt
+	R          batch.Receipt
 	T          receiptText
 	Lang       string
 	AcceptedAt string

@@ -41,8 +41,11 @@ func (s *server) routeTable() []route {
 	return []route{
 		c("POST", "/v1/batches", s.handleUpload),
 		c("GET", "/v1/batches", s.handleListBatches),
-		c("GET", "/v1/batches/{id}", s.handleGetBatch),
-		c("GET", "/v1/batches/{id}/report.csv", s.handleReportCSV),
+		// The batch's and its report's paths are batch's: the links the API
+		// and the workers' webhook notices give are built by the same
+		// functions.
+		c("GET", batch.BatchPath("{id}"), s.handleGetBatch),
+		c("GET", batch.ReportCSVPath("{id}"), s.handleReportCSV),
 		c("GET", "/v1/batches/{id}/report.xlsx", s.handleReportXLSX),
 		c("POST", "/v1/batches/{id}/cancel", s.handleCancel),
 		c("GET", "/v1/batches/{id}/receipt", s.handleReceipt),

@@ -11,7 +11,6 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"jhtbatch/postgres"
 	"jhtbatch/worker"
 )
 
@@ -23,7 +22,9 @@ const (
 
 // Config holds what the API needs: its dependencies and its limits.
 type Config struct {
-	Store          *postgres.Store
+	// Store is the source of truth (a *postgres.Store). A nil interface, not
+	// a nil pointer in one, means none: tests of what needs no database.
+	Store          Store
 	Queue          *worker.Enqueuer
 	Logger         *slog.Logger
 	MaxUploadBytes int64  // MAX_UPLOAD_BYTES; 0 means DefaultMaxUploadBytes
@@ -51,13 +52,13 @@ type Config struct {
 	SessionIdle, SessionMax time.Duration
 	// StuckAfter is how long a chunk may stay unfinished before the
 	// operators' console calls its batch stuck; 0 means
-	// postgres.DefaultStuckAfter.
+	// batch.DefaultStuckAfter.
 	StuckAfter time.Duration
 }
 
 // server is the state the handlers share; it is read-only after NewServer.
 type server struct {
-	store   *postgres.Store
+	store   Store
 	queue   *worker.Enqueuer
 	log     *slog.Logger
 	maxSize int64

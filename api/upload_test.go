@@ -104,7 +104,7 @@ func utf16LE(s string) string {
 func checkStoredRows(t *testing.T, e *env, id string, n int) {
 	t.Helper()
 	var rows, firstLine, lastRow int
-	err := e.store.Pool().QueryRow(context.Background(),
+	err := e.db.QueryRow(context.Background(),
 		`SELECT count(*), coalesce(min(line_no), 0), coalesce(max(row_no), 0) FROM batch_rows WHERE batch_id = $1`, id).
 		Scan(&rows, &firstLine, &lastRow)
 	if err != nil {
@@ -179,7 +179,7 @@ func checkRejectedRecorded(t *testing.T, e *env, code batch.Code) {
 	t.Helper()
 	var status, got string
 	var rows int
-	err := e.store.Pool().QueryRow(context.Background(), `
+	err := e.db.QueryRow(context.Background(), `
 		SELECT status, coalesce(reject_code, ''), (SELECT count(*) FROM batch_rows r WHERE r.batch_id = b.id)
 		FROM batches b WHERE company_id = $1 ORDER BY created_at DESC, id DESC LIMIT 1`, e.compA.ID).
 		Scan(&status, &got, &rows)
@@ -308,7 +308,7 @@ func TestIdempotencyKey(t *testing.T) {
 		t.Errorf("replay answered batch %s, want the first %s", b.ID, a.ID)
 	}
 	var n int
-	if err := e.store.Pool().QueryRow(context.Background(),
+	if err := e.db.QueryRow(context.Background(),
 		`SELECT count(*) FROM batches WHERE company_id = $1`, e.compA.ID).Scan(&n); err != nil || n != 1 {
 		t.Errorf("batches of company a: %d (err %v), want 1", n, err)
 	}

@@ -33,7 +33,7 @@ func fixture(t *testing.T, name string) string {
 // storedRows returns the stored line number and fields of every row.
 func storedRows(t *testing.T, e *env, id string) (lines []int, fields [][]string) {
 	t.Helper()
-	rows, err := e.store.Pool().Query(context.Background(),
+	rows, err := e.db.Query(context.Background(),
 		`SELECT line_no, fields FROM batch_rows WHERE batch_id = $1 ORDER BY row_no`, id)
 	if err != nil {
 		t.Fatal(err)
@@ -179,7 +179,7 @@ func TestUploadWorkbookRefused(t *testing.T) {
 		})
 	}
 	var rows int
-	if err := e.store.Pool().QueryRow(context.Background(), `SELECT count(*) FROM batch_rows`).Scan(&rows); err != nil {
+	if err := e.db.QueryRow(context.Background(), `SELECT count(*) FROM batch_rows`).Scan(&rows); err != nil {
 		t.Fatal(err)
 	}
 	if rows != 0 {

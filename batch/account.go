@@ -4,6 +4,7 @@ import (
 	"net/mail"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -34,4 +35,21 @@ func CheckNewPassword(password string) error {
 		return Fail(CodePasswordTooShort, Detail{Code: CodePasswordTooShort, Column: "password", Value: strconv.Itoa(MinPasswordChars)})
 	}
 	return nil
+}
+
+// User is a company's HR staff member who signs in with e-mail and password.
+type User struct {
+	ID         int64
+	CompanyID  int64
+	CompanyNPP string
+	Email      string // lower-cased
+	CreatedAt  time.Time
+	DisabledAt *time.Time
+}
+
+// SessionLimits bound a session's life: it ends after Idle without a
+// request, and after Max whatever happens.
+type SessionLimits struct {
+	Idle time.Duration
+	Max  time.Duration
 }

@@ -1,6 +1,8 @@
 // Package batch holds the domain of collective JHT claims: batches, rows,
-// claims, their codes, and the pure rules that judge a row (docs/rules.md). It
-// does no I/O beyond the readers and writers it is handed.
+// chunks, claims, the companies, users and operators who handle them, their
+// codes, and the pure rules that judge a row (docs/rules.md). The values the
+// store returns are declared here, so the API and the workers need no storage
+// package for them. It does no I/O beyond the readers and writers it is handed.
 package batch
 
 import "time"

@@ -5,20 +5,20 @@ import (
 	"testing"
 	"time"
 
-	"jhtbatch/postgres"
+	"jhtbatch/batch"
 )
 
 // TestForgetSessions: the daily clean-up deletes the sessions unused for a
 // week and the sign-in failures out of the window, and nothing newer.
 func TestForgetSessions(t *testing.T) {
-	s := newStore(t)
+	s, db := newStoreDB(t)
 	ctx := context.Background()
 	c, _ := newCompany(t, s, "ACCT0001")
 	if _, err := s.CreateUser(ctx, c.NPP, "hr@acct.example", "kata-sandi-panjang"); err != nil {
 		t.Fatal(err)
 	}
 	t0 := time.Date(2026, 11, 1, 8, 0, 0, 0, time.UTC)
-	lim := postgres.SessionLimits{Idle: 30 * 24 * time.Hour, Max: 30 * 24 * time.Hour} // only the clean-up may end them
+	lim := batch.SessionLimits{Idle: 30 * 24 * time.Hour, Max: 30 * 24 * time.Hour} // only the clean-up may end them
 	old, _, err := s.Login(ctx, "hr@acct.example", "kata-sandi-panjang", t0)
 	if err != nil {
 		t.Fatal(err)
@@ -42,13 +42,13 @@ func TestForgetSessions(t *testing.T) {
 		t.Errorf("the day-old session was deleted: %v", err)
 	}
 	var failures int
-	if err := s.Pool().QueryRow(ctx, `SELECT count(*) FROM login_failures`).Scan(&failures); err != nil || failures != 1 {
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM login_failures`).Scan(&failures); err != nil || failures != 1 {
 		t.Errorf("%d sign-in failures kept (%v), want the recent one", failures, err)
 	}
 	if _, err := s.ForgetSessions(ctx, now.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Pool().QueryRow(ctx, `SELECT count(*) FROM login_failures`).Scan(&failures); err != nil || failures != 0 {
+	if err := db.QueryRow(ctx, `SELECT count(*) FROM login_failures`).Scan(&failures); err != nil || failures != 0 {
 		t.Errorf("%d sign-in failures kept an hour later (%v), want 0", failures, err)
 	}
 }

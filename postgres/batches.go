@@ -15,7 +15,7 @@ import (
 )
 
 // Batch and Upload are the domain's types (batch/stored.go); the aliases
-// keep the store's callers compiling.
+// keep the store's SQL files naming them as before. Callers use batch's.
 type (
 	Batch  = batch.Batch
 	Upload = batch.Upload

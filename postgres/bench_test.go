@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"jhtbatch/batch"
 	"jhtbatch/batch/batchtest"
@@ -18,7 +19,7 @@ import (
 // into a table of the same shape. Compare the two ns/op in one run.
 func BenchmarkUpload(b *testing.B) {
 	const n = 10000
-	s := newStore(b)
+	s, db := newStoreDB(b)
 	c, _, _ := s.CreateCompany(context.Background(), "AB123456", "PT Bench")
 	_, file := batchtest.ValidFile(n, "AB123456")
 	b.Run("baseline-copy", func(b *testing.B) {
@@ -27,9 +28,9 @@ func BenchmarkUpload(b *testing.B) {
 		for i, line := range strings.Split(strings.TrimSpace(file), "\n")[1:] {
 			rows = append(rows, []any{i + 1, i + 2, strings.Split(line, ",")})
 		}
-		_, _ = s.Pool().Exec(ctx, `CREATE TABLE bench_rows (row_no int, line_no int, fields text[])`)
+		_, _ = db.Exec(ctx, `CREATE TABLE bench_rows (row_no int, line_no int, fields text[])`)
 		for b.Loop() {
-			if _, err := s.Pool().CopyFrom(ctx, pgx.Identifier{"bench_rows"}, []string{"row_no", "line_no", "fields"}, pgx.CopyFromRows(rows)); err != nil {
+			if _, err := db.CopyFrom(ctx, pgx.Identifier{"bench_rows"}, []string{"row_no", "line_no", "fields"}, pgx.CopyFromRows(rows)); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -47,7 +48,7 @@ func BenchmarkUpload(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			if _, _, err := s.CreateBatch(context.Background(), postgres.Upload{CompanyID: c.ID, Mode: batch.ModeCreate, Info: info}, dec); err != nil {
+			if _, _, err := s.CreateBatch(context.Background(), batch.Upload{CompanyID: c.ID, Mode: batch.ModeCreate, Info: info}, dec); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -65,8 +66,8 @@ func BenchmarkJudgeAndStore(b *testing.B) {
 	ctx := context.Background()
 	// setup gives each sub-benchmark its own database, so neither pays for
 	// the other's dead tuples.
-	setup := func(b *testing.B) (*postgres.Store, int64, func(i int) string) {
-		s := newStore(b)
+	setup := func(b *testing.B) (*postgres.Store, *pgxpool.Pool, int64, func(i int) string) {
+		s, db := newStoreDB(b)
 		c, _, _ := s.CreateCompany(ctx, "AB123456", "PT Bench")
 		if _, err := s.ImportParticipants(ctx, strings.NewReader(reg)); err != nil {
 			b.Fatal(err)
@@ -75,30 +76,30 @@ func BenchmarkJudgeAndStore(b *testing.B) {
 			b.StopTimer()
 			defer b.StartTimer()
 			// Earlier iterations' claims are no longer active, so this one creates them again.
-			_, _ = s.Pool().Exec(ctx, `UPDATE claims SET status = 'PAID' WHERE status <> 'PAID'`)
+			_, _ = db.Exec(ctx, `UPDATE claims SET status = 'PAID' WHERE status <> 'PAID'`)
 			var spool bytes.Buffer
 			info, _ := batch.Inspect(strings.NewReader(file+strings.Repeat("\n", i+1)), &spool, 0)
 			dec, err := batch.NewDecoder(&spool, info.Encoding, batch.DecodeOptions{})
 			if err != nil {
 				b.Fatal(err)
 			}
-			bt, _, err := s.CreateBatch(ctx, postgres.Upload{CompanyID: c.ID, Mode: batch.ModeCreate, Info: info}, dec)
+			bt, _, err := s.CreateBatch(ctx, batch.Upload{CompanyID: c.ID, Mode: batch.ModeCreate, Info: info}, dec)
 			if err != nil {
 				b.Fatal(err)
 			}
 			return bt.ID
 		}
-		return s, c.ID, newBatch
+		return s, db, c.ID, newBatch
 	}
 	b.Run("baseline-per-row", func(b *testing.B) {
-		s, companyID, newBatch := setup(b)
+		_, db, companyID, newBatch := setup(b)
 		for i := 0; b.Loop(); i++ {
-			perRow(b, s, newBatch(i), companyID, n)
+			perRow(b, db, newBatch(i), companyID, n)
 		}
 		b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "rows/s")
 	})
 	b.Run("chunks", func(b *testing.B) {
-		s, _, newBatch := setup(b)
+		s, _, _, newBatch := setup(b)
 		for i := 0; b.Loop(); i++ {
 			chunks, err := s.PlanBatch(ctx, newBatch(i), chunkRows, today)
 			if err != nil {
@@ -116,9 +117,9 @@ func BenchmarkJudgeAndStore(b *testing.B) {
 
 // perRow is the baseline: per row, one query for the participant, one
 // INSERT of the claim and one UPDATE of the row, in one transaction.
-func perRow(b *testing.B, s *postgres.Store, id string, companyID int64, n int) {
+func perRow(b *testing.B, db *pgxpool.Pool, id string, companyID int64, n int) {
 	ctx := context.Background()
-	err := pgx.BeginFunc(ctx, s.Pool(), func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, db, func(tx pgx.Tx) error {
 		for no := 1; no <= n; no++ {
 			var kpj, nik, name string
 			var balance int64

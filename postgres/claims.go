@@ -2,27 +2,14 @@ package postgres
 
 import (
 	"context"
-	"time"
 
 	"jhtbatch/batch"
 )
 
-// ClaimRecord is a stored claim.
-type ClaimRecord struct {
-	batch.Claim
-	Number       string
-	BatchID      string
-	Row          int
-	CompanyID    int64
-	RulesVersion string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
-}
-
 // Claim returns the company's claim with that number; another company's
 // claim is not found.
-func (s *Store) Claim(ctx context.Context, companyID int64, number string) (ClaimRecord, error) {
-	var c ClaimRecord
+func (s *Store) Claim(ctx context.Context, companyID int64, number string) (batch.ClaimRecord, error) {
+	var c batch.ClaimRecord
 	var reason, status string
 	if !batch.ValidClaimNumber(number) {
 		return c, batch.NotFound("claim")

@@ -19,20 +19,20 @@ import (
 // connection first.
 func TestDroppedConnectionsAreUnavailable(t *testing.T) {
 	t.Parallel()
-	base := newStore(t)
+	base, db := newStoreDB(t)
 	ctx := context.Background()
 	c, key := newCompany(t, base, "AB123456")
 	b, _, err := upload(t, base, c.ID, header+row, batch.ModeCreate, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	pool, err := postgres.ConnectPool(ctx, base.Pool().Config().ConnString(), 1, "dropped-test")
+	pool, err := postgres.ConnectPool(ctx, db.Config().ConnString(), 1, "dropped-test")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer pool.Close()
 	s := postgres.NewStore(pool)
-	admin, err := pgx.Connect(ctx, base.Pool().Config().ConnString())
+	admin, err := pgx.Connect(ctx, db.Config().ConnString())
 	if err != nil {
 		t.Fatal(err)
 	}

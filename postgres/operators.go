@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -12,46 +11,35 @@ import (
 	"jhtbatch/credential"
 )
 
-// Operator is a member of the service's own staff. An operator is never a
-// company: it sees every company's batches and no company route.
-type Operator struct {
-	ID          int64
-	Name        string
-	TokenID     string // public prefix of the token
-	WriteQueues bool   // may change the queues in the queue dashboard, not only look
-	CreatedAt   time.Time
-	RevokedAt   *time.Time
-}
-
 // CreateOperator registers an operator and returns its token, in clear this
 // once; only its SHA-256 is stored.
-func (s *Store) CreateOperator(ctx context.Context, name string, writeQueues bool) (Operator, string, error) {
+func (s *Store) CreateOperator(ctx context.Context, name string, writeQueues bool) (batch.Operator, string, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return Operator{}, "", &batch.Error{Kind: batch.KindInvalid, Code: batch.CodeRequired,
+		return batch.Operator{}, "", &batch.Error{Kind: batch.KindInvalid, Code: batch.CodeRequired,
 			Details: []batch.Detail{{Code: batch.CodeRequired, Column: "name"}}}
 	}
 	token, err := credential.NewOperatorToken(s.random)
 	if err != nil {
-		return Operator{}, "", err
+		return batch.Operator{}, "", err
 	}
-	op := Operator{Name: name, TokenID: credential.ID(token), WriteQueues: writeQueues}
+	op := batch.Operator{Name: name, TokenID: credential.ID(token), WriteQueues: writeQueues}
 	err = s.pool.QueryRow(ctx, `INSERT INTO operators (name, token_id, token_hash, write_queues)
 		VALUES ($1, $2, $3, $4) RETURNING id, created_at`, name, op.TokenID, credential.Hash(token), writeQueues).Scan(&op.ID, &op.CreatedAt)
 	if err != nil {
-		return Operator{}, "", translate(err, "create operator")
+		return batch.Operator{}, "", translate(err, "create operator")
 	}
 	return op, token, nil
 }
 
 // Operators lists every operator, revoked ones included, oldest first.
-func (s *Store) Operators(ctx context.Context) ([]Operator, error) {
+func (s *Store) Operators(ctx context.Context) ([]batch.Operator, error) {
 	rows, err := s.pool.Query(ctx, `SELECT id, name, token_id, write_queues, created_at, revoked_at
 		FROM operators ORDER BY id`)
 	if err != nil {
 		return nil, translate(err, "list operators")
 	}
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Operator])
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[batch.Operator])
 	return list, translate(err, "list operators")
 }
 
@@ -84,62 +72,44 @@ func (s *Store) RevokeOperatorToken(ctx context.Context, tokenID string) error {
 // AuthenticateOperator returns the operator whose token is token; an unknown
 // or revoked token is unauthorized. As with API keys, the lookup is by hash
 // and the hashes are compared again in constant time.
-func (s *Store) AuthenticateOperator(ctx context.Context, token string) (Operator, error) {
+func (s *Store) AuthenticateOperator(ctx context.Context, token string) (batch.Operator, error) {
 	unauthorized := batch.Fail(batch.CodeUnauthorized)
 	if !credential.IsOperatorToken(token) || len(token) > credential.MaxLen {
-		return Operator{}, unauthorized
+		return batch.Operator{}, unauthorized
 	}
 	hash := credential.Hash(token)
-	var op Operator
+	var op batch.Operator
 	var stored []byte
 	err := s.pool.QueryRow(ctx, `SELECT id, name, token_id, write_queues, created_at, token_hash
 		FROM operators WHERE token_hash = $1 AND revoked_at IS NULL`, hash).
 		Scan(&op.ID, &op.Name, &op.TokenID, &op.WriteQueues, &op.CreatedAt, &stored)
 	if err == pgx.ErrNoRows || (err == nil && !credential.Equal(stored, hash)) {
-		return Operator{}, unauthorized
+		return batch.Operator{}, unauthorized
 	}
 	if err != nil {
-		return Operator{}, translate(err, "authenticate operator")
+		return batch.Operator{}, translate(err, "authenticate operator")
 	}
 	return op, nil
 }
-
-// OperatorAction is one row of the operators' audit trail.
-type OperatorAction struct {
-	OperatorID   int64
-	OperatorName string
-	Action       string
-	BatchID      string
-	At           time.Time
-}
-
-// Operator actions written to the audit trail.
-const (
-	ActionRetry  = "retry"
-	ActionCancel = "cancel"
-	// ActionQueues is a change asked of the queue dashboard; its detail is
-	// the request and the answer's status.
-	ActionQueues = "queues"
-)
 
 // AuditQueueAction writes to the audit trail a change an operator asked of
 // the queue dashboard (detail: method, path and status; task ids carry no
 // personal data).
 func (s *Store) AuditQueueAction(ctx context.Context, operatorID int64, detail string) error {
 	_, err := s.pool.Exec(ctx, `INSERT INTO operator_actions (operator_id, action, detail) VALUES ($1, $2, $3)`,
-		operatorID, ActionQueues, detail)
+		operatorID, batch.ActionQueues, detail)
 	return translate(err, "write operator action")
 }
 
 // OperatorActions returns the audit trail of batch id, oldest first.
-func (s *Store) OperatorActions(ctx context.Context, batchID string) ([]OperatorAction, error) {
+func (s *Store) OperatorActions(ctx context.Context, batchID string) ([]batch.OperatorAction, error) {
 	rows, err := s.pool.Query(ctx, `SELECT a.operator_id, o.name, a.action, a.batch_id::text, a.at
 		FROM operator_actions a JOIN operators o ON o.id = a.operator_id
 		WHERE a.batch_id = $1 ORDER BY a.at, a.id`, batchID)
 	if err != nil {
 		return nil, translate(err, "read operator actions")
 	}
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[OperatorAction])
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[batch.OperatorAction])
 	return list, translate(err, "read operator actions")
 }
 
@@ -160,7 +130,7 @@ func audit(ctx context.Context, tx pgx.Tx, operatorID int64, action, batchID str
 // uploaded again (two live batches of one file are never allowed), or whose
 // rows retention has purged.
 func (s *Store) RetryBatch(ctx context.Context, operatorID int64, id string) (Batch, error) {
-	err := s.operatorAction(ctx, operatorID, ActionRetry, id, func(tx pgx.Tx, status batch.Status) error {
+	err := s.operatorAction(ctx, operatorID, batch.ActionRetry, id, func(tx pgx.Tx, status batch.Status) error {
 		if status != batch.StatusFailed {
 			return batch.Conflict(batch.CodeNotRetryable, string(status))
 		}
@@ -191,7 +161,7 @@ func (s *Store) RetryBatch(ctx context.Context, operatorID int64, id string) (Ba
 // OperatorCancelBatch cancels any company's unfinished batch, as
 // CancelBatch does for the company, and writes the action to the audit trail.
 func (s *Store) OperatorCancelBatch(ctx context.Context, operatorID int64, id string) (Batch, error) {
-	err := s.operatorAction(ctx, operatorID, ActionCancel, id, func(tx pgx.Tx, status batch.Status) error {
+	err := s.operatorAction(ctx, operatorID, batch.ActionCancel, id, func(tx pgx.Tx, status batch.Status) error {
 		if status != batch.StatusAccepted && status != batch.StatusProcessing {
 			return batch.Conflict(batch.CodeBatchFinished, string(status))
 		}

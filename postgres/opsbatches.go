@@ -15,55 +15,19 @@ func validUUID(id string) bool {
 	return err == nil
 }
 
-// OpsBatch is a batch as operators see it: any company's, with the
-// company's NPP and, while unfinished, since when its oldest unfinished
-// chunk has waited.
-type OpsBatch struct {
-	Batch
-	CompanyNPP string
-	// UnfinishedSince is when the batch's oldest unfinished chunk was made
-	// (the batch was planned), or when the batch was accepted while it is not
-	// planned yet; nil once the batch is finished.
-	UnfinishedSince *time.Time
-	// Stuck says the oldest unfinished chunk has waited longer than the
-	// filter's StuckAfter.
-	Stuck bool
-}
-
-// OpsFilter selects batches for operators. Zero fields select everything.
-type OpsFilter struct {
-	Statuses   []string      // any of these statuses
-	CompanyNPP string        // one company
-	OlderThan  time.Duration // created at least this long ago
-	NewerThan  time.Duration // created at most this long ago
-	StuckAfter time.Duration // unfinished longer than this is stuck; 0 means DefaultStuckAfter
-	Limit      int           // at most this many; 0 means DefaultOpsLimit
-}
-
-// DefaultOpsLimit and MaxOpsLimit bound the operators' list of batches:
-// the default length, and the most a request may ask for.
-const (
-	DefaultOpsLimit = 200
-	MaxOpsLimit     = 1000
-)
-
-// DefaultStuckAfter is how long a chunk may stay unfinished before its batch
-// is called stuck, when nothing else is configured.
-const DefaultStuckAfter = 15 * time.Minute
-
-// unfinishedSince is the SQL of OpsBatch.UnfinishedSince for batches b.
+// unfinishedSince is the SQL of batch.OpsBatch.UnfinishedSince for batches b.
 const unfinishedSince = `CASE WHEN b.status = 'accepted' THEN b.created_at
 	WHEN b.status = 'processing' THEN coalesce(b.planned_at, b.created_at) END`
 
 // AllBatches lists every company's batches for operators: failed ones
 // first, then stuck ones, then the others, newest first within each group.
 // Files refused at upload are no batches here either.
-func (s *Store) AllBatches(ctx context.Context, now time.Time, f OpsFilter) ([]OpsBatch, error) {
+func (s *Store) AllBatches(ctx context.Context, now time.Time, f batch.OpsFilter) ([]batch.OpsBatch, error) {
 	if f.StuckAfter <= 0 {
-		f.StuckAfter = DefaultStuckAfter
+		f.StuckAfter = batch.DefaultStuckAfter
 	}
 	if f.Limit <= 0 {
-		f.Limit = DefaultOpsLimit
+		f.Limit = batch.DefaultOpsLimit
 	}
 	var older, newer *time.Time
 	if f.OlderThan > 0 {
@@ -95,8 +59,8 @@ func (s *Store) AllBatches(ctx context.Context, now time.Time, f OpsFilter) ([]O
 	if err != nil {
 		return nil, translate(err, "list all batches")
 	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (OpsBatch, error) {
-		var ob OpsBatch
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (batch.OpsBatch, error) {
+		var ob batch.OpsBatch
 		b, err := scanBatchPlus(r, &ob.CompanyNPP, &ob.UnfinishedSince, &ob.Stuck)
 		ob.Batch = b
 		return ob, err
@@ -121,16 +85,9 @@ type multiRow struct {
 
 func (m multiRow) Scan(dest ...any) error { return m.row.Scan(append(dest, m.more...)...) }
 
-// FlightStats is what the metrics say about the pipeline: unfinished
-// batches by status, and how long the oldest unfinished chunk has waited.
-type FlightStats struct {
-	ByStatus         map[string]int
-	OldestUnfinished time.Duration // 0 when nothing is unfinished
-}
-
-// Flight returns the pipeline's FlightStats at now.
-func (s *Store) Flight(ctx context.Context, now time.Time) (FlightStats, error) {
-	st := FlightStats{ByStatus: map[string]int{"accepted": 0, "processing": 0}}
+// Flight returns the pipeline's batch.FlightStats at now.
+func (s *Store) Flight(ctx context.Context, now time.Time) (batch.FlightStats, error) {
+	st := batch.FlightStats{ByStatus: map[string]int{"accepted": 0, "processing": 0}}
 	rows, err := s.pool.Query(ctx, `SELECT b.status, count(*), min(`+unfinishedSince+`)
 		FROM batches b WHERE b.status IN ('accepted', 'processing') GROUP BY b.status`)
 	if err != nil {

@@ -11,13 +11,12 @@ import (
 	"jhtbatch/batch"
 )
 
-// Chunk is a range of rows of a batch, processed in one transaction.
-type Chunk struct {
-	BatchID  string
-	No       int
-	FirstRow int
-	LastRow  int
-}
+// Chunk and ChunkResult are the domain's (batch/stored.go); the aliases
+// keep the store's SQL files (chunk.go, pipeline.go) naming them as before.
+type (
+	Chunk       = batch.Chunk
+	ChunkResult = batch.ChunkResult
+)
 
 // PlanBatch prepares an accepted batch for the workers in one transaction:
 // it finds the rows that repeat an earlier row's KPJ or NIK (across the whole
@@ -125,15 +124,6 @@ func pendingChunks(ctx context.Context, q querier, id string, limit int) ([]Chun
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[Chunk])
 }
 
-// ChunkResult says what processing a chunk did.
-type ChunkResult struct {
-	Rows      int  // rows given an outcome now (0 when the chunk was already done)
-	Created   int  // claims created
-	Rejected  int  // rows rejected
-	Skipped   bool // the chunk was already done, or the batch is no longer processing
-	BatchDone bool // every row of the batch has its outcome: finalize it
-}
-
 // FinalizeBatch closes a batch whose chunks are all done: its counters are
 // set from what its rows say, and its status is batch.FinalStatus of them.
 // It returns whether the batch is finished (already, or by this call). A
@@ -189,19 +179,9 @@ func (s *Store) FailBatch(ctx context.Context, id, reason string) error {
 	return nil
 }
 
-// Unfinished is the work PostgreSQL says is not done: batches to plan,
-// chunks to process (at most perBatch of each processing batch, the lowest
-// first), batches to finalize, and finished batches to announce.
-type Unfinished struct {
-	Plan     []string
-	Chunks   []Chunk
-	Finalize []string
-	Notify   []string // finished batches not yet announced to their company's webhook
-}
-
 // UnfinishedWork lists what the reconciler must make sure is queued.
-func (s *Store) UnfinishedWork(ctx context.Context, perBatch int) (Unfinished, error) {
-	var u Unfinished
+func (s *Store) UnfinishedWork(ctx context.Context, perBatch int) (batch.Unfinished, error) {
+	var u batch.Unfinished
 	rows, err := s.pool.Query(ctx, `SELECT id::text FROM batches WHERE status = 'accepted' ORDER BY created_at`)
 	if err != nil {
 		return u, translate(err, "list batches to plan")

@@ -37,9 +37,6 @@ type Store struct {
 // NewStore returns a Store over pool.
 func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool, random: rand.Reader} }
 
-// Pool returns the underlying pool (for tests and health checks).
-func (s *Store) Pool() *pgxpool.Pool { return s.pool }
-
 // Connect opens a pool to dsn and checks that the server answers.
 func Connect(ctx context.Context, dsn string) (*pgxpool.Pool, error) {
 	return ConnectPool(ctx, dsn, 0, "")

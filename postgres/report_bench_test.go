@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"jhtbatch/batch"
 	"jhtbatch/batch/batchtest"
 	"jhtbatch/postgres"
@@ -21,7 +23,7 @@ import (
 // in the baseline and to one page's query in the paged reads.
 func BenchmarkReportLines(b *testing.B) {
 	const n = 20000
-	s := newStore(b)
+	s, db := newStoreDB(b)
 	ctx := context.Background()
 	c, _, _ := s.CreateCompany(ctx, "AB123456", "PT Bench")
 	_, file := batchtest.ValidFile(n, "AB123456")
@@ -29,7 +31,7 @@ func BenchmarkReportLines(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if _, err := s.Pool().Exec(ctx, `INSERT INTO batch_outcomes (batch_id, row_no, outcome, issues, has_warnings)
+	if _, err := db.Exec(ctx, `INSERT INTO batch_outcomes (batch_id, row_no, outcome, issues, has_warnings)
 		SELECT batch_id, row_no, 'VALID', '[]', false FROM batch_rows WHERE batch_id = $1`, bt.ID); err != nil {
 		b.Fatal(err)
 	}
@@ -44,7 +46,7 @@ func BenchmarkReportLines(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			start := time.Now()
-			if err := oneQueryReport(ctx, s, bt.ID, consume); err != nil {
+			if err := oneQueryReport(ctx, db, bt.ID, consume); err != nil {
 				b.Fatal(err)
 			}
 			held = max(held, time.Since(start))
@@ -77,8 +79,8 @@ func BenchmarkReportLines(b *testing.B) {
 
 // oneQueryReport is the baseline: every row in one query, fn called while
 // the rows (and the connection) are open.
-func oneQueryReport(ctx context.Context, s *postgres.Store, id string, fn func(batch.ReportLine) error) error {
-	rows, err := s.Pool().Query(ctx, `
+func oneQueryReport(ctx context.Context, db *pgxpool.Pool, id string, fn func(batch.ReportLine) error) error {
+	rows, err := db.Query(ctx, `
 		SELECT r.row_no, r.line_no, r.fields, coalesce(o.outcome, ''), coalesce(o.issues, '[]'::jsonb),
 			coalesce(o.claim_number, ''), coalesce(c.status, ''), o.eligible_on,
 			o.gross_amount, o.tax_amount, o.net_amount

@@ -21,23 +21,16 @@ const (
 	LoginFailureWindow = 15 * time.Minute
 )
 
-// SessionLimits bound a session's life: it ends after Idle without a
-// request, and after Max whatever happens.
-type SessionLimits struct {
-	Idle time.Duration
-	Max  time.Duration
-}
-
 // Login checks email and password at now and starts a session: the token
 // it returns goes in the cookie, only its SHA-256 is stored. A wrong e-mail
 // and a wrong password are the same LOGIN_FAILED, and take about as long (an
 // unknown e-mail is checked against a dummy hash). After LoginMaxFailures
 // failures within LoginFailureWindow the answer is LOGIN_THROTTLED, with the
 // seconds to wait as the detail's value, whatever the password.
-func (s *Store) Login(ctx context.Context, email, password string, now time.Time) (string, User, error) {
+func (s *Store) Login(ctx context.Context, email, password string, now time.Time) (string, batch.User, error) {
 	email = batch.NormalEmail(email)
 	var token string
-	var u User
+	var u batch.User
 	var refused error // LOGIN_FAILED or LOGIN_THROTTLED, after the transaction has recorded what it must
 	// One transaction holding a lock on the e-mail: the throttle check, the
 	// password check and the failure's record happen for one attempt at a
@@ -63,7 +56,7 @@ func (s *Store) Login(ctx context.Context, email, password string, now time.Time
 			Scan(&u.ID, &u.CompanyID, &u.CompanyNPP, &u.Email, &u.CreatedAt, &hash)
 		if errors.Is(err, pgx.ErrNoRows) {
 			hash, err = credential.DummyHash(), nil
-			u = User{}
+			u = batch.User{}
 		}
 		if err != nil {
 			return err
@@ -86,10 +79,10 @@ func (s *Store) Login(ctx context.Context, email, password string, now time.Time
 		return err
 	})
 	if err != nil {
-		return "", User{}, translate(err, "sign in")
+		return "", batch.User{}, translate(err, "sign in")
 	}
 	if refused != nil {
-		return "", User{}, refused
+		return "", batch.User{}, refused
 	}
 	return token, u, nil
 }
@@ -114,13 +107,13 @@ func throttled(ctx context.Context, q pgx.Tx, email string, now time.Time) (time
 // the session used. A session unused for longer than lim.Idle, older than
 // lim.Max, of a disabled user, or unknown, is unauthorized (and an expired
 // one is deleted).
-func (s *Store) SessionUser(ctx context.Context, token string, now time.Time, lim SessionLimits) (User, batch.Company, error) {
+func (s *Store) SessionUser(ctx context.Context, token string, now time.Time, lim batch.SessionLimits) (batch.User, batch.Company, error) {
 	unauthorized := batch.Fail(batch.CodeUnauthorized)
 	if !credential.IsSessionToken(token) {
-		return User{}, batch.Company{}, unauthorized
+		return batch.User{}, batch.Company{}, unauthorized
 	}
 	th := credential.Hash(token)
-	var u User
+	var u batch.User
 	var c batch.Company
 	var created, seen time.Time
 	err := s.pool.QueryRow(ctx, `SELECT u.id, u.company_id, c.npp, c.name, u.email, u.created_at, s.created_at, s.last_seen_at
@@ -128,20 +121,20 @@ func (s *Store) SessionUser(ctx context.Context, token string, now time.Time, li
 		WHERE s.token_hash = $1 AND u.disabled_at IS NULL`, th).
 		Scan(&u.ID, &u.CompanyID, &c.NPP, &c.Name, &u.Email, &u.CreatedAt, &created, &seen)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return User{}, batch.Company{}, unauthorized
+		return batch.User{}, batch.Company{}, unauthorized
 	}
 	if err != nil {
-		return User{}, batch.Company{}, translate(err, "read session")
+		return batch.User{}, batch.Company{}, translate(err, "read session")
 	}
 	if now.Sub(seen) > lim.Idle || now.Sub(created) > lim.Max {
 		if _, err := s.pool.Exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, th); err != nil {
-			return User{}, batch.Company{}, translate(err, "end session")
+			return batch.User{}, batch.Company{}, translate(err, "end session")
 		}
-		return User{}, batch.Company{}, unauthorized
+		return batch.User{}, batch.Company{}, unauthorized
 	}
 	if _, err := s.pool.Exec(ctx, `UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1 AND last_seen_at < $2`,
 		th, now); err != nil {
-		return User{}, batch.Company{}, translate(err, "touch session")
+		return batch.User{}, batch.Company{}, translate(err, "touch session")
 	}
 	c.ID, u.CompanyNPP = u.CompanyID, c.NPP
 	return u, c, nil

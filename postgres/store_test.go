@@ -30,8 +30,16 @@ var today = time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
 
 func newStore(t testing.TB) *postgres.Store {
 	t.Helper()
+	s, _ := newStoreDB(t)
+	return s
+}
+
+// newStoreDB is newStore and a pool of its own on the same database, for
+// the tests that check or set up rows with plain SQL.
+func newStoreDB(t testing.TB) (*postgres.Store, *pgxpool.Pool) {
+	t.Helper()
 	pool, _ := testenv.DB(t)
-	return postgres.NewStore(pool)
+	return postgres.NewStore(pool), pool
 }
 
 func newCompany(t *testing.T, s *postgres.Store, npp string) (batch.Company, string) {
@@ -90,7 +98,7 @@ func TestCompaniesAndKeys(t *testing.T) {
 
 func TestImportParticipants(t *testing.T) {
 	t.Parallel()
-	s := newStore(t)
+	s, db := newStoreDB(t)
 	ctx := context.Background()
 	file := "\ufeffKPJ,nik,full_name,birth_date,npp,jht_balance,membership_start\n" +
 		"11111111111,3171011205850001,Budi Santoso,1985-05-12,AB123456,60000000,2010-01-01\n" +
@@ -117,7 +125,7 @@ func TestImportParticipants(t *testing.T) {
 		t.Errorf("second import = %+v, %v; want 1 updated", res, err)
 	}
 	var balance int64
-	if err := s.Pool().QueryRow(ctx, `SELECT jht_balance FROM participants WHERE kpj = '11111111111'`).Scan(&balance); err != nil || balance != 70000000 {
+	if err := db.QueryRow(ctx, `SELECT jht_balance FROM participants WHERE kpj = '11111111111'`).Scan(&balance); err != nil || balance != 70000000 {
 		t.Errorf("balance after update = %d (%v), want 70000000", balance, err)
 	}
 	_, err = s.ImportParticipants(ctx, strings.NewReader("kpj,nik\n1,2\n"))
@@ -129,12 +137,12 @@ func TestImportParticipants(t *testing.T) {
 const header = "kpj,nik,full_name,birth_date,termination_date,reason,bank_code,bank_account,account_name,phone,email,npwp\n"
 const row = "11111111111,3171011205850001,Budi Santoso,1985-05-12,2026-10-01,PHK,014,1234567890,Budi Santoso,081234567890,,\n"
 
-func upload(t *testing.T, s *postgres.Store, companyID int64, file string, mode batch.Mode, idem string) (postgres.Batch, bool, error) {
+func upload(t *testing.T, s *postgres.Store, companyID int64, file string, mode batch.Mode, idem string) (batch.Batch, bool, error) {
 	t.Helper()
 	return uploadWith(t, s, companyID, file, mode, idem, 5)
 }
 
-func uploadWith(t testing.TB, s *postgres.Store, companyID int64, file string, mode batch.Mode, idem string, maxRows int) (postgres.Batch, bool, error) {
+func uploadWith(t testing.TB, s *postgres.Store, companyID int64, file string, mode batch.Mode, idem string, maxRows int) (batch.Batch, bool, error) {
 	t.Helper()
 	var spool bytes.Buffer
 	info, err := batch.Inspect(strings.NewReader(file), &spool, 0)
@@ -145,13 +153,13 @@ func uploadWith(t testing.TB, s *postgres.Store, companyID int64, file string, m
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s.CreateBatch(context.Background(), postgres.Upload{CompanyID: companyID, Mode: mode,
+	return s.CreateBatch(context.Background(), batch.Upload{CompanyID: companyID, Mode: mode,
 		Filename: "f.csv", Info: info, IdempotencyKey: idem}, dec)
 }
 
 func TestCreateBatch(t *testing.T) {
 	t.Parallel()
-	s := newStore(t)
+	s, db := newStoreDB(t)
 	ctx := context.Background()
 	c, _ := newCompany(t, s, "AB123456")
 	other, _ := newCompany(t, s, "CD123456")
@@ -164,7 +172,7 @@ func TestCreateBatch(t *testing.T) {
 		t.Errorf("batch = %+v", b)
 	}
 	var lines []int
-	rows, _ := s.Pool().Query(ctx, `SELECT line_no FROM batch_rows WHERE batch_id = $1 ORDER BY row_no`, b.ID)
+	rows, _ := db.Query(ctx, `SELECT line_no FROM batch_rows WHERE batch_id = $1 ORDER BY row_no`, b.ID)
 	for rows.Next() {
 		var l int
 		_ = rows.Scan(&l)
@@ -203,7 +211,7 @@ func TestCreateBatch(t *testing.T) {
 
 func TestCreateBatchStoresNothingOnAFileError(t *testing.T) {
 	t.Parallel()
-	s := newStore(t)
+	s, db := newStoreDB(t)
 	c, _ := newCompany(t, s, "AB123456")
 	for name, file := range map[string]string{
 		"syntax":    header + row + "1,\"unterminated\n",
@@ -216,7 +224,7 @@ func TestCreateBatchStoresNothingOnAFileError(t *testing.T) {
 		}
 	}
 	var batches, rows int
-	_ = s.Pool().QueryRow(context.Background(), `SELECT (SELECT count(*) FROM batches), (SELECT count(*) FROM batch_rows)`).Scan(&batches, &rows)
+	_ = db.QueryRow(context.Background(), `SELECT (SELECT count(*) FROM batches), (SELECT count(*) FROM batch_rows)`).Scan(&batches, &rows)
 	if batches != 0 || rows != 0 {
 		t.Errorf("after refused files: %d batches and %d rows stored, want none", batches, rows)
 	}
@@ -370,16 +378,16 @@ func TestUnreachableDatabaseIsUnavailable(t *testing.T) {
 // listed, not found.
 func TestRejectedUploadIsNotABatch(t *testing.T) {
 	t.Parallel()
-	s := newStore(t)
+	s, db := newStoreDB(t)
 	ctx := context.Background()
 	c, _ := newCompany(t, s, "AB123456")
-	id, err := s.RecordRejectedUpload(ctx, postgres.Upload{CompanyID: c.ID, Mode: batch.ModeCreate, Filename: "x.csv"},
+	id, err := s.RecordRejectedUpload(ctx, batch.Upload{CompanyID: c.ID, Mode: batch.ModeCreate, Filename: "x.csv"},
 		batch.FileError(batch.KindInvalid, batch.CodeNoDataRows))
 	if err != nil {
 		t.Fatal(err)
 	}
 	var status, code string
-	if err := s.Pool().QueryRow(ctx, `SELECT status, reject_code FROM batches WHERE id = $1`, id).Scan(&status, &code); err != nil ||
+	if err := db.QueryRow(ctx, `SELECT status, reject_code FROM batches WHERE id = $1`, id).Scan(&status, &code); err != nil ||
 		status != "rejected" || code != "NO_DATA_ROWS" {
 		t.Fatalf("audit record = %q %q (%v), want rejected NO_DATA_ROWS", status, code, err)
 	}

@@ -10,53 +10,43 @@ import (
 	"jhtbatch/credential"
 )
 
-// User is a company's HR staff member who signs in with e-mail and password.
-type User struct {
-	ID         int64
-	CompanyID  int64
-	CompanyNPP string
-	Email      string // lower-cased
-	CreatedAt  time.Time
-	DisabledAt *time.Time
-}
-
 // CreateUser gives the company npp a user with e-mail and password (at least
 // batch.MinPasswordChars characters); only the argon2id hash is stored. An e-mail
 // already used, by any company, is a conflict.
-func (s *Store) CreateUser(ctx context.Context, npp, email, password string) (User, error) {
+func (s *Store) CreateUser(ctx context.Context, npp, email, password string) (batch.User, error) {
 	email = batch.NormalEmail(email)
 	if err := batch.CheckAccountEmail(email); err != nil {
-		return User{}, err
+		return batch.User{}, err
 	}
 	if err := batch.CheckNewPassword(password); err != nil {
-		return User{}, err
+		return batch.User{}, err
 	}
 	c, err := s.CompanyByNPP(ctx, npp)
 	if err != nil {
-		return User{}, err
+		return batch.User{}, err
 	}
 	hash, err := credential.HashPassword(s.random, password)
 	if err != nil {
-		return User{}, err
+		return batch.User{}, err
 	}
-	u := User{CompanyID: c.ID, CompanyNPP: c.NPP, Email: email}
+	u := batch.User{CompanyID: c.ID, CompanyNPP: c.NPP, Email: email}
 	err = s.pool.QueryRow(ctx, `INSERT INTO users (company_id, email, password_hash) VALUES ($1, $2, $3)
 		RETURNING id, created_at`, c.ID, email, hash).Scan(&u.ID, &u.CreatedAt)
 	if isUniqueViolation(err, "users_email_key") {
-		return User{}, batch.Conflict(batch.CodeUserExists, email)
+		return batch.User{}, batch.Conflict(batch.CodeUserExists, email)
 	}
 	return u, translate(err, "create user")
 }
 
 // Users lists the users of company npp, or of every company when npp is "".
-func (s *Store) Users(ctx context.Context, npp string) ([]User, error) {
+func (s *Store) Users(ctx context.Context, npp string) ([]batch.User, error) {
 	rows, err := s.pool.Query(ctx, `SELECT u.id, u.company_id, c.npp, u.email, u.created_at, u.disabled_at
 		FROM users u JOIN companies c ON c.id = u.company_id
 		WHERE $1 = '' OR c.npp = $1 ORDER BY c.npp, u.email`, batch.NormalNPP(npp))
 	if err != nil {
 		return nil, translate(err, "list users")
 	}
-	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[User])
+	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[batch.User])
 	return list, translate(err, "list users")
 }
 

@@ -40,30 +40,23 @@ func (s *Store) SetWebhook(ctx context.Context, npp, rawURL string) (string, err
 	return secret, nil
 }
 
-// Notice is what announcing a finished batch needs.
-type Notice struct {
-	URL    string
-	Secret []byte
-	Batch  Batch
-}
-
 // PendingNotice returns the announcement batch id still needs, or false when
 // it needs none: not finished, already announced, or its company has no
 // webhook (or set it after the batch finished).
-func (s *Store) PendingNotice(ctx context.Context, id string) (Notice, bool, error) {
-	var n Notice
+func (s *Store) PendingNotice(ctx context.Context, id string) (batch.Notice, bool, error) {
+	var n batch.Notice
 	err := s.pool.QueryRow(ctx, `
 		SELECT c.webhook_url, c.webhook_secret FROM batches b JOIN companies c ON c.id = b.company_id
 		WHERE b.id = $1 AND b.notified_at IS NULL AND b.finished_at IS NOT NULL AND b.status <> 'rejected'
 			AND c.webhook_url IS NOT NULL AND b.finished_at >= c.webhook_since`, id).Scan(&n.URL, &n.Secret)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return Notice{}, false, nil
+		return batch.Notice{}, false, nil
 	}
 	if err != nil {
-		return Notice{}, false, translate(err, "read webhook of batch "+id)
+		return batch.Notice{}, false, translate(err, "read webhook of batch "+id)
 	}
 	if n.Batch, err = s.batchByID(ctx, id); err != nil {
-		return Notice{}, false, err
+		return batch.Notice{}, false, err
 	}
 	return n, true, nil
 }

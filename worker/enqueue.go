@@ -8,7 +8,7 @@ import (
 
 	"github.com/hibiken/asynq"
 
-	"jhtbatch/postgres"
+	"jhtbatch/batch"
 )
 
 // Enqueuer puts tasks on the queue for the API and the handlers.
@@ -79,7 +79,7 @@ func (e *Enqueuer) enqueue(ctx context.Context, t *asynq.Task, opts ...asynq.Opt
 	return nil
 }
 
-func (e *Enqueuer) enqueueChunks(ctx context.Context, chunks []postgres.Chunk) error {
+func (e *Enqueuer) enqueueChunks(ctx context.Context, chunks []batch.Chunk) error {
 	for _, c := range chunks {
 		t, err := NewChunkTask(ChunkPayload{BatchID: c.BatchID, ChunkNo: c.No, FirstRow: c.FirstRow, LastRow: c.LastRow})
 		if err != nil {

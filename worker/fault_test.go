@@ -107,7 +107,7 @@ func (c *child) stop() {
 
 // validBatch registers n participants and uploads a batch of n valid rows
 // for them.
-func (e env) validBatch(t *testing.T, n int) postgres.Batch {
+func (e env) validBatch(t *testing.T, n int) batch.Batch {
 	t.Helper()
 	reg, file := batchtest.ValidFile(n, e.company.NPP)
 	if _, err := e.store.ImportParticipants(context.Background(), strings.NewReader(reg)); err != nil {
@@ -117,7 +117,7 @@ func (e env) validBatch(t *testing.T, n int) postgres.Batch {
 }
 
 // waitFor polls until cond holds for the batch, failing after timeout.
-func (e env) waitFor(t *testing.T, id string, timeout time.Duration, cond func(postgres.Batch) bool) postgres.Batch {
+func (e env) waitFor(t *testing.T, id string, timeout time.Duration, cond func(batch.Batch) bool) batch.Batch {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
 	for {
@@ -136,13 +136,13 @@ func (e env) waitFor(t *testing.T, id string, timeout time.Duration, cond func(p
 // judged, one claim per created row and per KPJ, counters equal to the rows.
 func (e env) checkComplete(t *testing.T, id string, n int) {
 	t.Helper()
-	b := e.waitFor(t, id, 4*time.Minute, func(b postgres.Batch) bool { return b.Status.Finished() })
+	b := e.waitFor(t, id, 4*time.Minute, func(b batch.Batch) bool { return b.Status.Finished() })
 	if b.Status != batch.StatusCompleted || b.TotalRows != n || b.ProcessedRows != n || b.Created != n {
 		t.Errorf("batch = %s total %d processed %d created %d; want completed with %d of each",
 			b.Status, b.TotalRows, b.ProcessedRows, b.Created, n)
 	}
 	var rows, judged, created, claims, kpjs, linked int
-	err := e.store.Pool().QueryRow(context.Background(), `
+	err := e.db.QueryRow(context.Background(), `
 		SELECT (SELECT count(*) FROM batch_rows WHERE batch_id = $1),
 			(SELECT count(*) FROM batch_outcomes WHERE batch_id = $1),
 			(SELECT count(*) FROM batch_outcomes WHERE batch_id = $1 AND outcome = 'CREATED'),
@@ -183,13 +183,13 @@ func TestSurvivesKillFlushKill(t *testing.T) {
 	e.enqueuePlan(t, b.ID)
 
 	c := startChild(t, e.dsn, e.redisURL, 250)
-	at := e.waitFor(t, b.ID, time.Minute, func(b postgres.Batch) bool { return b.ProcessedRows >= 1500 }).ProcessedRows
+	at := e.waitFor(t, b.ID, time.Minute, func(b batch.Batch) bool { return b.ProcessedRows >= 1500 }).ProcessedRows
 	c.kill()
 	e.mustBeUnfinished(t, b.ID, "first kill")
 	flushRedis(t, e.redisURL)
 
 	c = startChild(t, e.dsn, e.redisURL, 250)
-	e.waitFor(t, b.ID, 2*time.Minute, func(b postgres.Batch) bool { return b.ProcessedRows >= at+1500 })
+	e.waitFor(t, b.ID, 2*time.Minute, func(b batch.Batch) bool { return b.ProcessedRows >= at+1500 })
 	c.kill()
 	e.mustBeUnfinished(t, b.ID, "second kill")
 
@@ -219,7 +219,7 @@ func TestGracefulShutdownOnSIGTERM(t *testing.T) {
 	b := e.validBatch(t, n)
 	e.enqueuePlan(t, b.ID)
 	c := startChild(t, e.dsn, e.redisURL, 100)
-	e.waitFor(t, b.ID, time.Minute, func(b postgres.Batch) bool { return b.ProcessedRows >= 300 })
+	e.waitFor(t, b.ID, time.Minute, func(b batch.Batch) bool { return b.ProcessedRows >= 300 })
 	c.stop()
 	e.mustBeUnfinished(t, b.ID, "SIGTERM")
 	c = startChild(t, e.dsn, e.redisURL, 100)
@@ -235,7 +235,7 @@ func TestSurvivesPostgresConnectionsCut(t *testing.T) {
 	b := e.validBatch(t, n)
 	e.run(t, 100)
 	e.enqueuePlan(t, b.ID)
-	e.waitFor(t, b.ID, time.Minute, func(b postgres.Batch) bool { return b.ProcessedRows >= 300 })
+	e.waitFor(t, b.ID, time.Minute, func(b batch.Batch) bool { return b.ProcessedRows >= 300 })
 	// One statement reads the batch and cuts every other connection to its
 	// database: the batch's state is the one committed when the cut
 	// happened, so the test knows the cut came mid-batch.

@@ -11,13 +11,12 @@ import (
 	"github.com/hibiken/asynq"
 
 	"jhtbatch/batch"
-	"jhtbatch/postgres"
 )
 
 // Handlers processes the pipeline's tasks. Every handler asks PostgreSQL
 // what is still to do, so running a task twice does its work once.
 type Handlers struct {
-	store    *postgres.Store
+	store    Store
 	enq      *Enqueuer
 	log      *slog.Logger
 	now      func() time.Time
@@ -29,7 +28,7 @@ type Handlers struct {
 }
 
 // NewHandlers returns the handlers for cfg (defaults filled in).
-func NewHandlers(store *postgres.Store, enq *Enqueuer, cfg Config) *Handlers {
+func NewHandlers(store Store, enq *Enqueuer, cfg Config) *Handlers {
 	cfg = cfg.withDefaults()
 	return &Handlers{store: store, enq: enq, log: cfg.Logger, now: cfg.Now, loc: cfg.Location,
 		rows: cfg.ChunkRows, inFlight: cfg.Concurrency, keepDays: cfg.RetentionDays,
@@ -67,7 +66,7 @@ func (h *Handlers) HandleChunk(ctx context.Context, t *asynq.Task) error {
 		return err
 	}
 	start := time.Now()
-	c := postgres.Chunk{BatchID: p.BatchID, No: p.ChunkNo, FirstRow: p.FirstRow, LastRow: p.LastRow}
+	c := batch.Chunk{BatchID: p.BatchID, No: p.ChunkNo, FirstRow: p.FirstRow, LastRow: p.LastRow}
 	res, err := h.store.RunChunk(ctx, c)
 	if err != nil {
 		return err // retried with backoff: nothing of the chunk was committed

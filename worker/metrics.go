@@ -1,12 +1,12 @@
 package worker
 
 import (
-	"errors"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"jhtbatch/postgres"
+	"jhtbatch/batch"
+	"jhtbatch/metric"
 )
 
 // metrics are the workers' metrics, on the registry Config.Registry names.
@@ -24,36 +24,23 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		reg = prometheus.DefaultRegisterer
 	}
 	return &metrics{
-		rowsProcessed: register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
+		rowsProcessed: metric.Register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "jhtbatch_rows_processed_total", Help: "Rows given an outcome, by outcome.",
 		}, []string{"outcome"})),
-		chunkSeconds: register(reg, prometheus.NewHistogram(prometheus.HistogramOpts{
+		chunkSeconds: metric.Register(reg, prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name: "jhtbatch_chunk_duration_seconds", Help: "Time to judge and store one chunk.",
 			Buckets: prometheus.ExponentialBuckets(0.01, 2, 12),
 		})),
-		batchesFinished: register(reg, prometheus.NewCounter(prometheus.CounterOpts{
+		batchesFinished: metric.Register(reg, prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "jhtbatch_batches_finished_total", Help: "Batches finalized.",
 		})),
-		taskFailures: register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
+		taskFailures: metric.Register(reg, prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "jhtbatch_task_failures_total", Help: "Task runs that returned an error, by task type.",
 		}, []string{"type"})),
 	}
 }
 
-// register registers c with reg, or returns the collector already
-// registered under the same name.
-func register[C prometheus.Collector](reg prometheus.Registerer, c C) C {
-	err := reg.Register(c)
-	var are prometheus.AlreadyRegisteredError
-	if errors.As(err, &are) {
-		if existing, ok := are.ExistingCollector.(C); ok {
-			return existing
-		}
-	}
-	return c
-}
-
-func (m *metrics) observeChunk(res postgres.ChunkResult, d time.Duration) {
+func (m *metrics) observeChunk(res batch.ChunkResult, d time.Duration) {
 	m.chunkSeconds.Observe(d.Seconds())
 	m.rowsProcessed.WithLabelValues("CREATED").Add(float64(res.Created))
 	m.rowsProcessed.WithLabelValues("REJECTED").Add(float64(res.Rejected))

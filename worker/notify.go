@@ -16,7 +16,6 @@ import (
 	"github.com/hibiken/asynq"
 
 	"jhtbatch/batch"
-	"jhtbatch/postgres"
 )
 
 // webhookTimeout bounds one call of a company's webhook.
@@ -77,7 +76,7 @@ func (h *Handlers) HandleNotify(ctx context.Context, t *asynq.Task) error {
 // post sends the notice of n, signed: the header Jhtbatch-Signature is
 // "t=<unix time>,v1=<hex HMAC-SHA256 of '<unix time>.<body>' with the
 // company's secret>", so the receiver can check who sent it and when.
-func post(ctx context.Context, n postgres.Notice, now time.Time) error {
+func post(ctx context.Context, n batch.Notice, now time.Time) error {
 	b := n.Batch
 	var finished time.Time
 	if b.FinishedAt != nil {

@@ -10,7 +10,6 @@ import (
 	"github.com/hibiken/asynq"
 
 	"jhtbatch/batch"
-	"jhtbatch/postgres"
 )
 
 // Queues lists the pipeline's queues, for the operators' views.
@@ -34,7 +33,7 @@ func (e *Enqueuer) Inspector() *asynq.Inspector { return e.inspector() }
 // tasks of the batch — those that used all their retries and failed it —
 // are deleted first: their TaskIDs would otherwise keep the new tasks out.
 // When Redis is down, the reconciler queues the work later.
-func (e *Enqueuer) Resume(ctx context.Context, store *postgres.Store, batchID string, status batch.Status) error {
+func (e *Enqueuer) Resume(ctx context.Context, store ChunkLister, batchID string, status batch.Status) error {
 	if err := e.dropArchived(batchID); err != nil {
 		return err
 	}

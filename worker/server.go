@@ -13,7 +13,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"jhtbatch/batch"
-	"jhtbatch/postgres"
 )
 
 // Config configures the workers and the scheduler.
@@ -104,7 +103,7 @@ func (c Config) withDefaults() Config {
 // down gracefully: running tasks get time to finish, the others stay queued
 // (and PostgreSQL still knows them). Several Run may work against the same
 // PostgreSQL and Redis at once.
-func Run(ctx context.Context, store *postgres.Store, cfg Config) error {
+func Run(ctx context.Context, store Store, cfg Config) error {
 	cfg = cfg.withDefaults()
 	enq := NewEnqueuer(cfg.Redis)
 	defer enq.Close()

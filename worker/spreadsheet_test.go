@@ -12,7 +12,6 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"jhtbatch/batch"
-	"jhtbatch/postgres"
 	"jhtbatch/schemas"
 )
 
@@ -62,7 +61,7 @@ func TestDamagedIdentifiersAreNoDuplicates(t *testing.T) {
 		t.Errorf("row 2: %s, warnings %v; want CREATED with LEADING_ZERO_RESTORED", siti.Outcome, warns)
 	}
 	var bank, phone string
-	err = e.store.Pool().QueryRow(context.Background(), `SELECT bank_code, phone FROM claims WHERE kpj = '22222222222'`).Scan(&bank, &phone)
+	err = e.db.QueryRow(context.Background(), `SELECT bank_code, phone FROM claims WHERE kpj = '22222222222'`).Scan(&bank, &phone)
 	if err != nil || bank != "014" || phone != "+6281234567891" {
 		t.Errorf("claim of row 2: bank %q phone %q (%v); want 014, +6281234567891", bank, phone, err)
 	}
@@ -99,7 +98,7 @@ func TestWorkbookNumericNIK(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _, err := e.store.CreateBatch(context.Background(), postgres.Upload{
+	b, _, err := e.store.CreateBatch(context.Background(), batch.Upload{
 		CompanyID: e.company.ID, Mode: batch.ModeValidate, Filename: "t.xlsx", Info: info}, dec)
 	if err != nil {
 		t.Fatal(err)
@@ -142,7 +141,7 @@ func TestWorkbookTemplateIsValid(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _, err := e.store.CreateBatch(ctx, postgres.Upload{
+	b, _, err := e.store.CreateBatch(ctx, batch.Upload{
 		CompanyID: e.company.ID, Mode: batch.ModeValidate, Filename: "template.xlsx", Info: info}, dec)
 	if err != nil {
 		t.Fatal(err)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/hibiken/asynq"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"jhtbatch/batch"
 	"jhtbatch/postgres"
@@ -48,6 +49,7 @@ const registry = `kpj,nik,full_name,birth_date,npp,jht_balance,membership_start
 
 type env struct {
 	store    *postgres.Store
+	db       *pgxpool.Pool // the store's database, for checks in plain SQL
 	dsn      string
 	redisURL string
 	redis    asynq.RedisClientOpt
@@ -67,10 +69,10 @@ func newEnv(t *testing.T) env {
 	if _, err := store.ImportParticipants(ctx, strings.NewReader(registry)); err != nil {
 		t.Fatal(err)
 	}
-	return env{store: store, dsn: dsn, redisURL: redisURL, redis: opt, company: c}
+	return env{store: store, db: pool, dsn: dsn, redisURL: redisURL, redis: opt, company: c}
 }
 
-func (e env) upload(t *testing.T, csv string, mode batch.Mode) postgres.Batch {
+func (e env) upload(t *testing.T, csv string, mode batch.Mode) batch.Batch {
 	t.Helper()
 	var spool bytes.Buffer
 	info, err := batch.Inspect(strings.NewReader(csv), &spool, 0)
@@ -81,7 +83,7 @@ func (e env) upload(t *testing.T, csv string, mode batch.Mode) postgres.Batch {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _, err := e.store.CreateBatch(context.Background(), postgres.Upload{
+	b, _, err := e.store.CreateBatch(context.Background(), batch.Upload{
 		CompanyID: e.company.ID, Mode: mode, Filename: "t.csv", Info: info}, dec)
 	if err != nil {
 		t.Fatal(err)
@@ -116,7 +118,7 @@ func (e env) enqueuePlan(t *testing.T, id string) {
 }
 
 // wait polls until the batch is finished.
-func (e env) wait(t *testing.T, id string) postgres.Batch {
+func (e env) wait(t *testing.T, id string) batch.Batch {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
@@ -130,7 +132,7 @@ func (e env) wait(t *testing.T, id string) postgres.Batch {
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatalf("batch %s not finished after 60 s", id)
-	return postgres.Batch{}
+	return batch.Batch{}
 }
 
 type line struct {
@@ -141,7 +143,7 @@ type line struct {
 	Net     int64
 }
 
-func (e env) report(t *testing.T, b postgres.Batch) []line {
+func (e env) report(t *testing.T, b batch.Batch) []line {
 	t.Helper()
 	var got []line
 	err := e.store.ReportLines(context.Background(), b, false, func(l batch.ReportLine) error {
@@ -189,7 +191,7 @@ func TestPipelineJudgesEveryRowOnce(t *testing.T) {
 			gotCounts, b.Status, wantCounts)
 	}
 	var claims int
-	if err := e.store.Pool().QueryRow(context.Background(), `SELECT count(*) FROM claims`).Scan(&claims); err != nil || claims != 2 {
+	if err := e.db.QueryRow(context.Background(), `SELECT count(*) FROM claims`).Scan(&claims); err != nil || claims != 2 {
 		t.Errorf("claims in the database = %d (%v), want 2", claims, err)
 	}
 }
@@ -221,7 +223,7 @@ func TestRacingBatchesGiveOneClaimPerKPJ(t *testing.T) {
 		"55555555555,3171010303700005,Rina Wati,1970-03-03,2026-10-01,PHK,014,1234567890,Rina Wati,081234567895,,\n"
 	b1 := e.upload(t, header+rows, batch.ModeCreate)
 	b2 := e.upload(t, header+strings.ReplaceAll(rows, "Budi Santoso,1985", "Budi  Santoso,1985"), batch.ModeCreate)
-	chunks := [][]postgres.Chunk{}
+	chunks := [][]batch.Chunk{}
 	for _, id := range []string{b1.ID, b2.ID} {
 		c, err := e.store.PlanBatch(context.Background(), id, 1, today)
 		if err != nil {
@@ -233,7 +235,7 @@ func TestRacingBatchesGiveOneClaimPerKPJ(t *testing.T) {
 	for i := range chunks[0] {
 		for _, cs := range chunks {
 			wg.Add(1)
-			go func(c postgres.Chunk) {
+			go func(c batch.Chunk) {
 				defer wg.Done()
 				if _, err := e.store.RunChunk(context.Background(), c); err != nil {
 					t.Error(err)
@@ -243,7 +245,7 @@ func TestRacingBatchesGiveOneClaimPerKPJ(t *testing.T) {
 	}
 	wg.Wait()
 	var claims, distinct int
-	err := e.store.Pool().QueryRow(context.Background(), `SELECT count(*), count(DISTINCT kpj) FROM claims`).Scan(&claims, &distinct)
+	err := e.db.QueryRow(context.Background(), `SELECT count(*), count(DISTINCT kpj) FROM claims`).Scan(&claims, &distinct)
 	if err != nil || claims != 3 || distinct != 3 {
 		t.Fatalf("claims = %d for %d KPJs (%v), want 3 for 3", claims, distinct, err)
 	}
@@ -304,7 +306,7 @@ func TestSmallBatchIsNotStarvedByABigOne(t *testing.T) {
 	big := e.validBatch(t, n)
 	e.run(t, 100)
 	e.enqueuePlan(t, big.ID)
-	e.waitFor(t, big.ID, time.Minute, func(b postgres.Batch) bool { return b.ProcessedRows >= 200 })
+	e.waitFor(t, big.ID, time.Minute, func(b batch.Batch) bool { return b.ProcessedRows >= 200 })
 	small := e.upload(t, header+
 		"11111111111,3171011205850001,Budi Santoso,1985-05-12,2026-10-01,PHK,014,1234567890,Budi Santoso,081234567890,,\n",
 		batch.ModeCreate)

@@ -19,7 +19,6 @@ import (
 
 	"jhtbatch/api"
 	"jhtbatch/batch"
-	"jhtbatch/postgres"
 	"jhtbatch/redact"
 	"jhtbatch/worker"
 )
@@ -68,7 +67,7 @@ var settings = []setting{
 	{"HTTP_ADDR", "http-addr", "127.0.0.1:8080", "address the API and web page listen on", false, setHTTPAddr},
 	{"METRICS_ADDR", "metrics-addr", "off", "address where \"work\" serves /metrics and /healthz (the API serves them itself)", false, setMetricsAddr},
 	{"BUSINESS_TZ", "business-tz", batch.DefaultTimeZone, "time zone of business dates", false, setBusinessTZ},
-	{"STUCK_AFTER", "stuck-after", durationText(postgres.DefaultStuckAfter), "a batch whose oldest unfinished chunk waited longer is stuck (operators' console, status)", false, setStuckAfter},
+	{"STUCK_AFTER", "stuck-after", durationText(batch.DefaultStuckAfter), "a batch whose oldest unfinished chunk waited longer is stuck (operators' console, status)", false, setStuckAfter},
 	{"MAX_UPLOAD_BYTES", "max-upload-bytes", fmt.Sprintf("%dMiB", api.DefaultMaxUploadBytes>>20), "largest accepted file in bytes (KiB, MiB, GiB suffixes allowed)", false, setMaxUploadBytes},
 	{"MAX_ROWS", "max-rows", strconv.Itoa(api.DefaultMaxRows), "most data rows in one file", false, positiveInt(func(c *Config, n int) { c.MaxRows = n })},
 	{"CHUNK_ROWS", "chunk-rows", strconv.Itoa(worker.DefaultChunkRows), "rows per worker task", false, positiveInt(func(c *Config, n int) { c.ChunkRows = n })},

@@ -326,7 +326,7 @@ func printStatus(ctx context.Context, e env, store *postgres.Store, in *asynq.In
 		return err
 	}
 
-	list, err := store.AllBatches(ctx, now, postgres.OpsFilter{Statuses: []string{"accepted", "processing"},
+	list, err := store.AllBatches(ctx, now, batch.OpsFilter{Statuses: []string{"accepted", "processing"},
 		StuckAfter: stuckAfter, Limit: 1000})
 	if err != nil {
 		return fmt.Errorf("status: read the batches in progress: %w", err)

@@ -19,7 +19,7 @@ import (
 // API's requests cannot take the workers' connections nor the reverse. The
 // spool directory is made at start.
 func TestAllSeparatesThePools(t *testing.T) {
-	_, dsn := testenv.DB(t)
+	db, dsn := testenv.DB(t)
 	redisURL, _ := testenv.Redis(t)
 	addr := testenv.FreeAddr(t)
 	spool := filepath.Join(t.TempDir(), "spool")
@@ -49,9 +49,8 @@ func TestAllSeparatesThePools(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	store := openTestStore(t, dsn)
 	count := func() (apiConns, workerConns int) {
-		err := store.Pool().QueryRow(context.Background(), `SELECT
+		err := db.QueryRow(context.Background(), `SELECT
 			count(*) FILTER (WHERE application_name = 'jhtbatch api'),
 			count(*) FILTER (WHERE application_name = 'jhtbatch worker')
 			FROM pg_stat_activity WHERE datname = current_database()`).Scan(&apiConns, &workerConns)

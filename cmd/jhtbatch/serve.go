@@ -166,7 +166,9 @@ func apiService(cfg Config, store *postgres.Store, log *slog.Logger) (service, e
 // /metrics serves them together with the default registry, which holds the
 // Go and process collectors and the workers' metrics (rows by outcome, chunk
 // durations, task failures) of a process that runs both, as "all" does.
-func apiHandler(cfg Config, store *postgres.Store, queue *worker.Enqueuer, log *slog.Logger) http.Handler {
+// store is an api.Store, not a *postgres.Store: a nil one must reach
+// api.Config as a nil interface, which the API checks for.
+func apiHandler(cfg Config, store api.Store, queue *worker.Enqueuer, log *slog.Logger) http.Handler {
 	reg := prometheus.NewRegistry()
 	return api.NewServer(api.Config{
 		Store:             store,
