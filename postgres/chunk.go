@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -174,39 +175,47 @@ func saveOutcomes(ctx context.Context, tx pgx.Tx, batchID string, rows []judged)
 	if err != nil {
 		return fmt.Errorf("save outcomes: %w", err)
 	}
-	empty := json.RawMessage("[]")
-	_, err = tx.CopyFrom(ctx, pgx.Identifier{"batch_outcomes"},
-		[]string{"batch_id", "row_no", "outcome", "issues", "has_warnings", "claim_number", "eligible_on",
-			"gross_amount", "tax_amount", "net_amount"},
-		pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
-			j := &rows[i]
-			v := j.verdict
-			issues := empty // most rows
-			if len(v.Issues) > 0 {
-				b, err := json.Marshal(v.Issues)
-				if err != nil {
-					return nil, fmt.Errorf("encode issues of row %d: %w", j.row.No, err)
-				}
-				issues = b
+	c := newBinaryCopy(len(rows) * 96)
+	for i := range rows {
+		j := &rows[i]
+		v := j.verdict
+		c.tuple(10)
+		c.uuid(id.Bytes)
+		c.int4(j.row.No)
+		c.text(string(v.Outcome))
+		if len(v.Issues) == 0 {
+			c.jsonb([]byte("[]")) // most rows
+		} else {
+			js, err := json.Marshal(v.Issues)
+			if err != nil {
+				return fmt.Errorf("save outcomes: encode issues of row %d: %w", j.row.No, err)
 			}
-			_, w := v.Issues.Codes()
-			var number *string
-			if j.number != "" {
-				number = &j.number
-			}
-			var eligible *time.Time
-			var gross, tax, net *int64
-			if c := v.Claim; c != nil {
-				eligible, gross, tax, net = &c.EligibleOn, &c.Gross, &c.Tax, &c.Net
-			}
-			return []any{id, j.row.No, string(v.Outcome), issues, len(w) > 0, number, eligible,
-				gross, tax, net}, nil
-		}))
-	if err != nil {
+			c.jsonb(js)
+		}
+		_, w := v.Issues.Codes()
+		c.boolean(len(w) > 0)
+		c.textOrNull(j.number)
+		if cl := v.Claim; cl != nil {
+			c.date(cl.EligibleOn)
+			c.int8(cl.Gross)
+			c.int8(cl.Tax)
+			c.int8(cl.Net)
+		} else {
+			c.null()
+			c.null()
+			c.null()
+			c.null()
+		}
+	}
+	if _, err := tx.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(c.bytes()), copyOutcomesSQL); err != nil {
 		return fmt.Errorf("save outcomes: %w", err)
 	}
 	return nil
 }
+
+// copyOutcomesSQL appends a chunk's outcomes; saveOutcomes writes its input.
+const copyOutcomesSQL = `COPY batch_outcomes (batch_id, row_no, outcome, issues, has_warnings, claim_number,
+	eligible_on, gross_amount, tax_amount, net_amount) FROM STDIN (FORMAT binary)`
 
 // pgUUID is a batch id as COPY takes it best. pgx encodes a uuid.UUID
 // through its driver.Valuer, as text parsed back: 5 µs and 20 allocations a

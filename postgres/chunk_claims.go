@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"time"
@@ -11,11 +12,10 @@ import (
 	"jhtbatch/batch"
 )
 
-// claimColumns are the columns a chunk writes to claims, in the order of
-// claimArrays.row.
-var claimColumns = []string{"claim_number", "batch_id", "row_no", "company_id", "kpj", "nik", "full_name",
-	"reason", "termination_date", "eligible_on", "status", "bank_code", "bank_account", "account_name",
-	"phone", "email", "npwp", "gross_amount", "tax_amount", "net_amount", "rules_version"}
+// copyClaimsSQL stores a chunk's claims; claimArrays.copy writes its input.
+const copyClaimsSQL = `COPY claims (claim_number, batch_id, row_no, company_id, kpj, nik, full_name, reason,
+	termination_date, eligible_on, status, bank_code, bank_account, account_name, phone, email, npwp,
+	gross_amount, tax_amount, net_amount, rules_version) FROM STDIN (FORMAT binary)`
 
 // insertClaims creates the claims of the chunk's accepted rows. The usual
 // case, no other batch claiming one of these KPJs meanwhile, is one COPY:
@@ -49,10 +49,7 @@ func insertClaims(ctx context.Context, tx pgx.Tx, batchID string, companyID int6
 	if err != nil {
 		return fmt.Errorf("insert claims: savepoint: %w", err)
 	}
-	_, err = sp.CopyFrom(ctx, pgx.Identifier{"claims"}, claimColumns,
-		pgx.CopyFromSlice(len(a.rowNo), func(i int) ([]any, error) {
-			return a.row(i, numbers[i], id, companyID), nil
-		}))
+	_, err = sp.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(a.copy(numbers, id, companyID)), copyClaimsSQL)
 	switch {
 	case err == nil:
 		if err := sp.Commit(ctx); err != nil {
@@ -178,9 +175,33 @@ func (a *claimArrays) args() []any {
 		a.bankAccount, a.accountName, a.phone, a.email, a.npwp, a.gross, a.tax, a.net}
 }
 
-// row is claim i as a COPY row, in the order of claimColumns.
-func (a *claimArrays) row(i int, number string, batchID pgtype.UUID, companyID int64) []any {
-	return []any{number, batchID, a.rowNo[i], companyID, a.kpj[i], a.nik[i], a.name[i], a.reason[i],
-		a.termination[i], a.eligible[i], a.status[i], a.bankCode[i], a.bankAccount[i], a.accountName[i],
-		a.phone[i], a.email[i], a.npwp[i], a.gross[i], a.tax[i], a.net[i], batch.RulesVersion}
+// copy is the claims as the input of copyClaimsSQL, claim i numbered
+// numbers[i].
+func (a *claimArrays) copy(numbers []string, batchID pgtype.UUID, companyID int64) []byte {
+	c := newBinaryCopy(len(a.rowNo) * 320)
+	for i := range a.rowNo {
+		c.tuple(21)
+		c.text(numbers[i])
+		c.uuid(batchID.Bytes)
+		c.int4(a.rowNo[i])
+		c.int8(companyID)
+		c.text(a.kpj[i])
+		c.text(a.nik[i])
+		c.text(a.name[i])
+		c.text(a.reason[i])
+		c.date(a.termination[i])
+		c.date(a.eligible[i])
+		c.text(a.status[i])
+		c.text(a.bankCode[i])
+		c.text(a.bankAccount[i])
+		c.text(a.accountName[i])
+		c.text(a.phone[i])
+		c.text(a.email[i])
+		c.text(a.npwp[i])
+		c.int8(a.gross[i])
+		c.int8(a.tax[i])
+		c.int8(a.net[i])
+		c.text(batch.RulesVersion)
+	}
+	return c.bytes()
 }
