@@ -87,5 +87,8 @@ func NormalizeName(s string) string {
 // forms are equal and not empty.
 func SameName(a, b string) bool {
 	na := NormalizeName(a)
+	if a == b { // the usual case: the name as the registry has it
+		return na != ""
+	}
 	return na != "" && na == NormalizeName(b)
 }
