@@ -141,15 +141,20 @@ func judgeRows(ctx context.Context, tx pgx.Tx, c Chunk, st chunkState) ([]judged
 	out := make([]judged, 0, c.LastRow-c.FirstRow+1)
 	var (
 		no, line, dup, dupLine int
-		fields                 []string
 		active                 bool
 		p                      batch.Participant
 		birth, start           pgtype.Date // NULL without a participant
 	)
 	for res.Next() {
-		if err := res.Scan(&no, &line, &fields, &dup, &dupLine, &p.KPJ, &p.NIK, &p.FullName, &birth,
+		// The fields are cut out of one string per row (decodeTextArray):
+		// pgx would allocate each on its own, through an interface.
+		if err := res.Scan(&no, &line, nil, &dup, &dupLine, &p.KPJ, &p.NIK, &p.FullName, &birth,
 			&p.NPP, &p.Balance, &start, &active); err != nil {
 			return nil, fmt.Errorf("load rows: %w", err)
+		}
+		fields, err := decodeTextArray(res.RawValues()[2])
+		if err != nil {
+			return nil, fmt.Errorf("load rows: row %d: %w", no, err)
 		}
 		r := st.layout.RowOf(no, line, fields)
 		l := batch.Lookup{DuplicateOf: dup, DuplicateLine: dupLine, ActiveClaim: active}
