@@ -28,7 +28,7 @@ const copyClaimsSQL = `COPY claims (claim_number, batch_id, row_no, company_id, 
 // active claims), the savepoint is rolled back and the chunk falls back to
 // insertClaimsRacing, which decides every row of the race.
 func insertClaims(ctx context.Context, tx pgx.Tx, batchID string, companyID int64, rows []judged, today time.Time) error {
-	var a claimArrays
+	a := newClaimArrays(len(rows))
 	for i := range rows {
 		if c := rows[i].verdict.Claim; c != nil && rows[i].verdict.Outcome == batch.OutcomeCreated {
 			a.add(rows[i].row.No, c)
@@ -156,6 +156,16 @@ type claimArrays struct {
 	termination, eligible                                          []time.Time
 	status, bankCode, bankAccount, accountName, phone, email, npwp []string
 	gross, tax, net                                                []int64
+}
+
+// newClaimArrays has room for n claims.
+func newClaimArrays(n int) claimArrays {
+	return claimArrays{rowNo: make([]int, 0, n),
+		kpj: make([]string, 0, n), nik: make([]string, 0, n), name: make([]string, 0, n), reason: make([]string, 0, n),
+		termination: make([]time.Time, 0, n), eligible: make([]time.Time, 0, n),
+		status: make([]string, 0, n), bankCode: make([]string, 0, n), bankAccount: make([]string, 0, n),
+		accountName: make([]string, 0, n), phone: make([]string, 0, n), email: make([]string, 0, n),
+		npwp: make([]string, 0, n), gross: make([]int64, 0, n), tax: make([]int64, 0, n), net: make([]int64, 0, n)}
 }
 
 func (a *claimArrays) add(no int, c *batch.Claim) {
