@@ -23,8 +23,12 @@ func ParseDate(s string) (time.Time, bool) {
 	if !ok {
 		return time.Time{}, false
 	}
-	if t, ok := parseNamedMonth(s); ok {
-		return t, true
+	// Most dates are numeric; only a value with a letter can name its
+	// month, and trying that first cost two slice allocations per date.
+	if hasLetter(s) {
+		if t, ok := parseNamedMonth(s); ok {
+			return t, true
+		}
 	}
 	var sep byte
 	for i := 0; i < len(s); i++ {
@@ -135,6 +139,17 @@ func parseNamedMonth(s string) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return civil(year.value, int(m), day.value)
+}
+
+// hasLetter reports whether s holds an ASCII letter (a month's name is
+// ASCII only: parseNamedMonth).
+func hasLetter(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; c >= 'a' && c <= 'z' {
+			return true
+		}
+	}
+	return false
 }
 
 // num is a run of ASCII digits: its value and how many digits it had.

@@ -1,6 +1,7 @@
 package batch
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -117,6 +118,29 @@ func TestValidName(t *testing.T) {
 	for _, tt := range tests {
 		if got := validName(tt.in); got != tt.want {
 			t.Errorf("validName(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+// The ASCII form of NormalizeName must agree with the general one on every
+// ASCII name, titles and punctuation included.
+func TestNormalizeASCIINameAgrees(t *testing.T) {
+	words := []string{"budi", "Santoso", "DR.", "dr", "S.Kom", "h.", "Hj", "o'neil", "D'Angelo", "M.M.", "1", "x2",
+		"-", ",", "  ", "\t", ".", "'", "s", "SE", "prof.", "Ir", "A.Md.Kep", "", "~"}
+	seps := []string{" ", "", ", ", "-", ".", "  ", "\t", "/"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 20000 {
+		var b strings.Builder
+		for n := rng.IntN(6); n >= 0; n-- {
+			b.WriteString(words[rng.IntN(len(words))])
+			b.WriteString(seps[rng.IntN(len(seps))])
+		}
+		for range rng.IntN(2) {
+			b.WriteByte(byte(rng.IntN(128)))
+		}
+		s := b.String()
+		if got, want := normalizeASCIIName(s), normalizeUnicodeName(s); got != want {
+			t.Fatalf("normalizeASCIIName(%q) = %q, want %q", s, got, want)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -106,173 +107,68 @@ func lockChunk(ctx context.Context, tx pgx.Tx, c Chunk) (chunkState, error) {
 	return st, err
 }
 
-// judgeRows loads the chunk's rows, looks their KPJs up in the registry and
-// among active claims (one query each), and judges every row.
+// judgeRows loads the chunk's rows, each with its registry entry, whether
+// its KPJ already has an active claim from another batch, and the line of
+// the earlier row it repeats, in one query, and judges every row.
+//
+// The registry and the claims are joined in PostgreSQL on the row's
+// duplicate key (its trimmed KPJ, "" when a spreadsheet damaged it or the
+// row is misaligned: such a row is rejected before any lookup, and a
+// damaged KPJ is no registry KPJ). Two lookups by "kpj = ANY($1)" cost a
+// 2,000-element array built, sent and parsed twice per chunk, and two more
+// result sets; 100,000 rows: see the commit that made this one query.
+//
+// Claims of this batch are left out of the active-claim test: a later row
+// with the same KPJ is DUPLICATE_IN_FILE, whatever the order in which the
+// chunks ran. The earlier row of a duplicate is named by its line, as the
+// user sees it.
 func judgeRows(ctx context.Context, tx pgx.Tx, c Chunk, st chunkState) ([]judged, error) {
-	// The earlier row of a duplicate is named by its line, as the user sees it.
-	dbRows, err := tx.Query(ctx, `SELECT r.row_no, r.line_no, r.fields, coalesce(r.duplicate_of, 0), coalesce(d.line_no, 0)
-		FROM batch_rows r LEFT JOIN batch_rows d ON d.batch_id = r.batch_id AND d.row_no = r.duplicate_of
+	res, err := tx.Query(ctx, `
+		SELECT r.row_no, r.line_no, r.fields, coalesce(r.duplicate_of, 0), coalesce(d.line_no, 0),
+			coalesce(p.kpj, ''), coalesce(p.nik, ''), coalesce(p.full_name, ''), p.birth_date,
+			coalesce(p.npp, ''), coalesce(p.jht_balance, 0), p.membership_start,
+			EXISTS (SELECT FROM claims a WHERE a.kpj = r.kpj_key AND a.status IN ('WAITING', 'READY')
+				AND a.batch_id <> r.batch_id)
+		FROM batch_rows r
+		LEFT JOIN batch_rows d ON d.batch_id = r.batch_id AND d.row_no = r.duplicate_of
+		LEFT JOIN participants p ON p.kpj = r.kpj_key
 		WHERE r.batch_id = $1 AND r.row_no BETWEEN $2 AND $3 ORDER BY r.row_no`, c.BatchID, c.FirstRow, c.LastRow)
 	if err != nil {
 		return nil, fmt.Errorf("load rows: %w", err)
 	}
-	var rows []batch.Row
-	var dups [][2]int
-	var kpjs []string
-	for dbRows.Next() {
-		var no, line, dup, dupLine int
-		var fields []string
-		if err := dbRows.Scan(&no, &line, &fields, &dup, &dupLine); err != nil {
-			dbRows.Close()
+	defer res.Close()
+	set := batch.Setting{Today: st.today, CompanyNPP: st.npp, Mode: st.mode}
+	out := make([]judged, 0, c.LastRow-c.FirstRow+1)
+	var (
+		no, line, dup, dupLine int
+		active                 bool
+		p                      batch.Participant
+		birth, start           pgtype.Date // NULL without a participant
+	)
+	for res.Next() {
+		// The fields are cut out of one string per row (decodeTextArray):
+		// pgx would allocate each on its own, through an interface.
+		if err := res.Scan(&no, &line, nil, &dup, &dupLine, &p.KPJ, &p.NIK, &p.FullName, &birth,
+			&p.NPP, &p.Balance, &start, &active); err != nil {
 			return nil, fmt.Errorf("load rows: %w", err)
 		}
+		fields, err := decodeTextArray(res.RawValues()[2])
+		if err != nil {
+			return nil, fmt.Errorf("load rows: row %d: %w", no, err)
+		}
 		r := st.layout.RowOf(no, line, fields)
-		rows, dups, kpjs = append(rows, r), append(dups, [2]int{dup, dupLine}), append(kpjs, r.KPJ)
-	}
-	if err := dbRows.Err(); err != nil {
-		return nil, fmt.Errorf("load rows: %w", err)
-	}
-	participants, active, err := lookup(ctx, tx, c.BatchID, kpjs)
-	if err != nil {
-		return nil, err
-	}
-	set := batch.Setting{Today: st.today, CompanyNPP: st.npp, Mode: st.mode}
-	out := make([]judged, len(rows))
-	for i, r := range rows {
-		l := batch.Lookup{DuplicateOf: dups[i][0], DuplicateLine: dups[i][1], ActiveClaim: active[r.KPJ]}
-		if p, ok := participants[r.KPJ]; ok {
-			l.Participant = &p
+		l := batch.Lookup{DuplicateOf: dup, DuplicateLine: dupLine, ActiveClaim: active}
+		if p.KPJ != "" {
+			found := p
+			found.BirthDate, found.MembershipStart = birth.Time, start.Time
+			l.Participant = &found
 		}
-		out[i] = judged{row: r, verdict: batch.Judge(r, set, l)}
-	}
-	return out, nil
-}
-
-// lookup fetches the registry entries of kpjs and which of them already
-// have an active claim from another batch. Claims of this batch are left
-// out: a later row with the same KPJ is DUPLICATE_IN_FILE, whatever the order
-// in which the chunks ran.
-func lookup(ctx context.Context, tx pgx.Tx, batchID string, kpjs []string) (map[string]batch.Participant, map[string]bool, error) {
-	rows, err := tx.Query(ctx, `SELECT kpj, nik, full_name, birth_date, npp, jht_balance, membership_start
-		FROM participants WHERE kpj = ANY($1)`, kpjs)
-	if err != nil {
-		return nil, nil, fmt.Errorf("look up participants: %w", err)
-	}
-	ps := map[string]batch.Participant{}
-	for rows.Next() {
-		var p batch.Participant
-		if err := rows.Scan(&p.KPJ, &p.NIK, &p.FullName, &p.BirthDate, &p.NPP, &p.Balance, &p.MembershipStart); err != nil {
-			rows.Close()
-			return nil, nil, fmt.Errorf("look up participants: %w", err)
-		}
-		ps[p.KPJ] = p
-	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, fmt.Errorf("look up participants: %w", err)
-	}
-	rows, err = tx.Query(ctx, `SELECT DISTINCT kpj FROM claims
-		WHERE kpj = ANY($1) AND status IN ('WAITING', 'READY') AND batch_id <> $2`, kpjs, batchID)
-	if err != nil {
-		return nil, nil, fmt.Errorf("look up active claims: %w", err)
-	}
-	list, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return nil, nil, fmt.Errorf("look up active claims: %w", err)
-	}
-	active := make(map[string]bool, len(list))
-	for _, k := range list {
-		active[k] = true
-	}
-	return ps, active, nil
-}
-
-// insertClaims creates the claims of the chunk's accepted rows in one
-// statement. ON CONFLICT on the partial unique index of active claims lets
-// it decide races between batches: a row whose claim was not inserted lost
-// to a claim committed meanwhile and becomes CLAIM_ALREADY_ACTIVE. Naming
-// that index (rather than any conflict) checks one index ahead of each
-// insert instead of four (15% of the statement), and a clash on any other
-// unique key is an error, not a row silently reported as an active claim.
-func insertClaims(ctx context.Context, tx pgx.Tx, batchID string, companyID int64, rows []judged, today time.Time) error {
-	var a claimArrays
-	for i := range rows {
-		if c := rows[i].verdict.Claim; c != nil && rows[i].verdict.Outcome == batch.OutcomeCreated {
-			a.add(rows[i].row.No, c)
-		}
-	}
-	if len(a.rowNo) == 0 {
-		return nil
-	}
-	res, err := tx.Query(ctx, `
-		INSERT INTO claims (claim_number, batch_id, row_no, company_id, kpj, nik, full_name, reason,
-			termination_date, eligible_on, status, bank_code, bank_account, account_name, phone, email, npwp,
-			gross_amount, tax_amount, net_amount, rules_version)
-		SELECT $3::text || lpad(u.n::text, greatest($22::int, length(u.n::text)), '0'),
-			$1, u.row_no, $2, u.kpj, u.nik, u.full_name, u.reason, u.termination, u.eligible, u.status,
-			u.bank_code, u.bank_account, u.account_name, u.phone, u.email, u.npwp, u.gross, u.tax, u.net, $4
-		FROM (SELECT nextval('claim_number_seq') AS n, *
-			FROM unnest($5::int[], $6::text[], $7::text[], $8::text[], $9::text[], $10::date[], $11::date[],
-				$12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[],
-				$19::bigint[], $20::bigint[], $21::bigint[])
-			AS t(row_no, kpj, nik, full_name, reason, termination, eligible, status, bank_code, bank_account,
-				account_name, phone, email, npwp, gross, tax, net)) u
-		ON CONFLICT (kpj) WHERE status IN ('WAITING', 'READY') DO NOTHING
-		RETURNING row_no, claim_number`,
-		append(append([]any{batchID, companyID, batch.ClaimNumberPrefix(today.Year()), batch.RulesVersion}, a.args()...),
-			batch.ClaimSerialDigits)...)
-	if err != nil {
-		return fmt.Errorf("insert claims: %w", err)
-	}
-	numbers := map[int]string{}
-	for res.Next() {
-		var no int
-		var number string
-		if err := res.Scan(&no, &number); err != nil {
-			res.Close()
-			return fmt.Errorf("insert claims: %w", err)
-		}
-		numbers[no] = number
+		out = append(out, judged{row: r, verdict: batch.Judge(r, set, l)})
 	}
 	if err := res.Err(); err != nil {
-		return fmt.Errorf("insert claims: %w", err)
+		return nil, fmt.Errorf("load rows: %w", err)
 	}
-	for i := range rows {
-		if rows[i].verdict.Outcome != batch.OutcomeCreated {
-			continue
-		}
-		if n, ok := numbers[rows[i].row.No]; ok {
-			rows[i].number = n
-		} else {
-			rows[i].verdict.Reject(batch.Issue{Code: batch.CodeClaimAlreadyActive, Column: batch.ColKPJ})
-		}
-	}
-	return nil
-}
-
-// claimArrays holds claims column by column, for unnest.
-type claimArrays struct {
-	rowNo                                                          []int
-	kpj, nik, name, reason                                         []string
-	termination, eligible                                          []time.Time
-	status, bankCode, bankAccount, accountName, phone, email, npwp []string
-	gross, tax, net                                                []int64
-}
-
-func (a *claimArrays) add(no int, c *batch.Claim) {
-	a.rowNo = append(a.rowNo, no)
-	a.kpj, a.nik, a.name = append(a.kpj, c.KPJ), append(a.nik, c.NIK), append(a.name, c.FullName)
-	a.reason = append(a.reason, string(c.Reason))
-	a.termination, a.eligible = append(a.termination, c.TerminationDate), append(a.eligible, c.EligibleOn)
-	a.status = append(a.status, string(c.Status))
-	a.bankCode, a.bankAccount = append(a.bankCode, c.BankCode), append(a.bankAccount, c.BankAccount)
-	a.accountName, a.phone = append(a.accountName, c.AccountName), append(a.phone, c.Phone)
-	a.email, a.npwp = append(a.email, c.Email), append(a.npwp, c.NPWP)
-	a.gross, a.tax, a.net = append(a.gross, c.Gross), append(a.tax, c.Tax), append(a.net, c.Net)
-}
-
-func (a *claimArrays) args() []any {
-	return []any{a.rowNo, a.kpj, a.nik, a.name, a.reason, a.termination, a.eligible, a.status, a.bankCode,
-		a.bankAccount, a.accountName, a.phone, a.email, a.npwp, a.gross, a.tax, a.net}
+	return out, nil
 }
 
 // saveOutcomes appends every row's outcome, issues and amounts to
@@ -280,45 +176,61 @@ func (a *claimArrays) args() []any {
 // primary key (batch_id, row_no) refuses a second outcome for a row, and the
 // chunk's lock and done_at (same transaction) keep a chunk from trying.
 func saveOutcomes(ctx context.Context, tx pgx.Tx, batchID string, rows []judged) error {
-	parsed, err := uuid.Parse(batchID)
-	if err != nil {
-		return fmt.Errorf("save outcomes: batch id: %w", err)
-	}
-	// pgx encodes a uuid.UUID through its driver.Valuer, as text parsed
-	// back: 5 µs and 20 allocations a value; a pgtype.UUID is 0.1 µs.
-	id := pgtype.UUID{Bytes: parsed, Valid: true}
-	empty := json.RawMessage("[]")
-	_, err = tx.CopyFrom(ctx, pgx.Identifier{"batch_outcomes"},
-		[]string{"batch_id", "row_no", "outcome", "issues", "has_warnings", "claim_number", "eligible_on",
-			"gross_amount", "tax_amount", "net_amount"},
-		pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
-			j := &rows[i]
-			v := j.verdict
-			issues := empty // most rows
-			if len(v.Issues) > 0 {
-				b, err := json.Marshal(v.Issues)
-				if err != nil {
-					return nil, fmt.Errorf("encode issues of row %d: %w", j.row.No, err)
-				}
-				issues = b
-			}
-			_, w := v.Issues.Codes()
-			var number *string
-			if j.number != "" {
-				number = &j.number
-			}
-			var eligible *time.Time
-			var gross, tax, net *int64
-			if c := v.Claim; c != nil {
-				eligible, gross, tax, net = &c.EligibleOn, &c.Gross, &c.Tax, &c.Net
-			}
-			return []any{id, j.row.No, string(v.Outcome), issues, len(w) > 0, number, eligible,
-				gross, tax, net}, nil
-		}))
+	id, err := pgUUID(batchID)
 	if err != nil {
 		return fmt.Errorf("save outcomes: %w", err)
 	}
+	c := newBinaryCopy(len(rows) * 96)
+	for i := range rows {
+		j := &rows[i]
+		v := j.verdict
+		c.tuple(10)
+		c.uuid(id.Bytes)
+		c.int4(j.row.No)
+		c.text(string(v.Outcome))
+		if len(v.Issues) == 0 {
+			c.jsonb([]byte("[]")) // most rows
+		} else {
+			js, err := json.Marshal(v.Issues)
+			if err != nil {
+				return fmt.Errorf("save outcomes: encode issues of row %d: %w", j.row.No, err)
+			}
+			c.jsonb(js)
+		}
+		_, w := v.Issues.Codes()
+		c.boolean(len(w) > 0)
+		c.textOrNull(j.number)
+		if cl := v.Claim; cl != nil {
+			c.date(cl.EligibleOn)
+			c.int8(cl.Gross)
+			c.int8(cl.Tax)
+			c.int8(cl.Net)
+		} else {
+			c.null()
+			c.null()
+			c.null()
+			c.null()
+		}
+	}
+	if _, err := tx.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(c.bytes()), copyOutcomesSQL); err != nil {
+		return fmt.Errorf("save outcomes: %w", err)
+	}
 	return nil
+}
+
+// copyOutcomesSQL appends a chunk's outcomes; saveOutcomes writes its input.
+const copyOutcomesSQL = `COPY batch_outcomes (batch_id, row_no, outcome, issues, has_warnings, claim_number,
+	eligible_on, gross_amount, tax_amount, net_amount) FROM STDIN (FORMAT binary)`
+
+// pgUUID is a batch id as COPY takes it best. pgx encodes a uuid.UUID
+// through its driver.Valuer, as text parsed back: 5 µs and 20 allocations a
+// value; a pgtype.UUID is 0.1 µs.
+func pgUUID(batchID string) (pgtype.UUID, error) {
+	parsed, err := uuid.Parse(batchID)
+	if err != nil {
+		return pgtype.UUID{}, fmt.Errorf("batch id: %w", err)
+	}
+	return pgtype.UUID{Bytes: parsed, Valid: true}, nil
 }
 
 // closeChunk marks the chunk done and adds its outcomes to the batch's

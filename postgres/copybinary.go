@@ -1,0 +1,91 @@
+package postgres
+
+import (
+	"encoding/binary"
+	"time"
+)
+
+// binaryCopy builds, in memory, the input of a COPY … FROM STDIN (FORMAT
+// binary): a header, tuples of length-prefixed values, a trailer. A chunk's
+// claims and outcomes are written this way rather than through pgx's
+// CopyFrom, which encodes every value through an interface and a plan lookup
+// (pgtype.Map.Encode: 0.46 s of Go CPU per 100,000 rows' claims and
+// outcomes in a profile of the chunk path). The caller writes each tuple's
+// values in the order of its column list, with the column's exact type.
+type binaryCopy struct{ b []byte }
+
+// pgEpoch is day 0 of PostgreSQL's date.
+var pgEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
+
+func newBinaryCopy(size int) *binaryCopy {
+	c := &binaryCopy{b: make([]byte, 0, size)}
+	// Signature, flags (no OIDs), no header extension.
+	c.b = append(c.b, "PGCOPY\n\xff\r\n\x00"...)
+	c.b = binary.BigEndian.AppendUint32(c.b, 0)
+	c.b = binary.BigEndian.AppendUint32(c.b, 0)
+	return c
+}
+
+// tuple starts a tuple of n values.
+func (c *binaryCopy) tuple(n int) { c.b = binary.BigEndian.AppendUint16(c.b, uint16(n)) }
+
+func (c *binaryCopy) null() { c.b = binary.BigEndian.AppendUint32(c.b, 0xffffffff) }
+
+// text writes a text (or jsonb-less varchar) value.
+func (c *binaryCopy) text(s string) {
+	c.b = binary.BigEndian.AppendUint32(c.b, uint32(len(s)))
+	c.b = append(c.b, s...)
+}
+
+// textOrNull writes s, or NULL when s is "".
+func (c *binaryCopy) textOrNull(s string) {
+	if s == "" {
+		c.null()
+		return
+	}
+	c.text(s)
+}
+
+// jsonb writes a jsonb value: its format version (1), then the JSON text.
+func (c *binaryCopy) jsonb(js []byte) {
+	c.b = binary.BigEndian.AppendUint32(c.b, uint32(len(js)+1))
+	c.b = append(c.b, 1)
+	c.b = append(c.b, js...)
+}
+
+func (c *binaryCopy) int4(v int) {
+	c.b = binary.BigEndian.AppendUint32(c.b, 4)
+	c.b = binary.BigEndian.AppendUint32(c.b, uint32(int32(v)))
+}
+
+func (c *binaryCopy) int8(v int64) {
+	c.b = binary.BigEndian.AppendUint32(c.b, 8)
+	c.b = binary.BigEndian.AppendUint64(c.b, uint64(v))
+}
+
+func (c *binaryCopy) boolean(v bool) {
+	c.b = binary.BigEndian.AppendUint32(c.b, 1)
+	if v {
+		c.b = append(c.b, 1)
+	} else {
+		c.b = append(c.b, 0)
+	}
+}
+
+func (c *binaryCopy) uuid(id [16]byte) {
+	c.b = binary.BigEndian.AppendUint32(c.b, 16)
+	c.b = append(c.b, id[:]...)
+}
+
+// date writes t's calendar day (as pgx does: the year, month and day of t
+// in its own location), as days since 2000-01-01.
+func (c *binaryCopy) date(t time.Time) {
+	days := (time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC).Unix() - pgEpoch) / 86400
+	c.b = binary.BigEndian.AppendUint32(c.b, 4)
+	c.b = binary.BigEndian.AppendUint32(c.b, uint32(int32(days)))
+}
+
+// bytes ends the input with its trailer and returns it.
+func (c *binaryCopy) bytes() []byte {
+	return binary.BigEndian.AppendUint16(c.b, 0xffff)
+}
