@@ -171,19 +171,30 @@ func judgeRows(ctx context.Context, tx pgx.Tx, c Chunk, st chunkState) ([]judged
 	return out, nil
 }
 
-// saveOutcomes appends every row's outcome, issues and amounts to
+// saveOutcomes appends the rows' outcomes, issues and amounts to
 // batch_outcomes with one COPY: the wide raw rows are never rewritten. The
 // primary key (batch_id, row_no) refuses a second outcome for a row, and the
 // chunk's lock and done_at (same transaction) keep a chunk from trying.
+//
+// A row that became a claim without any issue has no outcome row: its claim
+// (claims (batch_id, row_no), written in the same transaction) says all of
+// it, and readers take a claim without an outcome as CREATED (cleanCreated).
+// That is most rows of most batches, and their outcome rows cost about as
+// much to store as the claims themselves.
 func saveOutcomes(ctx context.Context, tx pgx.Tx, batchID string, rows []judged) error {
 	id, err := pgUUID(batchID)
 	if err != nil {
 		return fmt.Errorf("save outcomes: %w", err)
 	}
 	c := newBinaryCopy(len(rows) * 96)
+	n := 0
 	for i := range rows {
 		j := &rows[i]
 		v := j.verdict
+		if cleanCreated(j) {
+			continue
+		}
+		n++
 		c.tuple(10)
 		c.uuid(id.Bytes)
 		c.int4(j.row.No)
@@ -212,10 +223,19 @@ func saveOutcomes(ctx context.Context, tx pgx.Tx, batchID string, rows []judged)
 			c.null()
 		}
 	}
+	if n == 0 {
+		return nil
+	}
 	if _, err := tx.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(c.bytes()), copyOutcomesSQL); err != nil {
 		return fmt.Errorf("save outcomes: %w", err)
 	}
 	return nil
+}
+
+// cleanCreated reports whether row j became a claim without any issue: its
+// claim is its outcome.
+func cleanCreated(j *judged) bool {
+	return j.verdict.Outcome == batch.OutcomeCreated && j.number != "" && len(j.verdict.Issues) == 0
 }
 
 // copyOutcomesSQL appends a chunk's outcomes; saveOutcomes writes its input.

@@ -158,10 +158,18 @@ func (s *Store) FinalizeBatch(ctx context.Context, id string) (bool, error) {
 			return err
 		}
 		var c batch.Counts
-		if err := tx.QueryRow(ctx, `SELECT count(*),
-				count(*) FILTER (WHERE outcome = 'CREATED'), count(*) FILTER (WHERE outcome = 'VALID'),
-				count(*) FILTER (WHERE outcome = 'REJECTED'), count(*) FILTER (WHERE has_warnings)
-			FROM batch_outcomes WHERE batch_id = $1`, id).Scan(&c.Processed, &c.Created, &c.Valid, &c.Rejected, &c.Warnings); err != nil {
+		// A claim of the batch without an outcome row is a row created
+		// without any issue (saveOutcomes stores no outcome for it).
+		if err := tx.QueryRow(ctx, `
+			SELECT o.n + clean.n, o.created + clean.n, o.valid, o.rejected, o.warnings
+			FROM (SELECT count(*) AS n, count(*) FILTER (WHERE outcome = 'CREATED') AS created,
+					count(*) FILTER (WHERE outcome = 'VALID') AS valid,
+					count(*) FILTER (WHERE outcome = 'REJECTED') AS rejected,
+					count(*) FILTER (WHERE has_warnings) AS warnings
+				FROM batch_outcomes WHERE batch_id = $1) o,
+				(SELECT count(*) AS n FROM claims c WHERE c.batch_id = $1
+					AND NOT EXISTS (SELECT FROM batch_outcomes o WHERE o.batch_id = $1 AND o.row_no = c.row_no)) clean`,
+			id).Scan(&c.Processed, &c.Created, &c.Valid, &c.Rejected, &c.Warnings); err != nil {
 			return err
 		}
 		_, err = tx.Exec(ctx, `UPDATE batches SET processed_rows = $2, created = $3, valid = $4,

@@ -57,7 +57,8 @@ func (s *Store) ReportLines(ctx context.Context, b Batch, onlyRejected bool, fn 
 
 // reportPage appends to page the report rows of batch id after row number
 // after and up to upTo, at most limit of them. The claim status is the
-// claim's current one.
+// claim's current one; a claim without an outcome row is a row that became a
+// claim without any issue (saveOutcomes), CREATED.
 //
 // The outcome and the claim are read through LATERAL subqueries that
 // OFFSET 0 keeps from being flattened: one index probe per row of the page
@@ -68,14 +69,17 @@ func (s *Store) reportPage(ctx context.Context, id string, onlyRejected bool, af
 	ctx, cancel := context.WithTimeout(ctx, reportPageTimeout)
 	defer cancel()
 	rows, err := s.pool.Query(ctx, `
-		SELECT r.row_no, r.line_no, r.fields, coalesce(o.outcome, ''), nullif(o.issues, '[]'::jsonb),
-			coalesce(o.claim_number, ''), coalesce(c.status, ''), o.eligible_on,
-			o.gross_amount, o.tax_amount, o.net_amount
+		SELECT r.row_no, r.line_no, r.fields,
+			coalesce(o.outcome, CASE WHEN c.claim_number IS NOT NULL THEN 'CREATED' END, ''),
+			nullif(o.issues, '[]'::jsonb), coalesce(o.claim_number, c.claim_number, ''), coalesce(c.status, ''),
+			coalesce(o.eligible_on, c.eligible_on), coalesce(o.gross_amount, c.gross_amount),
+			coalesce(o.tax_amount, c.tax_amount), coalesce(o.net_amount, c.net_amount)
 		FROM batch_rows r
 		LEFT JOIN LATERAL (SELECT * FROM batch_outcomes o
 			WHERE o.batch_id = $1 AND o.row_no = r.row_no OFFSET 0) o ON true
-		LEFT JOIN LATERAL (SELECT c.status FROM claims c
-			WHERE c.batch_id = $1 AND c.row_no = o.row_no OFFSET 0) c ON true
+		LEFT JOIN LATERAL (SELECT c.status, c.claim_number, c.eligible_on, c.gross_amount, c.tax_amount,
+				c.net_amount FROM claims c
+			WHERE c.batch_id = $1 AND c.row_no = r.row_no OFFSET 0) c ON true
 		WHERE r.batch_id = $1 AND r.row_no > $3 AND r.row_no <= $4 AND (NOT $2 OR o.outcome = 'REJECTED')
 		ORDER BY r.row_no
 		LIMIT $5`, id, onlyRejected, after, upTo, limit)

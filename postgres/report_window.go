@@ -27,7 +27,7 @@ var reportWindowSQL = [3]string{
 	`SELECT row_no, outcome, nullif(issues, '[]'::jsonb), coalesce(claim_number, ''), eligible_on,
 			gross_amount, tax_amount, net_amount
 		FROM batch_outcomes WHERE batch_id = $1 AND row_no > $2 AND row_no <= $3 ORDER BY row_no`,
-	`SELECT row_no, status FROM claims
+	`SELECT row_no, status, claim_number, eligible_on, gross_amount, tax_amount, net_amount FROM claims
 		WHERE batch_id = $1 AND row_no > $2 AND row_no <= $3 ORDER BY row_no`,
 }
 
@@ -35,8 +35,7 @@ var reportWindowSQL = [3]string{
 // to upTo (only the rejected ones when onlyRejected), and returns how many
 // rows the window held before that filter. The three queries go in one
 // round trip (a pgx batch) and the connection goes back to the pool before
-// it returns. A row's claim status is shown only with its outcome, and is
-// the claim's current one.
+// it returns. A row's claim status is the claim's current one.
 func (s *Store) reportWindow(ctx context.Context, id string, onlyRejected bool, after, upTo int, page []batch.ReportLine) ([]batch.ReportLine, int, error) {
 	ctx, cancel := context.WithTimeout(ctx, reportPageTimeout)
 	defer cancel()
@@ -211,26 +210,38 @@ func readWindowOutcomes(br pgx.BatchResults, lines []batch.ReportLine) error {
 }
 
 // readWindowClaims sets the claim status of each of lines (in row order)
-// that has an outcome and a claim.
+// that has a claim. A claim without an outcome row is a row that became a
+// claim without any issue (saveOutcomes stores no outcome for it): its
+// outcome is CREATED and its number, date and amounts are the claim's.
 func readWindowClaims(br pgx.BatchResults, lines []batch.ReportLine) error {
 	rows, err := br.Query()
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	var no int
-	var status string
+	var (
+		no              int
+		status, number  string
+		eligible        pgtype.Date
+		gross, tax, net int64
+	)
 	i := 0
 	for rows.Next() {
-		if err := rows.Scan(&no, &status); err != nil {
+		if err := rows.Scan(&no, &status, &number, &eligible, &gross, &tax, &net); err != nil {
 			return err
 		}
 		for i < len(lines) && lines[i].Row < no {
 			i++
 		}
-		if i < len(lines) && lines[i].Row == no && lines[i].Outcome != "" {
-			lines[i].ClaimStatus = batch.ClaimStatus(status)
+		if i == len(lines) || lines[i].Row != no {
+			continue
 		}
+		l := &lines[i]
+		if l.Outcome == "" {
+			l.Outcome, l.ClaimNumber, l.EligibleOn = batch.OutcomeCreated, number, eligible.Time
+			l.Gross, l.Tax, l.Net, l.HasAmounts = gross, tax, net, true
+		}
+		l.ClaimStatus = batch.ClaimStatus(status)
 	}
 	return rows.Err()
 }

@@ -1,0 +1,97 @@
+package postgres_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"jhtbatch/batch"
+	"jhtbatch/batch/batchtest"
+	"jhtbatch/postgres"
+	"jhtbatch/testenv"
+)
+
+// TestCleanClaimsStoreNoOutcome processes a batch of rows created without
+// any issue, one created with a warning and one rejected: only the last two
+// get an outcome row (a clean claim is its own outcome), and the report and
+// the batch's counters still say what became of every row.
+func TestCleanClaimsStoreNoOutcome(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool, _ := testenv.DB(t)
+	s := postgres.NewStore(pool)
+	c, _ := newCompany(t, s, "AB123456")
+	reg, file := batchtest.ValidFile(3, "AB123456")
+	if _, err := s.ImportParticipants(ctx, strings.NewReader(reg)); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(file), "\n")
+	// Row 3: its bank code "014" written as a spreadsheet does, "14"
+	// (LEADING_ZERO_RESTORED, a warning); row 4: a KPJ not in the registry.
+	lines[3] = strings.Replace(lines[3], ",014,", ",14,", 1)
+	lines = append(lines, "99999999999,3171011205850001,Budi Santoso,1985-05-12,2026-10-01,PHK,014,1234567890,Budi Santoso,081234567890,,")
+	b, _, err := upload(t, s, c.ID, strings.Join(lines, "\n")+"\n", batch.ModeCreate, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunks, err := s.PlanBatch(ctx, b.ID, 2, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range chunks {
+		if _, err := s.RunChunk(ctx, ch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.FinalizeBatch(ctx, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	var stored []int
+	rows, err := pool.Query(ctx, `SELECT row_no FROM batch_outcomes WHERE batch_id = $1 ORDER BY row_no`, b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var no int
+		if err := rows.Scan(&no); err != nil {
+			t.Fatal(err)
+		}
+		stored = append(stored, no)
+	}
+	if len(stored) != 2 || stored[0] != 3 || stored[1] != 4 {
+		t.Errorf("rows with an outcome row: %v, want [3 4]", stored)
+	}
+	got, err := s.Batch(ctx, c.ID, b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != batch.StatusCompletedWithErrors || got.ProcessedRows != 4 || got.Created != 3 ||
+		got.Rejected != 1 || got.Warnings != 1 {
+		t.Errorf("batch %s: processed %d created %d rejected %d warnings %d; want completed_with_errors, 4, 3, 1, 1",
+			got.Status, got.ProcessedRows, got.Created, got.Rejected, got.Warnings)
+	}
+	report := reportOf(t, s, b.ID, c.ID)
+	for i, l := range report {
+		errs, warns := l.Issues.Codes()
+		created := i < 3
+		switch {
+		case created && (l.Outcome != batch.OutcomeCreated || l.ClaimNumber == "" || l.ClaimStatus == "" ||
+			!l.HasAmounts || l.Gross == 0 || l.EligibleOn.IsZero() || len(errs) > 0):
+			t.Errorf("row %d: %+v, want CREATED with its claim, status, date and amounts", i+1, l)
+		case created && (len(warns) == 1) != (i == 2):
+			t.Errorf("row %d: warnings %v", i+1, warns)
+		case !created && (l.Outcome != batch.OutcomeRejected || l.ClaimNumber != "" || len(errs) != 1):
+			t.Errorf("row %d: %+v, want REJECTED", i+1, l)
+		}
+	}
+	// The rows endpoint's pages (reportPage) read the same as the report.
+	page, _, err := s.RowPage(ctx, got, false, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(report, page); diff != "" {
+		t.Errorf("RowPage differs from the report (-report +page):\n%s", diff)
+	}
+}
