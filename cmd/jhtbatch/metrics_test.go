@@ -9,7 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"jhtbatch/testenv"
+	"jhtbatch/worker"
 )
 
 // TestMetricsServeWorkerAndAPIMetrics checks that GET /metrics of the API
@@ -17,6 +20,7 @@ import (
 // the workers' metrics that README promises (rows by outcome, chunk
 // durations, task failures): "jhtbatch all" runs both in one process.
 func TestMetricsServeWorkerAndAPIMetrics(t *testing.T) {
+	startWorkerMetrics()
 	h := apiHandler(Config{}, nil, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	get := func() string {
 		rec := httptest.NewRecorder()
@@ -44,6 +48,7 @@ func TestMetricsServeWorkerAndAPIMetrics(t *testing.T) {
 // A workers-only process ("jhtbatch work") serves its metrics and a health
 // check on METRICS_ADDR, so operators can watch it.
 func TestWorkOnlyProcessServesMetrics(t *testing.T) {
+	startWorkerMetrics()
 	addr := testenv.FreeAddr(t)
 	svc, err := metricsService(addr, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
@@ -69,6 +74,14 @@ func TestWorkOnlyProcessServesMetrics(t *testing.T) {
 			t.Errorf("GET %s: %d, want 200 with %q; body %.300s", path, res.StatusCode, want, body)
 		}
 	}
+}
+
+// startWorkerMetrics registers the workers' metrics on the default registry,
+// as starting the workers does (workerService), so that each test above
+// holds on its own, not only after another test started workers.
+func startWorkerMetrics() {
+	worker.NewHandlers(nil, nil, worker.Config{Registry: prometheus.DefaultRegisterer,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 }
 
 func TestMetricsAddrSetting(t *testing.T) {
