@@ -17,7 +17,8 @@ import (
 // baseline, and as XLSX, to io.Discard. Compare the two ns/op (target:
 // XLSX ≤ 3× CSV) and B/op in one run; peak-heap-MB is the live heap's
 // high-water mark above where it started (the lines themselves are built
-// before and not counted).
+// before and not counted); cpu-ms/op is the process's CPU time per report,
+// steadier than ns/op on a shared machine.
 func BenchmarkReport(b *testing.B) {
 	const rows = 100_000
 	m, lines := benchReportLines(b, rows)
@@ -56,6 +57,7 @@ func BenchmarkReport(b *testing.B) {
 func benchWrite(b *testing.B, rows int, write func() error) {
 	b.ReportAllocs()
 	var peak uint64
+	cpu0 := cpuTime()
 	for b.Loop() {
 		runtime.GC()
 		var ms runtime.MemStats
@@ -88,6 +90,7 @@ func benchWrite(b *testing.B, rows int, write func() error) {
 	}
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
 	b.ReportMetric(float64(rows*b.N)/b.Elapsed().Seconds(), "rows/s")
+	b.ReportMetric(float64((cpuTime()-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
 }
 
 // benchReportLines are the report lines of a batch of rows valid rows
