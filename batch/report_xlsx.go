@@ -2,10 +2,7 @@ package batch
 
 import (
 	"archive/zip"
-	"bufio"
 	"fmt"
-	"hash"
-	"hash/crc32"
 	"io"
 	"os"
 	"strconv"
@@ -109,56 +106,6 @@ func copyPart(zw *zip.Writer, h *zip.FileHeader, compressed io.Reader) error {
 	return nil
 }
 
-// partWriter deflates a part into a file and counts what the zip entry
-// needs: the CRC and size of the XML and the size of what it made.
-type partWriter struct {
-	file    *bufio.Writer
-	counted countingWriter
-	fw      *flate.Writer
-	crc     hash.Hash32
-	size    uint64
-}
-
-type countingWriter struct {
-	w io.Writer
-	n uint64
-}
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += uint64(n)
-	return n, err
-}
-
-func newPartWriter(f io.Writer) (*partWriter, error) {
-	p := &partWriter{file: bufio.NewWriterSize(f, 64<<10), crc: crc32.NewIEEE()}
-	p.counted.w = p.file
-	fw, err := flate.NewWriter(&p.counted, xlsxLevel)
-	if err != nil {
-		return nil, err
-	}
-	p.fw = fw
-	return p, nil
-}
-
-func (p *partWriter) Write(b []byte) (int, error) {
-	p.crc.Write(b)
-	p.size += uint64(len(b))
-	return p.fw.Write(b)
-}
-
-// close ends the part and returns its zip header.
-func (p *partWriter) close(name string) (*zip.FileHeader, error) {
-	if err := p.fw.Close(); err != nil {
-		return nil, err
-	}
-	if err := p.file.Flush(); err != nil {
-		return nil, err
-	}
-	return &zip.FileHeader{Name: name, Method: zip.Deflate, CRC32: p.crc.Sum32(),
-		CompressedSize64: p.counted.n, UncompressedSize64: p.size}, nil
-}
-
 // writeReportPart writes the Report sheet, deflated, to f and returns its
 // zip header.
 func writeReportPart(f io.Writer, m ReportMeta, next func() (ReportLine, bool, error)) (*zip.FileHeader, error) {
@@ -166,6 +113,7 @@ func writeReportPart(f io.Writer, m ReportMeta, next func() (ReportLine, bool, e
 	if err != nil {
 		return nil, fmt.Errorf("xlsx report sheet: %w", err)
 	}
+	defer pw.abort()
 	render := newRenderer(m)
 	header := reportHeader(render.header)
 	if len(header) > xlsxMaxCols {
