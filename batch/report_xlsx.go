@@ -44,16 +44,21 @@ const xlsxLevel = flate.BestSpeed
 // as they come into a temporary file in m.TempDir (unlinked at once, so
 // nothing is left behind), and the package is written to w only when every
 // row has been read: an error of next still comes before any byte of the
-// file, and memory holds one row and the compressor's window.
-func WriteXLSX(w io.Writer, m ReportMeta, next func() (ReportLine, bool, error)) (err error) {
+// file. Memory holds one row, two 256 KB buffers of XML and the
+// compressor's state.
+func WriteXLSX(w io.Writer, m ReportMeta, next func() (ReportLine, bool, error)) error {
 	spool, err := os.CreateTemp(m.TempDir, "xlsx-report-*")
 	if err != nil {
 		return fmt.Errorf("xlsx report spool: %w", err)
 	}
-	defer spool.Close()
-	if err := os.Remove(spool.Name()); err != nil {
-		return fmt.Errorf("xlsx report spool: %w", err)
-	}
+	// Where an open file cannot be removed, it is removed after use.
+	unlinked := os.Remove(spool.Name()) == nil
+	defer func() {
+		_ = spool.Close() // only read from by now
+		if !unlinked {
+			_ = os.Remove(spool.Name())
+		}
+	}()
 	report, err := writeReportPart(spool, m, next)
 	if err != nil {
 		return err

@@ -121,7 +121,7 @@ func columnName(i int) string {
 
 func (sw *sheetWriter) raw(s string) { sw.buf = append(sw.buf, s...) }
 
-// startRow opens row number row (1-based).
+// startNumberedRow opens row number row (1-based).
 func (sw *sheetWriter) startNumberedRow(row int) {
 	sw.rowNum = strconv.AppendInt(sw.rowNum[:0], int64(row), 10)
 	sw.buf = append(sw.buf, `<row r="`...)
