@@ -1,0 +1,135 @@
+package batch_test
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"testing"
+	"time"
+
+	"jhtbatch/batch"
+	"jhtbatch/batch/batchtest"
+)
+
+// BenchmarkReport writes the report of 100,000 created rows as CSV, the
+// baseline, and as XLSX, to io.Discard. Compare the two ns/op (target:
+// XLSX ≤ 3× CSV) and B/op in one run; peak-heap-MB is the live heap's
+// high-water mark above where it started (the lines themselves are built
+// before and not counted); cpu-ms/op is the process's CPU time per report,
+// steadier than ns/op on a shared machine.
+func BenchmarkReport(b *testing.B) {
+	const rows = 100_000
+	m, lines := benchReportLines(b, rows)
+	b.Run("csv", func(b *testing.B) {
+		benchWrite(b, rows, func() error {
+			r, err := batch.NewCSVReport(io.Discard, m)
+			if err != nil {
+				return err
+			}
+			for _, l := range lines {
+				if err := r.Write(l); err != nil {
+					return err
+				}
+			}
+			return r.Close()
+		})
+	})
+	b.Run("xlsx", func(b *testing.B) {
+		m := m
+		m.TempDir = b.TempDir()
+		benchWrite(b, rows, func() error {
+			i := 0
+			return batch.WriteXLSX(io.Discard, m, func() (batch.ReportLine, bool, error) {
+				if i == len(lines) {
+					return batch.ReportLine{}, false, nil
+				}
+				i++
+				return lines[i-1], true, nil
+			})
+		})
+	})
+}
+
+// benchWrite runs write once per iteration and reports the heap's peak
+// above its level before, sampled by a goroutine every millisecond.
+func benchWrite(b *testing.B, rows int, write func() error) {
+	b.ReportAllocs()
+	var peak uint64
+	cpu0 := cpuTime()
+	for b.Loop() {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		base := ms.HeapAlloc
+		done := make(chan struct{})
+		sampled := make(chan uint64)
+		go func() {
+			var p uint64
+			tick := time.NewTicker(time.Millisecond)
+			defer tick.Stop()
+			for {
+				var ms runtime.MemStats
+				runtime.ReadMemStats(&ms)
+				p = max(p, ms.HeapAlloc-min(base, ms.HeapAlloc))
+				select {
+				case <-done:
+					sampled <- p
+					return
+				case <-tick.C:
+				}
+			}
+		}()
+		err := write()
+		close(done)
+		peak = max(peak, <-sampled)
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+	b.ReportMetric(float64(rows*b.N)/b.Elapsed().Seconds(), "rows/s")
+	b.ReportMetric(float64((cpuTime()-cpu0).Milliseconds())/float64(b.N), "cpu-ms/op")
+}
+
+// benchReportLines are the report lines of a batch of rows valid rows
+// (batchtest.ValidFile), each a created claim as a finished batch has it;
+// one row in ten carries a warning, so the codes and messages columns are
+// not all empty.
+func benchReportLines(b *testing.B, rows int) (batch.ReportMeta, []batch.ReportLine) {
+	b.Helper()
+	_, file := batchtest.ValidFile(rows, "AB123456")
+	d, err := batch.NewDecoder(bytes.NewReader([]byte(file)), batch.EncUTF8, batch.DecodeOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := batch.ReportMeta{
+		BatchID: "b-bench", Filename: "bench.csv", Status: batch.StatusCompleted, Mode: batch.ModeCreate,
+		RulesVersion: batch.RulesVersion, Header: d.Header(), Layout: d.Layout(), Delimiter: d.Delimiter(),
+		Encoding: batch.EncUTF8, TotalRows: rows, ProcessedRows: rows, Created: rows, Lang: batch.LangID,
+	}
+	lines := make([]batch.ReportLine, 0, rows)
+	for i := 1; ; i++ {
+		rec, err := d.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		gross := int64(1_000_000 + (i-1)*1000)
+		l := batch.ReportLine{Row: i, Line: rec.Line, Fields: rec.Fields, Outcome: batch.OutcomeCreated,
+			ClaimNumber: fmt.Sprintf("JHT-2026-%08d", i), ClaimStatus: batch.ClaimWaiting,
+			EligibleOn: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC),
+			Gross:      gross, Tax: gross / 20, Net: gross - gross/20, HasAmounts: true}
+		if i%10 == 0 {
+			l.Issues = batch.Issues{{Code: batch.CodeBankAccountLengthUnusual, Column: batch.ColBankAccount, Arg: "10"}}
+		}
+		lines = append(lines, l)
+	}
+	if len(lines) != rows {
+		b.Fatalf("%d lines, want %d", len(lines), rows)
+	}
+	return m, lines
+}
