@@ -346,7 +346,7 @@ func TestSpoolLeavesNothing(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(dir, "old"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{"upload-123", "excelize-9", "old/x", "notes.txt"} {
+	for _, f := range []string{"upload-123", "xlsx-report-7", "excelize-9", "old/x", "notes.txt"} {
 		if err := os.WriteFile(filepath.Join(dir, f), []byte("3171011708850001"), 0o600); err != nil {
 			t.Fatal(err)
 		}

@@ -56,8 +56,8 @@ func (s *server) handleReportCSV(w http.ResponseWriter, r *http.Request, c batch
 }
 
 // handleReportXLSX writes the spreadsheet report. Rows come from the
-// database through a bounded channel, and the sheet is spooled to a file
-// past excelize's in-memory chunk, so memory is bounded per report; the
+// database a page at a time, and the sheet is compressed into a spool file
+// as it is written (batch.WriteXLSX), so memory is bounded per report; the
 // report slots bound the number of reports.
 func (s *server) handleReportXLSX(w http.ResponseWriter, r *http.Request, c batch.Company) {
 	req, ok := s.reportRequest(w, r, c)

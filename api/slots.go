@@ -9,7 +9,7 @@ import (
 )
 
 // Report builds are capped: each one holds a buffer, a page of rows and,
-// for the XLSX, excelize's in-memory sheet chunk, so unbounded parallel
+// for the XLSX, its compressor's buffers and a spool file, so unbounded parallel
 // downloads could take the process's memory. reportSlots counts the builds
 // in progress, in the process and per company, so that no company can take
 // every slot and another's download still gets one.

@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"jhtbatch/batch"
 )
 
 // The upload spool. An upload is written to a file while it is hashed and
@@ -15,12 +17,12 @@ import (
 // and it is unlinked as soon as it is created: the open file works on, and
 // nothing is left behind if the process dies, on Linux and every Unix. On a
 // system that cannot remove an open file, it is removed when closed, and a
-// crash leaves it for PrepareSpool at the next start. excelize's temporary
-// files of an XLSX report go to the same directory.
+// crash leaves it for PrepareSpool at the next start. An XLSX report's
+// spool file (batch.XLSXSpoolPrefix) goes to the same directory.
 
 // PrepareSpool makes dir (mode 0700) when missing and removes from it the
-// files this service leaves there (upload-*, and excelize-* of XLSX
-// reports) when a process dies mid-upload or mid-report. Nothing else in
+// files this service leaves there (upload-*, and xlsx-report-* of XLSX
+// reports, or excelize-* of earlier releases) when a process dies mid-upload or mid-report. Nothing else in
 // dir is touched, and an existing dir keeps its mode: SPOOL_DIR may name a
 // shared directory such as /tmp by mistake, and the service must not empty
 // or lock it (the files it makes are 0600 and unlinked at once anyway).
@@ -50,7 +52,8 @@ func PrepareSpool(dir string) error {
 }
 
 // Name prefixes of the files the service writes to its spool: uploads
-// (spoolFile) and excelize's temporary files of an XLSX report.
+// (spoolFile) and an XLSX report's sheet; releases before 2026-11-27 wrote
+// their XLSX reports through excelize, whose temporary files may be left.
 const (
 	uploadSpoolPrefix = "upload-"
 	excelizePrefix    = "excelize-"
@@ -58,7 +61,8 @@ const (
 
 // ownSpoolFile reports whether name is one of the service's spool files.
 func ownSpoolFile(name string) bool {
-	return strings.HasPrefix(name, uploadSpoolPrefix) || strings.HasPrefix(name, excelizePrefix)
+	return strings.HasPrefix(name, uploadSpoolPrefix) || strings.HasPrefix(name, batch.XLSXSpoolPrefix) ||
+		strings.HasPrefix(name, excelizePrefix)
 }
 
 // spoolFile creates an anonymous spool file in dir: created, then unlinked

@@ -46,8 +46,12 @@ const xlsxLevel = flate.BestSpeed
 // row has been read: an error of next still comes before any byte of the
 // file. Memory holds one row, two 256 KB buffers of XML and the
 // compressor's state.
+// XLSXSpoolPrefix starts the name of the temporary file an XLSX report's
+// sheet is compressed into before it is sent (WriteXLSX).
+const XLSXSpoolPrefix = "xlsx-report-"
+
 func WriteXLSX(w io.Writer, m ReportMeta, next func() (ReportLine, bool, error)) error {
-	spool, err := os.CreateTemp(m.TempDir, "xlsx-report-*")
+	spool, err := os.CreateTemp(m.TempDir, XLSXSpoolPrefix+"*")
 	if err != nil {
 		return fmt.Errorf("xlsx report spool: %w", err)
 	}
