@@ -150,14 +150,13 @@ func runOnce(ctx context.Context, o options, f benchFiles, n, workers int) (resu
 		if kill == nil || kill.victim != nil || processed < f.rows/3 {
 			return nil
 		}
-		victim, err := kill.kill(procs, processed)
-		if err != nil {
+		if _, err := kill.kill(procs, processed); err != nil {
 			return err
 		}
 		go kill.watch(ctx)
 		if workers == 1 { // the layout's only worker: start another, as a supervisor would
 			kill.run.restarted = true
-			return start(victim.name+"b", "work")
+			return start("work1b", "work")
 		}
 		return nil
 	}
