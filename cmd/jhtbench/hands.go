@@ -24,8 +24,9 @@ const (
 
 // Sizes of the small batches of -small, of a second company.
 const (
-	otherRows = 50
-	smallRows = 32
+	otherRows  = 50
+	smallRows  = 32
+	smallTimes = 5 // 32-row batches one after the other: one alone says little on a shared machine
 )
 
 // orphanWait is how long after the kill the watcher sorts the chunk tasks
@@ -46,10 +47,13 @@ type killRun struct {
 
 // smallRuns are the figures of -small.
 type smallRuns struct {
-	other       time.Duration // 50 rows of another company, upload until finished, during the big batch
-	otherDuring bool          // it finished before the big batch did
-	small       time.Duration // 32 rows, upload until the end of report.csv, after the big batch
+	other       time.Duration   // 50 rows of another company, upload until finished, during the big batch
+	otherDuring bool            // it finished before the big batch did
+	small       []time.Duration // 32 rows, upload until the end of report.csv, after the big batch, smallTimes times
 }
+
+// smallMedian is the median of the 32-row batches' times.
+func (s *smallRuns) smallMedian() time.Duration { return median(s.small) }
 
 // killer kills one "work" process partway through the big batch, then
 // watches the chunk tasks in Redis to time how soon the ones it left
@@ -279,4 +283,13 @@ func goal(d, g time.Duration) string {
 		verdict = "MISSED"
 	}
 	return fmt.Sprintf("goal ≤ %s: %s", g, verdict)
+}
+
+// seconds lists durations as "0.101 0.095 s".
+func seconds(ds []time.Duration) string {
+	var parts []string
+	for _, d := range ds {
+		parts = append(parts, fmt.Sprintf("%.3f", d.Seconds()))
+	}
+	return strings.Join(parts, " ") + " s"
 }

@@ -199,14 +199,16 @@ func runOnce(ctx context.Context, o options, f benchFiles, n, workers int) (resu
 		return res, err
 	}
 	if other != nil {
-		d, sid, status, err := other.timeBatch(ctx, f.small, true)
-		if err != nil {
-			return res, fmt.Errorf("%d rows after the big batch: %w", smallRows, err)
+		for _, path := range f.small {
+			d, sid, status, err := other.timeBatch(ctx, path, true)
+			if err != nil {
+				return res, fmt.Errorf("%d rows after the big batch: %w", smallRows, err)
+			}
+			if err := checkBatch(ctx, dsn, sid, status, smallRows, "a small batch"); err != nil {
+				return res, err
+			}
+			res.small.small = append(res.small.small, d)
 		}
-		if err := checkBatch(ctx, dsn, sid, status, smallRows, "the small batch"); err != nil {
-			return res, err
-		}
-		res.small.small = d
 	}
 	for _, p := range procs {
 		p.peakKB()
