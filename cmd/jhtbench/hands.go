@@ -43,6 +43,7 @@ type killRun struct {
 	toFinish  time.Duration // from the kill until the batch was finished
 	chunks    int           // chunk tasks the killed worker had in flight
 	recovery  time.Duration // until the last of them was taken up again
+	spurious  int           // copies seen of chunks the killed worker was not running
 }
 
 // smallRuns are the figures of -small.
@@ -196,6 +197,16 @@ func (k *killer) result(ctx context.Context, finished time.Time) (killRun, error
 	}
 	k.run.toFinish = finished.Sub(k.at)
 	k.run.chunks = len(k.orphans)
+	left := map[string]bool{}
+	for _, id := range k.orphans {
+		base, _, _ := strings.Cut(id, ":rescue")
+		left[base] = true
+	}
+	for id := range k.seen {
+		if base, _, copied := strings.Cut(id, ":rescue"); copied && !left[base] {
+			k.run.spurious++ // a live worker's task taken for a dead one's
+		}
+	}
 	conn, err := pgx.Connect(ctx, k.dsn)
 	if err != nil {
 		return k.run, err

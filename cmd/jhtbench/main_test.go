@@ -121,7 +121,7 @@ func TestPrintHands(t *testing.T) {
 	})
 	for _, want := range []string{
 		"kill -9 0-work2 at 70000 rows, a new work started",
-		"  its chunks taken up again    12.000 s   4 chunks in flight; goal ≤ 10s: MISSED",
+		"  its chunks taken up again    12.000 s   4 chunks in flight, 0 copies of other chunks; goal ≤ 10s: MISSED",
 		"50 rows, other company          1.500 s   upload until finished, before the big batch finished; goal ≤ 2s: met",
 		"32 rows after                   0.200 s   upload until the end of report.csv, median of 3 (0.200 0.310 0.100 s); goal ≤ 300ms: met 2 of 3",
 	} {
