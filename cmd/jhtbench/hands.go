@@ -82,29 +82,44 @@ func newKiller(redisAddr, dsn string) *killer {
 
 func (k *killer) close() { k.ins.Close() }
 
-// kill sends SIGKILL to the "work" process that runs the most chunks (as
-// its last heartbeat in Redis says; the last one on a tie) and waits for it
-// to die: a worker with nothing in flight would prove nothing.
-func (k *killer) kill(procs []*child, processed int) (*child, error) {
+// kill sends SIGKILL to the "work" process that runs the most chunks and
+// waits for it to die: a worker with nothing in flight would prove nothing.
+// A chunk task a worker listed at its last heartbeat (every 5 s) and that
+// is still active is still running there. When no worker runs one it
+// kills nobody and returns nil, unless force.
+func (k *killer) kill(procs []*child, processed int, force bool) (*child, error) {
 	running := map[int]int{} // pid → chunk tasks
+	active, err := k.ins.ListActiveTasks(worker.QueueChunks, asynq.PageSize(1000))
+	if err != nil && !force {
+		return nil, nil
+	}
+	still := map[string]bool{}
+	for _, t := range active {
+		still[t.ID] = true
+	}
 	if servers, err := k.ins.Servers(); err == nil {
 		for _, s := range servers {
 			for _, w := range s.ActiveWorkers {
-				if w.Queue == worker.QueueChunks {
+				if still[w.TaskID] {
 					running[s.PID]++
 				}
 			}
 		}
 	}
+	var victim *child
 	for _, p := range slices.Backward(procs) {
 		if strings.Contains(p.name, "work") && !p.exited() &&
-			(k.victim == nil || running[p.cmd.Process.Pid] > running[k.victim.cmd.Process.Pid]) {
-			k.victim = p
+			(victim == nil || running[p.cmd.Process.Pid] > running[victim.cmd.Process.Pid]) {
+			victim = p
 		}
 	}
-	if k.victim == nil {
+	if victim == nil {
 		return nil, fmt.Errorf("-kill: no work process to kill")
 	}
+	if running[victim.cmd.Process.Pid] == 0 && !force {
+		return nil, nil
+	}
+	k.victim = victim
 	k.victim.killed = true
 	k.victim.peakKB()
 	if err := k.victim.cmd.Process.Signal(syscall.SIGKILL); err != nil {

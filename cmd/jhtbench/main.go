@@ -321,8 +321,12 @@ func printHands(out io.Writer, r result) {
 			what += ", a new work started"
 		}
 		fmt.Fprintf(out, "%-28s %8.3f s   %s\n", "kill -9 until finished", k.toFinish.Seconds(), what)
+		verdict := goal(k.recovery, goalRecovery)
+		if k.chunks == 0 {
+			verdict = "no chunk was in flight there, recovery NOT measured (more -rows?)"
+		}
 		fmt.Fprintf(out, "%-28s %8.3f s   %d chunks in flight, %d copies of other chunks; %s\n", "  its chunks taken up again",
-			k.recovery.Seconds(), k.chunks, k.spurious, goal(k.recovery, goalRecovery))
+			k.recovery.Seconds(), k.chunks, k.spurious, verdict)
 	}
 	if s := r.small; s != nil {
 		during := "before the big batch finished"

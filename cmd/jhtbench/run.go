@@ -150,7 +150,8 @@ func runOnce(ctx context.Context, o options, f benchFiles, n, workers int) (resu
 		if kill == nil || kill.victim != nil || processed < f.rows/3 {
 			return nil
 		}
-		if _, err := kill.kill(procs, processed); err != nil {
+		// Until two thirds, wait for a worker with a chunk in flight.
+		if v, err := kill.kill(procs, processed, processed >= 2*f.rows/3); v == nil || err != nil {
 			return err
 		}
 		go kill.watch(ctx)
