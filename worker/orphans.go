@@ -34,19 +34,27 @@ const (
 )
 
 // rescueLoop rescues orphans every rescueEvery until ctx is done. Every
-// worker process runs one; a copy's TaskID makes their copies one.
+// worker process runs one; a copy's TaskID makes their copies one. A
+// failure is logged when it starts, not every second while Redis is away.
 func (h *Handlers) rescueLoop(ctx context.Context) {
 	t := time.NewTicker(rescueEvery)
 	defer t.Stop()
+	failing := false
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
-		if n, err := h.rescueOrphans(ctx); err != nil && ctx.Err() == nil {
-			h.log.Warn("rescue of orphaned tasks failed; next look in a second", "err", err)
-		} else if n > 0 {
+		n, err := h.rescueOrphans(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil && !failing:
+			h.log.Warn("rescue of orphaned tasks failed; looking again every second", "err", err)
+		case err == nil && failing:
+			h.log.Info("rescue of orphaned tasks works again")
+		}
+		failing = err != nil
+		if n > 0 {
 			h.log.Info("orphaned tasks queued again", "tasks", n)
 		}
 	}
