@@ -56,6 +56,9 @@ func (e *Enqueuer) makeInspector() {
 // leases returns when the lease of each active task of queue q ends.
 // Asynq's Inspector does not show leases: they are read from its sorted set
 // asynq:{<queue>}:lease (task id → Unix second), as asynq v0.26 keeps them.
+// Should a new Asynq keep them elsewhere, the map comes back empty and only
+// Asynq's own orphans are rescued: TestKilledWorkersChunksRunAgainBeforeTheLeaseEnds
+// then fails.
 func (e *Enqueuer) leases(ctx context.Context, q string) (map[string]time.Time, error) {
 	e.inspectOnce.Do(e.makeInspector)
 	if e.rdb == nil {
