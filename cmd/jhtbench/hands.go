@@ -73,6 +73,7 @@ type killer struct {
 	atKill   []string // chunk tasks active right after the kill
 	orphans  []string // those the killed worker was running
 	err      error
+	watching bool // watch was started and not stopped
 }
 
 func newKiller(redisAddr, dsn string) *killer {
@@ -80,7 +81,21 @@ func newKiller(redisAddr, dsn string) *killer {
 		finished: make(chan struct{}), done: make(chan struct{}), seen: map[string]time.Time{}}
 }
 
-func (k *killer) close() { k.ins.Close() }
+// close stops the watcher, if it runs, and closes the Redis client.
+func (k *killer) close() {
+	k.stopWatch()
+	k.ins.Close()
+}
+
+// stopWatch tells the watcher that the batch is finished (or the run
+// over) and waits for it.
+func (k *killer) stopWatch() {
+	if k.watching {
+		k.watching = false
+		close(k.finished)
+		<-k.done
+	}
+}
 
 // kill sends SIGKILL to the "work" process that runs the most chunks and
 // waits for it to die: a worker with nothing in flight would prove nothing.
@@ -205,8 +220,7 @@ func (k *killer) sortOut(active []*asynq.TaskInfo) ([]string, error) {
 // active and the chunk's done_at (the start of the transaction that did
 // it), after the kill.
 func (k *killer) result(ctx context.Context, finished time.Time) (killRun, error) {
-	close(k.finished)
-	<-k.done
+	k.stopWatch()
 	if k.err != nil {
 		return k.run, k.err
 	}

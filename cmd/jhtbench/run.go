@@ -154,6 +154,7 @@ func runOnce(ctx context.Context, o options, f benchFiles, n, workers int) (resu
 		if v, err := kill.kill(procs, processed, processed >= 2*f.rows/3); v == nil || err != nil {
 			return err
 		}
+		kill.watching = true
 		go kill.watch(ctx)
 		if workers == 1 { // the layout's only worker: start another, as a supervisor would
 			kill.run.restarted = true
@@ -168,7 +169,7 @@ func runOnce(ctx context.Context, o options, f benchFiles, n, workers int) (resu
 	res.cpu = append(res.cpu, cpu.mark())
 	if kill != nil {
 		if kill.victim == nil {
-			return res, fmt.Errorf("-kill: the batch finished before a third of its rows were processed")
+			return res, fmt.Errorf("-kill: the batch finished before a worker could be killed mid-batch (more -rows?)")
 		}
 		k, err := kill.result(ctx, t0.Add(res.finished))
 		if err != nil {
