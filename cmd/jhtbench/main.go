@@ -82,8 +82,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.BoolVar(&o.keep, "keep", false, "keep the databases and the work directory (logs, files)")
 	fs.StringVar(&o.logLevel, "log-level", "warn", "LOG_LEVEL of the child processes")
 	fs.IntVar(&o.repeat, "repeat", 1, "run every layout this many times and print the medians")
-	fs.BoolVar(&o.kill, "kill", false, "with -workers: SIGKILL one \"work\" process once a third of the rows are processed "+
-		"(and start a new one if it was the only one); print how soon its chunks were taken up again")
+	fs.BoolVar(&o.kill, "kill", false, "with -workers: SIGKILL a \"work\" process running a chunk, once a third of the rows are processed "+
+		"(any one at two thirds), and start a new one if it was the only one; print how soon its chunks were taken up again")
 	fs.BoolVar(&o.small, "small", true, fmt.Sprintf("time a second company's %d-row batch uploaded during the big one, "+
 		"and %d %d-row batches from upload to report.csv after it", otherRows, smallTimes, smallRows))
 	if err := fs.Parse(args); err != nil {
