@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/hibiken/asynq"
+	"github.com/redis/go-redis/v9"
 
 	"jhtbatch/batch"
 )
@@ -17,7 +19,8 @@ type Enqueuer struct {
 	redis  asynq.RedisConnOpt
 
 	inspectOnce sync.Once
-	inspect     *asynq.Inspector // made on first use: only the reconciler needs one
+	inspect     *asynq.Inspector      // made on first use: only the reconciler and the rescuer need one
+	rdb         redis.UniversalClient // the rescuer's reader of leases, made with inspect
 }
 
 // NewEnqueuer returns an Enqueuer that talks to Redis at opt.
@@ -32,14 +35,46 @@ func (e *Enqueuer) Close() error {
 	if e.inspect != nil {
 		err = errors.Join(err, e.inspect.Close())
 	}
+	if e.rdb != nil {
+		err = errors.Join(err, e.rdb.Close())
+	}
 	return err
 }
 
 // inspector returns the Enqueuer's Asynq inspector on the same Redis, made
 // once and reused by every reconcile.
 func (e *Enqueuer) inspector() *asynq.Inspector {
-	e.inspectOnce.Do(func() { e.inspect = asynq.NewInspector(e.redis) })
+	e.inspectOnce.Do(e.makeInspector)
 	return e.inspect
+}
+
+func (e *Enqueuer) makeInspector() {
+	e.inspect = asynq.NewInspector(e.redis)
+	e.rdb, _ = e.redis.MakeRedisClient().(redis.UniversalClient)
+}
+
+// leases returns when the lease of each active task of queue q ends.
+// Asynq's Inspector does not show leases: they are read from its sorted set
+// asynq:{<queue>}:lease (task id → Unix second), as asynq v0.26 keeps them.
+// Should a new Asynq keep them elsewhere, the map comes back empty and only
+// Asynq's own orphans are rescued: TestKilledWorkersChunksRunAgainBeforeTheLeaseEnds
+// then fails.
+func (e *Enqueuer) leases(ctx context.Context, q string) (map[string]time.Time, error) {
+	e.inspectOnce.Do(e.makeInspector)
+	if e.rdb == nil {
+		return nil, errors.New("read leases: Asynq's Redis client is not a go-redis v9 client")
+	}
+	zs, err := e.rdb.ZRangeWithScores(ctx, "asynq:{"+q+"}:lease", 0, -1).Result()
+	if err != nil {
+		return nil, fmt.Errorf("read leases of queue %s: %w", q, err)
+	}
+	out := make(map[string]time.Time, len(zs))
+	for _, z := range zs {
+		if id, ok := z.Member.(string); ok {
+			out[id] = time.Unix(int64(z.Score), 0)
+		}
+	}
+	return out, nil
 }
 
 // Ping checks that Redis answers.

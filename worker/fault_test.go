@@ -2,6 +2,7 @@ package worker_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -288,4 +289,58 @@ func TestUploadWhileRedisDownIsProcessedLater(t *testing.T) {
 	}
 	e.run(t, 10)
 	e.checkComplete(t, b.ID, 1)
+}
+
+// A kill -9 mid-chunk: the chunks the dead worker was running are taken up
+// again by another worker before Asynq's lease on them could have run out
+// (at least 24 s after the kill: the heartbeat extends it to 30 s ahead
+// every 5 s), so by the rescuer (orphans.go), and the batch ends with every
+// row judged once.
+func TestKilledWorkersChunksRunAgainBeforeTheLeaseEnds(t *testing.T) {
+	const n, chunkRows = 8000, 500
+	e := newEnv(t)
+	b := e.validBatch(t, n)
+	e.enqueuePlan(t, b.ID)
+	c := startChild(t, e.dsn, e.redisURL, chunkRows)
+	e.waitFor(t, b.ID, time.Minute, func(b postgres.Batch) bool { return b.ProcessedRows >= 2*chunkRows })
+	c.kill()
+	killed := time.Now()
+	e.mustBeUnfinished(t, b.ID, "kill")
+	// The child was the only worker: every chunk task still active is one
+	// it left.
+	ins := asynq.NewInspector(e.redis)
+	defer ins.Close()
+	active, err := ins.ListActiveTasks(worker.QueueChunks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c = startChild(t, e.dsn, e.redisURL, chunkRows)
+	e.checkComplete(t, b.ID, n)
+	c.stop()
+
+	const bound = 20 * time.Second // the lease ends 24-30 s after the kill
+	midChunk := 0
+	for _, task := range active {
+		var p worker.ChunkPayload
+		if err := json.Unmarshal(task.Payload, &p); err != nil {
+			t.Fatal(err)
+		}
+		var doneAt time.Time
+		if err := e.store.Pool().QueryRow(context.Background(),
+			`SELECT done_at FROM batch_chunks WHERE batch_id = $1 AND chunk_no = $2`, p.BatchID, p.ChunkNo).Scan(&doneAt); err != nil {
+			t.Fatal(err)
+		}
+		if doneAt.Before(killed) {
+			continue // committed just before the kill, not yet acknowledged to Asynq
+		}
+		midChunk++
+		after := doneAt.Sub(killed)
+		t.Logf("chunk %d taken up again %s after the kill", p.ChunkNo, after.Round(time.Millisecond))
+		if after >= bound {
+			t.Errorf("chunk %d was taken up again %s after the kill: not before the lease could end", p.ChunkNo, after.Round(time.Millisecond))
+		}
+	}
+	if midChunk == 0 {
+		t.Fatalf("%d chunk tasks active at the kill, none of them mid-chunk: the test proves nothing", len(active))
+	}
 }

@@ -122,7 +122,8 @@ func (h *Handlers) finalize(ctx context.Context, batchID string) error {
 
 // HandleReconcile queues again whatever PostgreSQL says is unfinished:
 // batches not planned, chunks not done, batches not finalized. It is what
-// makes the pipeline survive a Redis that lost its tasks.
+// makes the pipeline survive a Redis that lost its tasks. (The tasks a
+// dead worker left are rescued apart, every second: orphans.go.)
 func (h *Handlers) HandleReconcile(ctx context.Context, _ *asynq.Task) error {
 	u, err := h.store.UnfinishedWork(ctx, h.inFlight)
 	if err != nil {
@@ -146,13 +147,8 @@ func (h *Handlers) HandleReconcile(ctx context.Context, _ *asynq.Task) error {
 			return err
 		}
 	}
-	rescued, err := h.rescueOrphans(ctx)
-	if err != nil {
-		return err
-	}
-	if n := len(u.Plan) + len(u.Chunks) + len(u.Finalize) + rescued; n > 0 {
-		h.log.Debug("reconciled", "plans", len(u.Plan), "chunks", len(u.Chunks), "finalizes", len(u.Finalize),
-			"orphans_rescued", rescued)
+	if n := len(u.Plan) + len(u.Chunks) + len(u.Finalize); n > 0 {
+		h.log.Debug("reconciled", "plans", len(u.Plan), "chunks", len(u.Chunks), "finalizes", len(u.Finalize))
 	}
 	return nil
 }

@@ -130,8 +130,14 @@ func Run(ctx context.Context, store Store, cfg Config) error {
 	if err := h.HandleReconcile(ctx, nil); err != nil {
 		cfg.Logger.Warn("first reconcile failed; the scheduler retries", "err", err)
 	}
+	rescuing := make(chan struct{})
+	go func() {
+		defer close(rescuing)
+		h.rescueLoop(ctx)
+	}()
 	cfg.Logger.Info("workers started", "concurrency", cfg.Concurrency, "chunk_rows", cfg.ChunkRows)
 	<-ctx.Done()
+	<-rescuing
 	sched.Shutdown()
 	srv.Shutdown()
 	cfg.Logger.Info("workers stopped")

@@ -7,7 +7,6 @@ package worker
 import (
 	"encoding/json"
 	"fmt"
-	"time"
 
 	"github.com/hibiken/asynq"
 )
@@ -81,10 +80,11 @@ func NewNotifyTask(batchID string) (*asynq.Task, error) {
 // payload, and no retry (the next tick does the work).
 func newScheduledTask(typ string) *asynq.Task { return asynq.NewTask(typ, nil) }
 
-// newRescueTask is the copy of an orphaned pipeline task t, made at now
-// (orphans.go says why).
-func newRescueTask(t *asynq.TaskInfo, now time.Time) *asynq.Task {
-	return asynq.NewTask(t.Type, t.Payload, asynq.TaskID(rescueID(t.ID, now)), asynq.MaxRetry(maxRetry))
+// newRescueTask is the copy, under TaskID id, of an orphaned pipeline task
+// t; its id is kept a while after it is done (orphans.go says why).
+func newRescueTask(t *asynq.TaskInfo, id string) *asynq.Task {
+	return asynq.NewTask(t.Type, t.Payload, asynq.TaskID(id), asynq.MaxRetry(maxRetry),
+		asynq.Retention(rescueRetention))
 }
 
 func newTask(typ string, payload any, id, queue string) (*asynq.Task, error) {

@@ -21,11 +21,18 @@ const RegistryHeader = "kpj,nik,full_name,birth_date,npp,jht_balance,membership_
 // a BCA account, a mobile number, a PHK on 2026-09-01, and a balance of
 // Rp1,000,000 + i×1,000.
 func ValidFile(n int, npp string) (registry, file string) {
+	return ValidRange(0, n, npp)
+}
+
+// ValidRange is ValidFile's rows first to first+n-1 alone: files of other
+// participants (another company's, say) that no row of ValidFile(first, …)
+// shares a KPJ or a NIK with.
+func ValidRange(first, n int, npp string) (registry, file string) {
 	var reg, f strings.Builder
 	reg.WriteString(RegistryHeader)
 	f.WriteString(Header)
 	base := time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
-	for i := range n {
+	for i := first; i < first+n; i++ {
 		birth := base.AddDate(0, 0, i%9000)
 		kpj := fmt.Sprintf("%011d", 10000000000+i)
 		nik := fmt.Sprintf("317101%02d%02d%02d%04d", birth.Day(), birth.Month(), birth.Year()%100, i/9000+1)

@@ -36,6 +36,19 @@ func TestValidFilePassesTheRules(t *testing.T) {
 	}
 }
 
+// ValidRange(first, n) is lines first+1 … first+n of a longer ValidFile,
+// under the same headers.
+func TestValidRange(t *testing.T) {
+	reg, file := batchtest.ValidFile(8, "AB123456")
+	sreg, sfile := batchtest.ValidRange(5, 3, "AB123456")
+	for _, c := range []struct{ whole, part, header string }{{reg, sreg, batchtest.RegistryHeader}, {file, sfile, batchtest.Header}} {
+		lines := strings.SplitAfter(c.whole, "\n")
+		if want := c.header + strings.Join(lines[6:9], ""); c.part != want {
+			t.Errorf("ValidRange(5, 3) =\n%s\nwant\n%s", c.part, want)
+		}
+	}
+}
+
 func TestLetters(t *testing.T) {
 	for i, want := range map[int]string{0: "A", 25: "Z", 26: "BA", 27: "BB", 675: "ZZ", 676: "BAA"} {
 		if got := batchtest.Letters(i); got != want {

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -93,13 +92,35 @@ func runOnce(ctx context.Context, o options, f benchFiles, n, workers int) (resu
 		}
 	}
 
-	key, err := setUp(ctx, o.bin, env, f)
+	key, err := setUp(ctx, o.bin, env, f.npp, "PT Bench", f.registry)
 	if err != nil {
 		return res, err
 	}
-	c := &client{base: base, key: key, http: &http.Client{Timeout: 10 * time.Minute}}
+	c := &client{base: base, key: key, http: &http.Client{Timeout: 10 * time.Minute}, poll: 25 * time.Millisecond}
+	var other *client // a second company, for -small
+	if o.small {
+		key, err := setUp(ctx, o.bin, env, f.otherNPP, "PT Bench Dua", f.otherRegistry)
+		if err != nil {
+			return res, err
+		}
+		other = &client{base: base, key: key, http: c.http, poll: 10 * time.Millisecond}
+	}
+	// A killed child is expected to be gone; any other is a failure.
+	alive := func() error {
+		for _, p := range procs {
+			if p.exited() && !p.killed {
+				return fmt.Errorf("%s exited (log %s)", p.name, p.log)
+			}
+		}
+		return nil
+	}
+	var kill *killer
+	if o.kill {
+		kill = newKiller(fmt.Sprintf("127.0.0.1:%d", redisPort), dsn)
+		defer kill.close()
+	}
 
-	cpu := newCPUMeter(ctx, dsn, procs)
+	cpu := newCPUMeter(ctx, dsn, func() []*child { return procs })
 	defer cpu.close()
 	cpu.mark() // the set-up's work is not counted
 	t0 := time.Now()
@@ -109,11 +130,63 @@ func runOnce(ctx context.Context, o options, f benchFiles, n, workers int) (resu
 	}
 	res.ack = time.Since(t0)
 	res.cpu = append(res.cpu, cpu.mark())
-	if res.status, err = c.waitFinished(ctx, id, procs); err != nil {
+	type timed struct {
+		d          time.Duration
+		id, status string
+		at         time.Time
+		err        error
+	}
+	var during chan timed
+	if other != nil {
+		// Another company's small batch, uploaded while the big one is
+		// being processed: how long it waits behind the big one's chunks.
+		during = make(chan timed, 1)
+		go func() {
+			d, id, status, err := other.timeBatch(ctx, f.other, false)
+			during <- timed{d, id, status, time.Now(), err}
+		}()
+	}
+	progress := func(processed int) error {
+		if kill == nil || kill.victim != nil || processed < f.rows/3 {
+			return nil
+		}
+		// Until two thirds, wait for a worker with a chunk in flight.
+		if v, err := kill.kill(procs, processed, processed >= 2*f.rows/3); v == nil || err != nil {
+			return err
+		}
+		kill.watching = true
+		go kill.watch(ctx)
+		if workers == 1 { // the layout's only worker: start another, as a supervisor would
+			kill.run.restarted = true
+			return start("work1b", "work")
+		}
+		return nil
+	}
+	if res.status, err = c.waitFinished(ctx, id, alive, progress); err != nil {
 		return res, err
 	}
 	res.finished = time.Since(t0)
 	res.cpu = append(res.cpu, cpu.mark())
+	if kill != nil {
+		if kill.victim == nil {
+			return res, fmt.Errorf("-kill: the batch finished before a worker could be killed mid-batch (more -rows?)")
+		}
+		k, err := kill.result(ctx, t0.Add(res.finished))
+		if err != nil {
+			return res, fmt.Errorf("-kill: %w", err)
+		}
+		res.kill = &k
+	}
+	if during != nil {
+		r := <-during
+		if r.err != nil {
+			return res, fmt.Errorf("another company's %d rows: %w", otherRows, r.err)
+		}
+		if err := checkBatch(ctx, dsn, r.id, r.status, otherRows, "another company's batch"); err != nil {
+			return res, err
+		}
+		res.small = &smallRuns{other: r.d, otherDuring: r.at.Before(t0.Add(res.finished))}
+	}
 	if res.csv, err = c.download(ctx, "/v1/batches/"+id+"/report.csv"); err != nil {
 		return res, err
 	}
@@ -126,6 +199,18 @@ func runOnce(ctx context.Context, o options, f benchFiles, n, workers int) (resu
 	}
 	if res.claims, err = countClaims(ctx, dsn, id); err != nil {
 		return res, err
+	}
+	if other != nil {
+		for _, path := range f.small {
+			d, sid, status, err := other.timeBatch(ctx, path, true)
+			if err != nil {
+				return res, fmt.Errorf("%d rows after the big batch: %w", smallRows, err)
+			}
+			if err := checkBatch(ctx, dsn, sid, status, smallRows, "a small batch"); err != nil {
+				return res, err
+			}
+			res.small.small = append(res.small.small, d)
+		}
 	}
 	for _, p := range procs {
 		p.peakKB()
@@ -235,6 +320,8 @@ type child struct {
 	hwm  int64 // last VmHWM read, kept when the process is gone
 	max  int64 // highest VmHWM read over the resets
 	log  string
+	// killed: -kill sent it SIGKILL on purpose
+	killed bool
 }
 
 func startChild(ctx context.Context, bin, dir, name string, env []string, args ...string) (*child, error) {
@@ -365,16 +452,16 @@ func waitReady(ctx context.Context, u string, p *child) error {
 	return fmt.Errorf("%s not ready (log %s)", u, p.log)
 }
 
-// setUp creates the company and imports the registry with the binary's
+// setUp creates a company and imports its registry with the binary's
 // own operator commands, and returns the company's API key.
-func setUp(ctx context.Context, bin string, env []string, f benchFiles) (string, error) {
-	out, err := command(ctx, bin, env, "company", "create", "--npp", f.npp, "--name", "PT Bench")
+func setUp(ctx context.Context, bin string, env []string, npp, name, registry string) (string, error) {
+	out, err := command(ctx, bin, env, "company", "create", "--npp", npp, "--name", name)
 	if err != nil {
 		return "", err
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	key := strings.TrimSpace(lines[len(lines)-1])
-	if _, err := command(ctx, bin, env, "participants", "import", f.registry); err != nil {
+	if _, err := command(ctx, bin, env, "participants", "import", registry); err != nil {
 		return "", err
 	}
 	return key, nil
@@ -391,91 +478,6 @@ func command(ctx context.Context, bin string, env []string, args ...string) (str
 	return out.String(), nil
 }
 
-// client drives the API as a company.
-type client struct {
-	base, key string
-	http      *http.Client
-}
-
-func (c *client) request(ctx context.Context, method, path string, body io.Reader) (*http.Response, error) {
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Authorization", "Bearer "+c.key)
-	return c.http.Do(req)
-}
-
-// upload posts the file as the raw body and returns the batch id of the 202.
-func (c *client) upload(ctx context.Context, path string) (string, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer fh.Close()
-	resp, err := c.request(ctx, http.MethodPost, "/v1/batches?filename=bench.csv", fh)
-	if err != nil {
-		return "", fmt.Errorf("upload: %w", err)
-	}
-	defer resp.Body.Close()
-	var b struct {
-		ID string `json:"id"`
-	}
-	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusAccepted || json.Unmarshal(body, &b) != nil || b.ID == "" {
-		return "", fmt.Errorf("upload: %s: %.300s", resp.Status, body)
-	}
-	return b.ID, nil
-}
-
-// waitFinished polls the batch until it is finished and returns its status.
-func (c *client) waitFinished(ctx context.Context, id string, procs []*child) (string, error) {
-	for {
-		resp, err := c.request(ctx, http.MethodGet, "/v1/batches/"+id, nil)
-		if err != nil {
-			return "", err
-		}
-		var b struct {
-			Status string `json:"status"`
-		}
-		err = json.NewDecoder(resp.Body).Decode(&b)
-		resp.Body.Close()
-		if err != nil {
-			return "", fmt.Errorf("batch status: %w", err)
-		}
-		switch b.Status {
-		case "completed", "completed_with_errors", "failed", "cancelled":
-			return b.Status, nil
-		}
-		for _, p := range procs {
-			if p.exited() {
-				return "", fmt.Errorf("%s exited (log %s)", p.name, p.log)
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return "", ctx.Err()
-		case <-time.After(25 * time.Millisecond):
-		}
-	}
-}
-
-// download reads a report to the end and returns how long it took.
-func (c *client) download(ctx context.Context, path string) (time.Duration, error) {
-	t := time.Now()
-	resp, err := c.request(ctx, http.MethodGet, path, nil)
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	n, err := io.Copy(io.Discard, resp.Body)
-	d := time.Since(t)
-	if err != nil || resp.StatusCode != http.StatusOK || n == 0 {
-		return 0, fmt.Errorf("GET %s: %s, %d bytes, %v", path, resp.Status, n, err)
-	}
-	return d, nil
-}
-
 // cpuUse is the CPU time spent in one phase, and the peak memory: by the jhtbatch processes, and
 // by the PostgreSQL backends of the run's database. On a shared machine it
 // varies much less than wall time.
@@ -489,11 +491,11 @@ type cpuUse struct {
 type cpuMeter struct {
 	ctx   context.Context
 	conn  *pgx.Conn
-	procs []*child
+	procs func() []*child       // the children so far (-kill may start one)
 	seen  map[int]time.Duration // CPU of every process at the last mark
 }
 
-func newCPUMeter(ctx context.Context, dsn string, procs []*child) *cpuMeter {
+func newCPUMeter(ctx context.Context, dsn string, procs func() []*child) *cpuMeter {
 	m := &cpuMeter{ctx: ctx, procs: procs, seen: map[int]time.Duration{}}
 	m.conn, _ = pgx.Connect(ctx, dsn) // without it only the application's CPU is counted
 	return m
@@ -508,7 +510,7 @@ func (m *cpuMeter) close() {
 // mark returns the CPU spent since the previous mark.
 func (m *cpuMeter) mark() cpuUse {
 	var u cpuUse
-	for _, p := range m.procs {
+	for _, p := range m.procs() {
 		if !p.exited() {
 			u.app += m.delta(p.cmd.Process.Pid)
 			u.peakKB = append(u.peakKB, p.resetPeak())
