@@ -326,7 +326,7 @@ func TestKilledWorkersChunksRunAgainBeforeTheLeaseEnds(t *testing.T) {
 			t.Fatal(err)
 		}
 		var doneAt time.Time
-		if err := e.store.Pool().QueryRow(context.Background(),
+		if err := e.db.QueryRow(context.Background(),
 			`SELECT done_at FROM batch_chunks WHERE batch_id = $1 AND chunk_no = $2`, p.BatchID, p.ChunkNo).Scan(&doneAt); err != nil {
 			t.Fatal(err)
 		}
