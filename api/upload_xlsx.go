@@ -11,7 +11,8 @@ import (
 // (found by its bytes, whatever its name or content type
 // says) or a CSV file's. The upload limit bounds the workbook unpacked too.
 func (s *server) newDecoder(f *os.File, up *batch.Upload, req uploadRequest) (*batch.Decoder, error) {
-	opt := batch.DecodeOptions{MaxRows: s.maxRows, MaxRecordBytes: s.maxRec, Mapping: up.Mapping}
+	// Checked: Inspect has found a UTF-8 file valid and without NUL bytes.
+	opt := batch.DecodeOptions{MaxRows: s.maxRows, MaxRecordBytes: s.maxRec, Mapping: up.Mapping, Checked: true}
 	if up.Info.Encoding != batch.EncXLSX {
 		return batch.NewDecoder(f, up.Info.Encoding, opt)
 	}

@@ -357,3 +357,23 @@ func TestDecodeEmptyNameBetweenColumns(t *testing.T) {
 // ignoreFault leaves a detail's structured fault out of a comparison: the
 // tests check its English Value, and TestFaultText the fault itself.
 var ignoreFault = cmpopts.IgnoreFields(Detail{}, "Fault")
+
+// TestDecodeChecked: Checked spares the values of a UTF-8 file the check
+// Inspect has already made, and no other encoding's: a NUL character that
+// UTF-16 can carry (and Inspect lets through) is FILE_ENCODING either way.
+func TestDecodeChecked(t *testing.T) {
+	t.Parallel()
+	bad := []byte(hdr(",") + "\n" + row(",", "Bu\xffdi") + "\n")
+	if _, _, err := decodeAll(bad, EncUTF8, DecodeOptions{}); codeOf(err) != CodeFileEncoding {
+		t.Errorf("invalid UTF-8, not checked: %v, want FILE_ENCODING", err)
+	}
+	if _, recs, err := decodeAll(bad, EncUTF8, DecodeOptions{Checked: true}); len(recs) != 1 || err != nil {
+		t.Errorf("invalid UTF-8, Checked: %d rows, %v; want the row (Inspect's verdict decides)", len(recs), err)
+	}
+	nul := utf16(hdr(",")+"\n"+row(",", "Bu\x00di")+"\n", false)
+	for _, checked := range []bool{false, true} {
+		if _, _, err := decodeAll(nul, EncUTF16LE, DecodeOptions{Checked: checked}); codeOf(err) != CodeFileEncoding {
+			t.Errorf("UTF-16 with a NUL character, Checked %v: %v, want FILE_ENCODING", checked, err)
+		}
+	}
+}
