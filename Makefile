@@ -12,10 +12,11 @@ ROWS ?= 100000
 WORKERS ?=
 REPEAT ?= 1
 KILL ?=
+HISTORY ?=
 
 .PHONY: help
 help: ## Show the targets
-	@echo 'Usage: make <target> [FUZZTIME=30s] [BENCH=regexp] [BENCHTIME=1s] [ROWS=100000] [WORKERS=1,2,4] [KILL=1] [REPEAT=1]'
+	@echo 'Usage: make <target> [FUZZTIME=30s] [BENCH=regexp] [BENCHTIME=1s] [ROWS=100000] [WORKERS=1,2,4] [KILL=1] [HISTORY=1] [REPEAT=1]'
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_\/-]+:.*## / {printf "  %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: run
@@ -45,9 +46,9 @@ build: ## Build the binary into bin/jhtbatch
 	go build -o bin/jhtbatch ./cmd/jhtbatch
 
 .PHONY: bench
-bench: build ## End-to-end benchmark against a bare COPY (ROWS=100000, WORKERS=1,2,4 for serve+N work, KILL=1 to kill -9 a worker mid-batch (needs WORKERS), REPEAT=3 for medians); docs/benchmarks.md
+bench: build ## End-to-end benchmark against a bare COPY (ROWS=100000, WORKERS=1,2,4 for serve+N work, KILL=1 to kill -9 a worker mid-batch (needs WORKERS), HISTORY=1 on a database holding 1M claims, REPEAT=3 for medians); docs/benchmarks.md
 	bash scripts/services.sh
-	source .local/env && go run ./cmd/jhtbench -bin bin/jhtbatch -rows $(ROWS) -repeat $(REPEAT) $(if $(WORKERS),-workers $(WORKERS)) $(if $(KILL),-kill)
+	source .local/env && go run ./cmd/jhtbench -bin bin/jhtbatch -rows $(ROWS) -repeat $(REPEAT) $(if $(WORKERS),-workers $(WORKERS)) $(if $(KILL),-kill) $(if $(HISTORY),-history)
 
 .PHONY: bench-go
 bench-go: ## Go micro-benchmarks (BENCH=regexp, BENCHTIME=1s) against the local services

@@ -123,15 +123,22 @@ func lockChunk(ctx context.Context, tx pgx.Tx, c Chunk) (chunkState, error) {
 // chunks ran. The earlier row of a duplicate is named by its line, as the
 // user sees it.
 func judgeRows(ctx context.Context, tx pgx.Tx, c Chunk, st chunkState) ([]judged, error) {
+	// Each lookup is one index probe per row, whatever the planner's
+	// statistics say: the earlier row's line and the active claim are
+	// correlated subqueries, the registry a LATERAL join that OFFSET 0 keeps
+	// from being flattened. Written as plain joins, with statistics taken
+	// before the upload (the batch "has 1 row"), the earlier row was read by
+	// scanning the batch's whole range for every row: on a database holding
+	// 1,000,000 earlier claims, 13-18 s per chunk of 2,000 instead of 15 ms.
 	res, err := tx.Query(ctx, `
-		SELECT r.row_no, r.line_no, r.fields, coalesce(r.duplicate_of, 0), coalesce(d.line_no, 0),
+		SELECT r.row_no, r.line_no, r.fields, coalesce(r.duplicate_of, 0),
+			coalesce((SELECT d.line_no FROM batch_rows d WHERE d.batch_id = r.batch_id AND d.row_no = r.duplicate_of), 0),
 			coalesce(p.kpj, ''), coalesce(p.nik, ''), coalesce(p.full_name, ''), p.birth_date,
 			coalesce(p.npp, ''), coalesce(p.jht_balance, 0), p.membership_start,
 			EXISTS (SELECT FROM claims a WHERE a.kpj = r.kpj_key AND a.status IN ('WAITING', 'READY')
 				AND a.batch_id <> r.batch_id)
 		FROM batch_rows r
-		LEFT JOIN batch_rows d ON d.batch_id = r.batch_id AND d.row_no = r.duplicate_of
-		LEFT JOIN participants p ON p.kpj = r.kpj_key
+		LEFT JOIN LATERAL (SELECT * FROM participants p WHERE p.kpj = r.kpj_key OFFSET 0) p ON true
 		WHERE r.batch_id = $1 AND r.row_no BETWEEN $2 AND $3 ORDER BY r.row_no`, c.BatchID, c.FirstRow, c.LastRow)
 	if err != nil {
 		return nil, fmt.Errorf("load rows: %w", err)

@@ -21,6 +21,10 @@
 // until it is finished, and after the big batch five 32-row batches, one
 // after the other, from upload to the end of report.csv, each beside its goal.
 //
+// -history first seeds the run's database with 100 earlier batches and
+// their 1,000,000 claims, to compare the same batch on a fresh database and
+// on one that has served a season.
+//
 //	go build -o bin/jhtbatch ./cmd/jhtbatch && go run ./cmd/jhtbench -rows 100000 -workers 1,2
 //	go run ./cmd/jhtbench -rows 200000 -workers 1,2,4 -kill -xlsx=false
 package main
@@ -57,6 +61,7 @@ type options struct {
 	repeat   int
 	kill     bool // SIGKILL one "work" process mid-batch
 	small    bool // time two small batches of a second company
+	history  bool // seed 1,000,000 claims in 100 earlier batches first
 }
 
 func main() {
@@ -86,6 +91,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		"(any one at two thirds), and start a new one if it was the only one; print how soon its chunks were taken up again")
 	fs.BoolVar(&o.small, "small", true, fmt.Sprintf("time a second company's %d-row batch uploaded during the big one, "+
 		"and %d %d-row batches from upload to report.csv after it", otherRows, smallTimes, smallRows))
+	fs.BoolVar(&o.history, "history", false, fmt.Sprintf("first seed each run's database with %d earlier batches, %d claims "+
+		"and their registry (about a minute), to compare with a run on a fresh database", historyBatches, historyClaims))
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -261,9 +268,10 @@ type result struct {
 	status                   string
 	claims                   int
 	peak                     []peak
-	cpu                      []cpuUse   // per phase: upload, processing, report.csv, report.xlsx
-	kill                     *killRun   // -kill
-	small                    *smallRuns // -small
+	cpu                      []cpuUse      // per phase: upload, processing, report.csv, report.xlsx
+	kill                     *killRun      // -kill
+	small                    *smallRuns    // -small
+	history                  time.Duration // -history: how long seeding took; 0 without
 }
 
 // peak is the peak resident set of one child process.
@@ -288,6 +296,10 @@ func printTable(out io.Writer, o options, f benchFiles, results []result) {
 		return s
 	}
 	fmt.Fprintf(out, "\n== %s: %d rows (%.1f MB) ==\n", r.layout, f.rows, float64(f.size)/1e6)
+	if r.history > 0 {
+		fmt.Fprintf(out, "%-28s %8.3f s   %d earlier batches, %d claims, %d participants\n", "history seeded",
+			r.history.Seconds(), historyBatches, historyClaims, historyBatches*historyRows)
+	}
 	fmt.Fprintf(out, "%-28s %s\n", "COPY baseline (best of 3)", fmt.Sprintf("%8.3f s %6.1fx", r.copyTime.Seconds(), 1.0))
 	fmt.Fprintf(out, "%-28s %s\n", "upload until 202", ratio(r.ack, 0))
 	fmt.Fprintf(out, "%-28s %s\n", "upload until finished", ratio(r.finished, -1))

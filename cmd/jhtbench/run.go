@@ -96,6 +96,11 @@ func runOnce(ctx context.Context, o options, f benchFiles, n, workers int) (resu
 	if err != nil {
 		return res, err
 	}
+	if o.history {
+		if res.history, err = seedHistory(ctx, dsn); err != nil {
+			return res, err
+		}
+	}
 	c := &client{base: base, key: key, http: &http.Client{Timeout: 10 * time.Minute}, poll: 25 * time.Millisecond}
 	var other *client // a second company, for -small
 	if o.small {
