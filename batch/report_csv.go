@@ -31,6 +31,10 @@ type CSVReport struct {
 	// cell (no trigger, no ' " or space before one, no non-ASCII rune,
 	// which may be a full-width trigger).
 	plain, lead *[256]bool
+	digits      bool // whether a number's digits are plain too (a digit delimiter is not)
+	issues      map[issuesKey][]byte
+	day         time.Time
+	dayText     []byte // the text of day
 }
 
 // csvReportBlock is the size of the blocks the report is written in:
@@ -47,6 +51,10 @@ func NewCSVReport(w io.Writer, m ReportMeta) (*CSVReport, error) {
 		r.comma = m.Delimiter
 	}
 	r.plain, r.lead = plainBytes(r.comma)
+	r.digits = true
+	for c := '0'; c <= '9'; c++ {
+		r.digits = r.digits && r.lead[c]
+	}
 	b := r.buf
 	for i, h := range reportHeader(r.r.header) {
 		b = r.appendSep(b, i)
@@ -94,8 +102,12 @@ func (r *CSVReport) Write(l ReportLine) error {
 	}
 	b = r.appendSep(b, 1)
 	if !l.EligibleOn.IsZero() {
-		var day [16]byte
-		b = appendCell(r, b, l.EligibleOn.AppendFormat(day[:0], time.DateOnly))
+		// Rows of a batch mostly share their date: it is formatted once.
+		// (==, not Equal: the same instant in another zone is another day.)
+		if l.EligibleOn != r.day || r.dayText == nil {
+			r.day, r.dayText = l.EligibleOn, l.EligibleOn.AppendFormat(r.dayText[:0], time.DateOnly)
+		}
+		b = appendCell(r, b, r.dayText)
 	}
 	for _, v := range [...]int64{l.Gross, l.Tax, l.Net} {
 		b = r.appendSep(b, 1)
@@ -103,11 +115,7 @@ func (r *CSVReport) Write(l ReportLine) error {
 			b = appendIntCell(r, b, v)
 		}
 	}
-	errs, warns, messages := r.r.issueCells(l.Issues)
-	for _, s := range [...]string{errs, warns, messages} {
-		b = r.appendSep(b, 1)
-		b = r.appendCell(b, s)
-	}
+	b = r.appendIssueCells(b, l.Issues)
 	b = append(b, '\r', '\n')
 	r.buf = b
 	if len(b) < csvReportBlock {
@@ -117,6 +125,51 @@ func (r *CSVReport) Write(l ReportLine) error {
 		return fmt.Errorf("write report row %d: %w", l.Row, err)
 	}
 	return nil
+}
+
+// issuesKey is a row's issues, when it has no more than four.
+type issuesKey struct {
+	n      int
+	issues [4]Issue
+}
+
+// maxIssueCells bounds the issue cells CSVReport remembers.
+const maxIssueCells = 4096
+
+// appendIssueCells appends the error_codes, warning_codes and messages
+// cells of a row with issues is, each after a delimiter. The rejected rows
+// of a batch mostly share a few combinations of issues, and rendering,
+// defusing and quoting their messages was most of the time of writing
+// such a row: the cells of each combination are made once.
+func (r *CSVReport) appendIssueCells(b []byte, is Issues) []byte {
+	if len(is) == 0 {
+		return r.appendSep(r.appendSep(r.appendSep(b, 1), 1), 1)
+	}
+	var k issuesKey
+	if len(is) > len(k.issues) {
+		return r.appendIssues(b, is)
+	}
+	k.n = copy(k.issues[:], is)
+	if c, ok := r.issues[k]; ok {
+		return append(b, c...)
+	}
+	c := r.appendIssues(nil, is)
+	if r.issues == nil {
+		r.issues = make(map[issuesKey][]byte)
+	}
+	if len(r.issues) < maxIssueCells {
+		r.issues[k] = c
+	}
+	return append(b, c...)
+}
+
+func (r *CSVReport) appendIssues(b []byte, is Issues) []byte {
+	errs, warns, messages := r.r.issueCells(is)
+	for _, s := range [...]string{errs, warns, messages} {
+		b = r.appendSep(b, 1)
+		b = r.appendCell(b, s)
+	}
+	return b
 }
 
 // appendSep appends the delimiter before the cell at position i.
@@ -151,6 +204,9 @@ func appendCell[T string | []byte](r *CSVReport, b []byte, s T) []byte {
 
 // appendIntCell appends the cell of a whole number.
 func appendIntCell(r *CSVReport, b []byte, v int64) []byte {
+	if v >= 0 && r.digits {
+		return strconv.AppendInt(b, v, 10)
+	}
 	var digits [20]byte
 	return appendCell(r, b, strconv.AppendInt(digits[:0], v, 10))
 }

@@ -88,10 +88,18 @@ func TestCSVReportAsReference(t *testing.T) {
 				l := ReportLine{Row: i + 1, Line: i + 2, Fields: fields, Outcome: OutcomeValid,
 					ClaimNumber: randomCell(rnd), ClaimStatus: ClaimStatus(randomCell(rnd))}
 				switch rnd.IntN(4) {
-				case 0:
-					l.Outcome, l.Issues = OutcomeRejected, Issues{{Code: CodeKPJFormat, Column: ColKPJ}, {Code: CodePhoneFormat, Column: ColPhone}}
+				case 0: // one to six of a few issues, so that combinations repeat (and some do not)
+					l.Outcome = OutcomeRejected
+					for range 1 + rnd.IntN(6) {
+						l.Issues = append(l.Issues, []Issue{{Code: CodeKPJFormat, Column: ColKPJ}, {Code: CodePhoneFormat, Column: ColPhone},
+							{Code: CodeFieldCount, Arg: strconv.Itoa(rnd.IntN(3)) + "/3"},
+							{Code: CodeBankAccountLengthUnusual, Column: ColBankAccount, Arg: "10"}}[rnd.IntN(4)])
+					}
 				case 1:
-					l.EligibleOn, l.HasAmounts = day.AddDate(0, 0, i), true
+					l.EligibleOn, l.HasAmounts = day.AddDate(0, 0, i/50), true
+					if i%3 == 0 { // the same instant, another day in this zone
+						l.EligibleOn = l.EligibleOn.In(time.FixedZone("UTC-5", -5*3600))
+					}
 					l.Gross, l.Tax, l.Net = rnd.Int64N(1e9)-1e8, rnd.Int64N(1e7), rnd.Int64()
 				case 2:
 					l.Outcome = ""
