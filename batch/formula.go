@@ -1,7 +1,6 @@
 package batch
 
 import (
-	"bufio"
 	"strings"
 	"unicode/utf8"
 )
@@ -126,40 +125,12 @@ func UnquoteCell(s string) string {
 	return b.String()
 }
 
-// csvRecordWriter writes CSV records as RFC 4180 with CRLF line ends. Unlike
-// encoding/csv it quotes every field that holds the delimiter of any common
-// dialect (',', ';', tab), so a reader using another list separator than
-// the report's still reads such a field whole when it starts a record.
-type csvRecordWriter struct {
-	w     *bufio.Writer
-	comma rune
-	buf   []byte
-}
-
-func (c *csvRecordWriter) write(rec []string) error {
-	b := c.buf[:0]
-	for i, f := range rec {
-		if i > 0 {
-			b = utf8.AppendRune(b, c.comma)
-		}
-		if !needsCSVQuotes(f, c.comma) {
-			b = append(b, f...)
-			continue
-		}
-		b = append(b, '"')
-		b = append(b, strings.ReplaceAll(f, `"`, `""`)...)
-		b = append(b, '"')
-	}
-	b = append(b, '\r', '\n')
-	c.buf = b
-	_, err := c.w.Write(b)
-	return err
-}
-
-func (c *csvRecordWriter) flush() error { return c.w.Flush() }
-
 // csvQuoted are the bytes that make a field quoted, whatever the report's
 // delimiter: a quote, the delimiters of the common dialects, line breaks.
+// Unlike encoding/csv, the report quotes every field that holds the
+// delimiter of any common dialect (',', ';', tab), so a reader using
+// another list separator than the report's still reads such a field whole
+// when it starts a record.
 var csvQuoted = [256]bool{'"': true, ',': true, ';': true, '\t': true, '\r': true, '\n': true}
 
 func needsCSVQuotes(f string, comma rune) bool {

@@ -1,9 +1,6 @@
 package batch
 
 import (
-	"bufio"
-	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -126,14 +123,22 @@ func (r renderer) cells(l ReportLine) reportCells {
 	if !l.EligibleOn.IsZero() {
 		c.eligibleOn = l.EligibleOn.Format(time.DateOnly)
 	}
-	errs, warns := l.Issues.Codes()
-	c.errs, c.warns = joinCodes(errs), joinCodes(warns)
-	msgs := make([]string, len(l.Issues))
-	for i, is := range l.Issues {
-		msgs[i] = is.message(r.lang, r.names)
-	}
-	c.messages = strings.Join(msgs, messageSeparator)
+	c.errs, c.warns, c.messages = r.issueCells(l.Issues)
 	return c
+}
+
+// issueCells are the error_codes, warning_codes and messages cells of a
+// row with issues is.
+func (r renderer) issueCells(is Issues) (errs, warns, messages string) {
+	if len(is) == 0 {
+		return "", "", ""
+	}
+	e, w := is.Codes()
+	msgs := make([]string, len(is))
+	for i, issue := range is {
+		msgs[i] = issue.message(r.lang, r.names)
+	}
+	return joinCodes(e), joinCodes(w), strings.Join(msgs, messageSeparator)
 }
 
 // shown returns the fields at the positions the report shows.
@@ -224,60 +229,4 @@ func unquoteCells(fields []string) []string {
 		}
 	}
 	return fields
-}
-
-// CSVReport writes the result report as CSV: UTF-8 with a BOM (so Excel
-// reads it as UTF-8), the upload's delimiter and CRLF line ends (RFC 4180,
-// what Excel writes). Codes in one cell are joined by ';' and messages by
-// " | "; every cell is defused with safeCell, and every cell holding ',', ';'
-// or a tab is quoted, whatever the delimiter.
-type CSVReport struct {
-	w      *csvRecordWriter
-	r      renderer
-	record []string
-}
-
-// NewCSVReport writes the BOM and the header row of a report on m's batch.
-func NewCSVReport(w io.Writer, m ReportMeta) (*CSVReport, error) {
-	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
-		return nil, fmt.Errorf("write report BOM: %w", err)
-	}
-	cw := &csvRecordWriter{w: bufio.NewWriter(w), comma: ','}
-	if m.Delimiter != 0 {
-		cw.comma = m.Delimiter
-	}
-	r := &CSVReport{w: cw, r: newRenderer(m)}
-	if err := r.writeRecord(reportHeader(r.r.header)); err != nil {
-		return nil, fmt.Errorf("write report header: %w", err)
-	}
-	return r, nil
-}
-
-// Write writes the report line of one data row.
-func (r *CSVReport) Write(l ReportLine) error {
-	c := r.r.cells(l)
-	rec := append(r.record[:0], strconv.Itoa(l.Row), strconv.Itoa(l.Line))
-	rec = append(rec, c.fields...)
-	rec = append(rec, c.outcome, c.claimNumber, c.claimStatus, c.eligibleOn,
-		c.amount(c.gross), c.amount(c.tax), c.amount(c.net), c.errs, c.warns, c.messages)
-	r.record = rec
-	if err := r.writeRecord(rec); err != nil {
-		return fmt.Errorf("write report row %d: %w", l.Row, err)
-	}
-	return nil
-}
-
-func (r *CSVReport) writeRecord(rec []string) error {
-	for i, s := range rec {
-		rec[i] = safeCell(s)
-	}
-	return r.w.write(rec)
-}
-
-// Close flushes the report. It does not close the underlying writer.
-func (r *CSVReport) Close() error {
-	if err := r.w.flush(); err != nil {
-		return fmt.Errorf("flush report: %w", err)
-	}
-	return nil
 }

@@ -19,32 +19,82 @@ const ReportPageRows = 1000
 const reportPageTimeout = 30 * time.Second
 
 // ReportLines calls fn for every row of b in input order (only rejected rows
-// when onlyRejected). The rows are read a page at a time, each page by its
-// own short query (a window of row numbers) whose connection goes back to the pool
-// before fn sees the page's rows: a client that reads the report slowly, or
-// never, holds no database connection while it waits (fn blocks on the
-// client). The claim status is the claim's current one.
+// when onlyRejected). The rows are read a window at a time, each window by
+// its own short queries (a window of row numbers) whose connection goes
+// back to the pool before fn sees the window's rows: a client that reads
+// the report slowly, or never, holds no database connection while it waits
+// (fn blocks on the client). The claim status is the claim's current one.
+//
+// The next window is read while fn takes the rows of this one: reading
+// (PostgreSQL and pgx) and writing (fn) then run side by side instead of
+// taking turns. At most two windows wait for fn, so memory stays bounded
+// however big the batch.
 func (s *Store) ReportLines(ctx context.Context, b Batch, onlyRejected bool, fn func(batch.ReportLine) error) error {
 	if b.PurgedAt != nil {
 		return batch.Conflict(batch.CodeReportPurged, b.PurgedAt.Format(time.DateOnly))
 	}
-	page := make([]batch.ReportLine, 0, ReportPageRows)
-	// Pages are windows of row numbers, not "the next 1,000 rows": row
-	// numbers run from 1 to total_rows without gaps, so each window is a
-	// bounded range scan whatever the planner believes about the batch (its
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	windows := make(chan []batch.ReportLine, 1)
+	// Pages fn is done with go back to the reader, to be filled again.
+	free := make(chan []batch.ReportLine, 2)
+	read := make(chan error, 1)
+	go func() {
+		defer close(windows)
+		read <- s.readWindows(ctx, b, onlyRejected, windows, free)
+	}()
+	var err error
+	for page := range windows {
+		for _, l := range page {
+			if err != nil {
+				break
+			}
+			if err = fn(l); err != nil {
+				cancel() // the reader stops; the windows it queued are dropped
+			}
+		}
+		select {
+		case free <- page[:0]:
+		default:
+		}
+	}
+	if readErr := <-read; err == nil {
+		err = readErr
+	}
+	return err
+}
+
+// readWindows reads the windows of b in order and sends each to windows,
+// until the batch ends, ctx is cancelled or a read fails.
+func (s *Store) readWindows(ctx context.Context, b Batch, onlyRejected bool, windows chan<- []batch.ReportLine, free <-chan []batch.ReportLine) error {
+	// Windows are of row numbers, not "the next 1,000 rows": row numbers
+	// run from 1 to total_rows without gaps, so each window is a bounded
+	// range scan whatever the planner believes about the batch (its
 	// statistics are stale right after the upload, and a plan made for "a
 	// few rows" then read the whole rest of the batch for every page:
 	// 150 ms a page at 100,000 rows against 2-5 ms now).
+	var page []batch.ReportLine
+	var wr windowReader
 	for after := 0; ; after += ReportPageRows {
-		var err error
+		if page == nil {
+			select {
+			case page = <-free:
+			default:
+				page = make([]batch.ReportLine, 0, ReportPageRows)
+			}
+		}
 		var held int
-		page, held, err = s.reportWindow(ctx, b.ID, onlyRejected, after, after+ReportPageRows, page[:0])
+		var err error
+		page, held, err = s.reportWindow(ctx, b.ID, onlyRejected, after, after+ReportPageRows, page[:0], &wr)
 		if err != nil {
 			return err
 		}
-		for _, l := range page {
-			if err := fn(l); err != nil {
-				return err
+		if len(page) > 0 { // a window of rejected rows only may have none
+			select {
+			case windows <- page:
+				page = nil
+			case <-ctx.Done():
+				return ctx.Err()
 			}
 		}
 		// A full window past total_rows means total_rows is short; read on

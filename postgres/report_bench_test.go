@@ -18,9 +18,11 @@ import (
 // ways: the baseline is the one query that streams every row while it holds
 // its connection (the design before the paged reads); "paged" is
 // Store.ReportLines, one short keyset query per 1,000 rows. Compare ns/op
-// and B/op in one run; held-ms is the longest time one connection stayed
-// taken, which is what a client that stops reading can stretch to forever
-// in the baseline and to one page's query in the paged reads.
+// and B/op in one run; held-ms is, in the baseline, the longest time one
+// connection stayed taken, which is what a client that stops reading can
+// stretch to forever; in the paged reads, the longest wait of fn for a
+// page, at most one page's queries (the next page is read while fn takes
+// this one, so it is often none).
 func BenchmarkReportLines(b *testing.B) {
 	const n = 20000
 	s, db := newStoreDB(b)

@@ -1,0 +1,250 @@
+package batch
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// CSVReport writes the result report as CSV: UTF-8 with a BOM (so Excel
+// reads it as UTF-8), the upload's delimiter and CRLF line ends (RFC 4180,
+// what Excel writes). Codes in one cell are joined by ';' and messages by
+// " | "; every cell is defused with safeCell, and every cell holding ',', ';'
+// or a tab is quoted, whatever the delimiter.
+//
+// A report line is appended cell by cell to one buffer, which goes to the
+// writer in blocks of csvReportBlock bytes: no string is made for a cell,
+// and a cell that needs neither a mark nor quotes (nearly all) is looked
+// at once, byte by byte, through a table (plain, lead). The rest go the
+// long way, through safeCell and csvQuotedField, so the table only decides
+// which way a cell takes, never what is written.
+type CSVReport struct {
+	w     io.Writer
+	r     renderer
+	comma rune
+	buf   []byte
+	// plain[c] is true for a byte c that a cell may hold anywhere and still
+	// be written as it is; lead[c] for such a byte that may also start a
+	// cell (no trigger, no ' " or space before one, no non-ASCII rune,
+	// which may be a full-width trigger).
+	plain, lead *[256]bool
+	digits      bool // whether a number's digits are plain too (a digit delimiter is not)
+	issues      map[issuesKey][]byte
+	day         time.Time
+	dayText     []byte // the text of day
+}
+
+// csvReportBlock is the size of the blocks the report is written in:
+// the API's buffer (64 KiB) passes a block this big straight on.
+const csvReportBlock = 64 << 10
+
+// NewCSVReport writes the BOM and the header row of a report on m's batch.
+func NewCSVReport(w io.Writer, m ReportMeta) (*CSVReport, error) {
+	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+		return nil, fmt.Errorf("write report BOM: %w", err)
+	}
+	r := &CSVReport{w: w, r: newRenderer(m), comma: ',', buf: make([]byte, 0, csvReportBlock+4<<10)}
+	if m.Delimiter != 0 {
+		r.comma = m.Delimiter
+	}
+	r.plain, r.lead = plainBytes(r.comma)
+	r.digits = true
+	for c := '0'; c <= '9'; c++ {
+		r.digits = r.digits && r.lead[c]
+	}
+	b := r.buf
+	for i, h := range reportHeader(r.r.header) {
+		b = r.appendSep(b, i)
+		b = r.appendCell(b, h)
+	}
+	r.buf = append(b, '\r', '\n')
+	return r, nil
+}
+
+// plainBytes builds the tables of CSVReport for delimiter comma.
+func plainBytes(comma rune) (plain, lead *[256]bool) {
+	plain, lead = new([256]bool), new([256]bool)
+	for c := range 256 {
+		plain[c] = !cellStarts[c] && !csvQuoted[c] && !(comma >= utf8.RuneSelf && c >= utf8.RuneSelf)
+	}
+	if comma < utf8.RuneSelf {
+		plain[comma] = false
+	}
+	*lead = *plain
+	for c := range 256 {
+		if c >= utf8.RuneSelf || asciiTriggers[c] {
+			lead[c] = false
+		}
+	}
+	lead['\''], lead[' '], lead['"'] = false, false, false
+	return plain, lead
+}
+
+// Write writes the report line of one data row.
+func (r *CSVReport) Write(l ReportLine) error {
+	b := appendIntCell(r, r.buf, int64(l.Row))
+	b = r.appendSep(b, 1)
+	b = appendIntCell(r, b, int64(l.Line))
+	// The uploaded fields at the positions shown, padded with empty cells
+	// or cut to the header's width (fitFields, shown).
+	for _, k := range r.r.keep {
+		b = r.appendSep(b, 1)
+		if k < len(l.Fields) {
+			b = r.appendCell(b, l.Fields[k])
+		}
+	}
+	for _, s := range [...]string{string(l.Outcome), l.ClaimNumber, string(l.ClaimStatus)} {
+		b = r.appendSep(b, 1)
+		b = r.appendCell(b, s)
+	}
+	b = r.appendSep(b, 1)
+	if !l.EligibleOn.IsZero() {
+		// Rows of a batch mostly share their date: it is formatted once.
+		// (==, not Equal: the same instant in another zone is another day.)
+		if l.EligibleOn != r.day || r.dayText == nil {
+			r.day, r.dayText = l.EligibleOn, l.EligibleOn.AppendFormat(r.dayText[:0], time.DateOnly)
+		}
+		b = appendCell(r, b, r.dayText)
+	}
+	for _, v := range [...]int64{l.Gross, l.Tax, l.Net} {
+		b = r.appendSep(b, 1)
+		if l.HasAmounts {
+			b = appendIntCell(r, b, v)
+		}
+	}
+	b = r.appendIssueCells(b, l.Issues)
+	b = append(b, '\r', '\n')
+	r.buf = b
+	if len(b) < csvReportBlock {
+		return nil
+	}
+	if err := r.flush(); err != nil {
+		return fmt.Errorf("write report row %d: %w", l.Row, err)
+	}
+	return nil
+}
+
+// issuesKey is a row's issues, when it has no more than four.
+type issuesKey struct {
+	n      int
+	issues [4]Issue
+}
+
+// maxIssueCells bounds the issue cells CSVReport remembers.
+const maxIssueCells = 4096
+
+// appendIssueCells appends the error_codes, warning_codes and messages
+// cells of a row with issues is, each after a delimiter. The rejected rows
+// of a batch mostly share a few combinations of issues, and rendering,
+// defusing and quoting their messages was most of the time of writing
+// such a row: the cells of each combination are made once.
+func (r *CSVReport) appendIssueCells(b []byte, is Issues) []byte {
+	if len(is) == 0 {
+		return r.appendSep(r.appendSep(r.appendSep(b, 1), 1), 1)
+	}
+	var k issuesKey
+	if len(is) > len(k.issues) {
+		return r.appendIssues(b, is)
+	}
+	k.n = copy(k.issues[:], is)
+	if c, ok := r.issues[k]; ok {
+		return append(b, c...)
+	}
+	c := r.appendIssues(nil, is)
+	if r.issues == nil {
+		r.issues = make(map[issuesKey][]byte)
+	}
+	if len(r.issues) < maxIssueCells {
+		r.issues[k] = c
+	}
+	return append(b, c...)
+}
+
+func (r *CSVReport) appendIssues(b []byte, is Issues) []byte {
+	errs, warns, messages := r.r.issueCells(is)
+	for _, s := range [...]string{errs, warns, messages} {
+		b = r.appendSep(b, 1)
+		b = r.appendCell(b, s)
+	}
+	return b
+}
+
+// appendSep appends the delimiter before the cell at position i.
+func (r *CSVReport) appendSep(b []byte, i int) []byte {
+	if i == 0 {
+		return b
+	}
+	if r.comma < utf8.RuneSelf {
+		return append(b, byte(r.comma))
+	}
+	return utf8.AppendRune(b, r.comma)
+}
+
+func (r *CSVReport) appendCell(b []byte, s string) []byte { return appendCell(r, b, s) }
+
+// appendCell appends cell s, defused and quoted as it needs.
+func appendCell[T string | []byte](r *CSVReport, b []byte, s T) []byte {
+	if len(s) == 0 {
+		return b
+	}
+	if r.lead[s[0]] && s[len(s)-1] != ' ' {
+		i := 1
+		for i < len(s) && r.plain[s[i]] {
+			i++
+		}
+		if i == len(s) {
+			return append(b, s...)
+		}
+	}
+	return appendCSVField(b, safeCell(string(s)), r.comma)
+}
+
+// appendIntCell appends the cell of a whole number.
+func appendIntCell(r *CSVReport, b []byte, v int64) []byte {
+	if v >= 0 && r.digits {
+		return strconv.AppendInt(b, v, 10)
+	}
+	var digits [20]byte
+	return appendCell(r, b, strconv.AppendInt(digits[:0], v, 10))
+}
+
+// appendCSVField appends f as an RFC 4180 field: quoted, with its quotes
+// doubled, when needsCSVQuotes says so.
+func appendCSVField(b []byte, f string, comma rune) []byte {
+	if !needsCSVQuotes(f, comma) {
+		return append(b, f...)
+	}
+	b = append(b, '"')
+	for {
+		i := strings.IndexByte(f, '"')
+		if i < 0 {
+			break
+		}
+		b = append(b, f[:i+1]...)
+		b = append(b, '"')
+		f = f[i+1:]
+	}
+	b = append(b, f...)
+	return append(b, '"')
+}
+
+func (r *CSVReport) flush() error {
+	if len(r.buf) == 0 {
+		return nil
+	}
+	_, err := r.w.Write(r.buf)
+	r.buf = r.buf[:0]
+	return err
+}
+
+// Close writes what is left of the report. It does not close the
+// underlying writer.
+func (r *CSVReport) Close() error {
+	if err := r.flush(); err != nil {
+		return fmt.Errorf("flush report: %w", err)
+	}
+	return nil
+}
