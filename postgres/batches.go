@@ -14,21 +14,14 @@ import (
 	"jhtbatch/batch"
 )
 
-// Batch and Upload are the domain's types (batch/stored.go); the aliases
-// keep the store's SQL files naming them as before. Callers use batch's.
-type (
-	Batch  = batch.Batch
-	Upload = batch.Upload
-)
-
 const batchColumns = `id::text, company_id, status, mode, filename, file_sha256, file_size, encoding, delimiter,
 	header, layout, coalesce(idempotency_key, ''), rules_version, total_rows, processed_rows, created, valid,
 	rejected, warnings, coalesce(reject_code, ''), created_at, started_at, finished_at, purged_at,
 	coalesce(source_batch_id::text, ''),
 	coalesce(uploaded_by, '')`
 
-func scanBatch(row pgx.Row) (Batch, error) {
-	var b Batch
+func scanBatch(row pgx.Row) (batch.Batch, error) {
+	var b batch.Batch
 	var sha []byte
 	var delim, status, mode, enc, code string
 	var layout []string
@@ -38,7 +31,7 @@ func scanBatch(row pgx.Row) (Batch, error) {
 		&b.SourceBatchID,
 		&b.UploadedBy)
 	if err != nil {
-		return Batch{}, err
+		return batch.Batch{}, err
 	}
 	b.Status, b.Mode, b.Encoding, b.RejectCode = batch.Status(status), batch.Mode(mode), batch.Encoding(enc), batch.Code(code)
 	copy(b.SHA256[:], sha)
@@ -65,7 +58,7 @@ func scanBatch(row pgx.Row) (Batch, error) {
 // then replay it. A request that loses the race on another unique index
 // (the same file, in flight) looks the key up again before it says
 // DUPLICATE_FILE, since by then the winner has committed.
-func (s *Store) CreateBatch(ctx context.Context, up Upload, dec *batch.Decoder) (Batch, bool, error) {
+func (s *Store) CreateBatch(ctx context.Context, up batch.Upload, dec *batch.Decoder) (batch.Batch, bool, error) {
 	id := uuid.New()
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		inserted, err := insertBatch(ctx, tx, id, up, dec)
@@ -100,11 +93,11 @@ func (s *Store) CreateBatch(ctx context.Context, up Upload, dec *batch.Decoder) 
 			}
 		}
 		if isUniqueViolation(err, "batches_one_live_file") {
-			return Batch{}, false, s.duplicateFile(ctx, up)
+			return batch.Batch{}, false, s.duplicateFile(ctx, up)
 		}
-		return Batch{}, false, translate(err, "store batch")
+		return batch.Batch{}, false, translate(err, "store batch")
 	case err != nil:
-		return Batch{}, false, translate(err, "store batch")
+		return batch.Batch{}, false, translate(err, "store batch")
 	}
 	b, err := s.batchByID(ctx, id.String())
 	return b, false, err
@@ -116,7 +109,7 @@ var errKeyUsed = errors.New("idempotency key already used")
 // insertBatch inserts the batch row; false when the company's
 // Idempotency-Key already has one (committed, or committed while this
 // statement waited for it).
-func insertBatch(ctx context.Context, tx pgx.Tx, id uuid.UUID, up Upload, dec *batch.Decoder) (bool, error) {
+func insertBatch(ctx context.Context, tx pgx.Tx, id uuid.UUID, up batch.Upload, dec *batch.Decoder) (bool, error) {
 	layout := make([]string, len(dec.Layout()))
 	for i, c := range dec.Layout() {
 		layout[i] = string(c)
@@ -144,32 +137,32 @@ func insertBatch(ctx context.Context, tx pgx.Tx, id uuid.UUID, up Upload, dec *b
 // bytes or another mode, or replayed false when the key is new (or up has
 // none). The upload asks it before it decodes the file, so that a key's
 // answer does not depend on the new file; CreateBatch decides the races.
-func (s *Store) Replay(ctx context.Context, up Upload) (Batch, bool, error) {
+func (s *Store) Replay(ctx context.Context, up batch.Upload) (batch.Batch, bool, error) {
 	if up.IdempotencyKey == "" {
-		return Batch{}, false, nil
+		return batch.Batch{}, false, nil
 	}
 	return s.replay(ctx, up)
 }
 
 // replay returns the batch an earlier request with the same Idempotency-Key
 // created, if any.
-func (s *Store) replay(ctx context.Context, up Upload) (Batch, bool, error) {
+func (s *Store) replay(ctx context.Context, up batch.Upload) (batch.Batch, bool, error) {
 	b, err := scanBatch(s.pool.QueryRow(ctx, `SELECT `+batchColumns+` FROM batches
 		WHERE company_id = $1 AND idempotency_key = $2`, up.CompanyID, up.IdempotencyKey))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return Batch{}, false, nil
+		return batch.Batch{}, false, nil
 	}
 	if err != nil {
-		return Batch{}, false, translate(err, "look up idempotency key")
+		return batch.Batch{}, false, translate(err, "look up idempotency key")
 	}
 	if !bytes.Equal(b.SHA256[:], up.Info.SHA256[:]) || b.Mode != up.Mode {
-		return Batch{}, false, &batch.Error{Kind: batch.KindUnprocessable, Code: batch.CodeIdempotencyKeyReused,
+		return batch.Batch{}, false, &batch.Error{Kind: batch.KindUnprocessable, Code: batch.CodeIdempotencyKeyReused,
 			Details: []batch.Detail{{Code: batch.CodeIdempotencyKeyReused}}, BatchID: b.ID}
 	}
 	return b, true, nil
 }
 
-func (s *Store) duplicateFile(ctx context.Context, up Upload) error {
+func (s *Store) duplicateFile(ctx context.Context, up batch.Upload) error {
 	var earlier string
 	err := s.pool.QueryRow(ctx, `SELECT id::text FROM batches WHERE company_id = $1 AND file_sha256 = $2
 		AND mode = 'create' AND status NOT IN ('cancelled', 'failed', 'rejected')`,
@@ -184,7 +177,7 @@ func (s *Store) duplicateFile(ctx context.Context, up Upload) error {
 
 // RecordRejectedUpload keeps a refused upload for audit: a batch with status
 // rejected, its reason, and no rows. The API never shows it.
-func (s *Store) RecordRejectedUpload(ctx context.Context, up Upload, reason *batch.Error) (string, error) {
+func (s *Store) RecordRejectedUpload(ctx context.Context, up batch.Upload, reason *batch.Error) (string, error) {
 	id := uuid.New()
 	_, err := s.pool.Exec(ctx, `
 		INSERT INTO batches (id, company_id, status, mode, filename, file_sha256, file_size, encoding,
@@ -201,16 +194,16 @@ func (s *Store) RecordRejectedUpload(ctx context.Context, up Upload, reason *bat
 // Batch returns the company's batch id; another company's batch, an id that
 // is not a UUID, or a file refused at upload (kept for audit only, its id
 // never given out) is not found.
-func (s *Store) Batch(ctx context.Context, companyID int64, id string) (Batch, error) {
+func (s *Store) Batch(ctx context.Context, companyID int64, id string) (batch.Batch, error) {
 	if !batch.ValidBatchID(id) {
-		return Batch{}, batch.NotFound("batch")
+		return batch.Batch{}, batch.NotFound("batch")
 	}
 	b, err := scanBatch(s.pool.QueryRow(ctx, `SELECT `+batchColumns+` FROM batches
 		WHERE id = $1 AND company_id = $2 AND status <> 'rejected'`, id, companyID))
 	return b, translate(err, "batch")
 }
 
-func (s *Store) batchByID(ctx context.Context, id string) (Batch, error) {
+func (s *Store) batchByID(ctx context.Context, id string) (batch.Batch, error) {
 	b, err := scanBatch(s.pool.QueryRow(ctx, `SELECT `+batchColumns+` FROM batches WHERE id = $1`, id))
 	return b, translate(err, "batch")
 }
@@ -219,7 +212,7 @@ func (s *Store) batchByID(ctx context.Context, id string) (Batch, error) {
 // refused at upload are not batches to the company: the 4xx said why);
 // cursor is "" for the first page and the returned next cursor for the
 // following ones ("" when there are no more).
-func (s *Store) Batches(ctx context.Context, companyID int64, limit int, cursor string) ([]Batch, string, error) {
+func (s *Store) Batches(ctx context.Context, companyID int64, limit int, cursor string) ([]batch.Batch, string, error) {
 	after, afterID, err := decodeCursor(cursor)
 	if err != nil {
 		return nil, "", err
@@ -230,7 +223,7 @@ func (s *Store) Batches(ctx context.Context, companyID int64, limit int, cursor 
 	if err != nil {
 		return nil, "", translate(err, "list batches")
 	}
-	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Batch, error) { return scanBatch(r) })
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (batch.Batch, error) { return scanBatch(r) })
 	if err != nil {
 		return nil, "", translate(err, "list batches")
 	}
@@ -264,18 +257,18 @@ func decodeCursor(cursor string) (*time.Time, string, error) {
 // are not processed; claims already created stay. A finished batch gives a
 // conflict. A chunk running at that moment either committed before (its
 // claims stay) or finds the batch cancelled when it commits and rolls back.
-func (s *Store) CancelBatch(ctx context.Context, companyID int64, id string) (Batch, error) {
+func (s *Store) CancelBatch(ctx context.Context, companyID int64, id string) (batch.Batch, error) {
 	b, err := s.Batch(ctx, companyID, id)
 	if err != nil {
-		return Batch{}, err
+		return batch.Batch{}, err
 	}
 	tag, err := s.pool.Exec(ctx, `UPDATE batches SET status = 'cancelled', finished_at = now()
 		WHERE id = $1 AND status IN ('accepted', 'processing')`, id)
 	if err != nil {
-		return Batch{}, translate(err, "cancel batch")
+		return batch.Batch{}, translate(err, "cancel batch")
 	}
 	if tag.RowsAffected() == 0 {
-		return Batch{}, batch.Conflict(batch.CodeBatchFinished, string(b.Status))
+		return batch.Batch{}, batch.Conflict(batch.CodeBatchFinished, string(b.Status))
 	}
 	return s.batchByID(ctx, id)
 }

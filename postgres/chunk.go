@@ -43,10 +43,10 @@ type judged struct {
 // already done, or of a batch no longer processing, is skipped, so a task
 // that runs twice does the work once. Rows are judged at the batch's
 // processing date (set by PlanBatch).
-func (s *Store) RunChunk(ctx context.Context, c Chunk) (ChunkResult, error) {
-	var res ChunkResult
+func (s *Store) RunChunk(ctx context.Context, c batch.Chunk) (batch.ChunkResult, error) {
+	var res batch.ChunkResult
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		res = ChunkResult{}
+		res = batch.ChunkResult{}
 		st, err := lockChunk(ctx, tx, c)
 		if err != nil || st.done || st.status != batch.StatusProcessing {
 			res.Skipped = true
@@ -79,17 +79,17 @@ func (s *Store) RunChunk(ctx context.Context, c Chunk) (ChunkResult, error) {
 		return err
 	})
 	if errors.Is(err, errBatchStopped) {
-		return ChunkResult{Skipped: true}, nil
+		return batch.ChunkResult{Skipped: true}, nil
 	}
 	if err != nil {
-		return ChunkResult{}, translate(err, fmt.Sprintf("run chunk %d of batch %s", c.No, c.BatchID))
+		return batch.ChunkResult{}, translate(err, fmt.Sprintf("run chunk %d of batch %s", c.No, c.BatchID))
 	}
 	return res, nil
 }
 
 // lockChunk locks the chunk's row, so that two runs of the same chunk
 // (a redelivered task) take turns and the second sees it done.
-func lockChunk(ctx context.Context, tx pgx.Tx, c Chunk) (chunkState, error) {
+func lockChunk(ctx context.Context, tx pgx.Tx, c batch.Chunk) (chunkState, error) {
 	var st chunkState
 	var layout []string
 	err := tx.QueryRow(ctx, `
@@ -122,7 +122,7 @@ func lockChunk(ctx context.Context, tx pgx.Tx, c Chunk) (chunkState, error) {
 // with the same KPJ is DUPLICATE_IN_FILE, whatever the order in which the
 // chunks ran. The earlier row of a duplicate is named by its line, as the
 // user sees it.
-func judgeRows(ctx context.Context, tx pgx.Tx, c Chunk, st chunkState) ([]judged, error) {
+func judgeRows(ctx context.Context, tx pgx.Tx, c batch.Chunk, st chunkState) ([]judged, error) {
 	// Each lookup is one index probe per row, whatever the planner's
 	// statistics say: the earlier row's line and the active claim are
 	// correlated subqueries, the registry a LATERAL join that OFFSET 0 keeps
@@ -263,8 +263,8 @@ func pgUUID(batchID string) (pgtype.UUID, error) {
 // closeChunk marks the chunk done and adds its outcomes to the batch's
 // counters, in the chunk's transaction, so the counters always equal what
 // the rows say. A batch cancelled meanwhile rolls the chunk back.
-func closeChunk(ctx context.Context, tx pgx.Tx, c Chunk, rows []judged) (ChunkResult, error) {
-	res := ChunkResult{Rows: len(rows)}
+func closeChunk(ctx context.Context, tx pgx.Tx, c batch.Chunk, rows []judged) (batch.ChunkResult, error) {
+	res := batch.ChunkResult{Rows: len(rows)}
 	var valid, warnings int
 	for _, j := range rows {
 		switch j.verdict.Outcome {

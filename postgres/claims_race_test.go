@@ -63,7 +63,7 @@ func TestClaimCommittedMeanwhileIsAlreadyActive(t *testing.T) {
 				t.Fatal(err)
 			}
 			type result struct {
-				res postgres.ChunkResult
+				res batch.ChunkResult
 				err error
 			}
 			done := make(chan result, 1)

@@ -24,13 +24,13 @@ import (
 // live, another is a DUPLICATE_FILE conflict naming it: a second click
 // makes no second set of claims. by records who asked, as an upload's
 // UploadedBy does.
-func (s *Store) CreateFromCheck(ctx context.Context, companyID int64, id, by string) (Batch, error) {
+func (s *Store) CreateFromCheck(ctx context.Context, companyID int64, id, by string) (batch.Batch, error) {
 	src, err := s.Batch(ctx, companyID, id)
 	if err != nil {
-		return Batch{}, err
+		return batch.Batch{}, err
 	}
 	if reason := notACheck(src); reason != "" {
-		return Batch{}, batch.Conflict(batch.CodeNotACheckedBatch, reason)
+		return batch.Batch{}, batch.Conflict(batch.CodeNotACheckedBatch, reason)
 	}
 	newID := uuid.New()
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
@@ -59,18 +59,18 @@ func (s *Store) CreateFromCheck(ctx context.Context, companyID int64, id, by str
 	var e *batch.Error
 	switch {
 	case isUniqueViolation(err, "batches_one_live_file"):
-		return Batch{}, s.duplicateFile(ctx, Upload{CompanyID: companyID, Info: batch.FileInfo{SHA256: src.SHA256}})
+		return batch.Batch{}, s.duplicateFile(ctx, batch.Upload{CompanyID: companyID, Info: batch.FileInfo{SHA256: src.SHA256}})
 	case errors.As(err, &e):
-		return Batch{}, e
+		return batch.Batch{}, e
 	case err != nil:
-		return Batch{}, translate(err, fmt.Sprintf("create batch from check %s", src.ID))
+		return batch.Batch{}, translate(err, fmt.Sprintf("create batch from check %s", src.ID))
 	}
 	return s.batchByID(ctx, newID.String())
 }
 
 // notACheck says why b cannot become claims, or "" when it can: it must be
 // a finished validate-only batch whose rows are still kept.
-func notACheck(b Batch) string {
+func notACheck(b batch.Batch) string {
 	switch {
 	case b.Mode != batch.ModeValidate:
 		return "mode " + string(b.Mode)

@@ -129,7 +129,7 @@ func audit(ctx context.Context, tx pgx.Tx, operatorID int64, action, batchID str
 // conflict, and so is a failed batch whose file the company has meanwhile
 // uploaded again (two live batches of one file are never allowed), or whose
 // rows retention has purged.
-func (s *Store) RetryBatch(ctx context.Context, operatorID int64, id string) (Batch, error) {
+func (s *Store) RetryBatch(ctx context.Context, operatorID int64, id string) (batch.Batch, error) {
 	err := s.operatorAction(ctx, operatorID, batch.ActionRetry, id, func(tx pgx.Tx, status batch.Status) error {
 		if status != batch.StatusFailed {
 			return batch.Conflict(batch.CodeNotRetryable, string(status))
@@ -153,14 +153,14 @@ func (s *Store) RetryBatch(ctx context.Context, operatorID int64, id string) (Ba
 		return err
 	})
 	if err != nil {
-		return Batch{}, err
+		return batch.Batch{}, err
 	}
 	return s.batchByID(ctx, id)
 }
 
 // OperatorCancelBatch cancels any company's unfinished batch, as
 // CancelBatch does for the company, and writes the action to the audit trail.
-func (s *Store) OperatorCancelBatch(ctx context.Context, operatorID int64, id string) (Batch, error) {
+func (s *Store) OperatorCancelBatch(ctx context.Context, operatorID int64, id string) (batch.Batch, error) {
 	err := s.operatorAction(ctx, operatorID, batch.ActionCancel, id, func(tx pgx.Tx, status batch.Status) error {
 		if status != batch.StatusAccepted && status != batch.StatusProcessing {
 			return batch.Conflict(batch.CodeBatchFinished, string(status))
@@ -169,7 +169,7 @@ func (s *Store) OperatorCancelBatch(ctx context.Context, operatorID int64, id st
 		return err
 	})
 	if err != nil {
-		return Batch{}, err
+		return batch.Batch{}, err
 	}
 	return s.batchByID(ctx, id)
 }

@@ -72,7 +72,7 @@ func (s *Store) AllBatches(ctx context.Context, now time.Time, f batch.OpsFilter
 }
 
 // scanBatchPlus scans the batch columns followed by more columns into more.
-func scanBatchPlus(row pgx.Row, more ...any) (Batch, error) {
+func scanBatchPlus(row pgx.Row, more ...any) (batch.Batch, error) {
 	return scanBatch(multiRow{row: row, more: more})
 }
 

@@ -11,13 +11,6 @@ import (
 	"jhtbatch/batch"
 )
 
-// Chunk and ChunkResult are the domain's (batch/stored.go); the aliases
-// keep the store's SQL files (chunk.go, pipeline.go) naming them as before.
-type (
-	Chunk       = batch.Chunk
-	ChunkResult = batch.ChunkResult
-)
-
 // PlanBatch prepares an accepted batch for the workers in one transaction:
 // it finds the rows that repeat an earlier row's KPJ or NIK (across the whole
 // file, in SQL), splits the rows into chunks of chunkRows, and moves the
@@ -26,11 +19,11 @@ type (
 // that is finished or cancelled has none. today becomes the batch's
 // processing date: every row is judged at it, even when the batch runs past
 // midnight.
-func (s *Store) PlanBatch(ctx context.Context, id string, chunkRows int, today time.Time) ([]Chunk, error) {
+func (s *Store) PlanBatch(ctx context.Context, id string, chunkRows int, today time.Time) ([]batch.Chunk, error) {
 	if chunkRows < 1 {
 		return nil, fmt.Errorf("plan batch %s: chunk size %d", id, chunkRows)
 	}
-	var chunks []Chunk
+	var chunks []batch.Chunk
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var status batch.Status
 		err := tx.QueryRow(ctx, `SELECT status FROM batches WHERE id = $1 FOR UPDATE`, id).Scan(&status)
@@ -122,7 +115,7 @@ type querier interface {
 
 // pendingChunks returns the chunks of batch id not yet done, in order, while
 // the batch is processing; at most limit of them when limit > 0.
-func pendingChunks(ctx context.Context, q querier, id string, limit int) ([]Chunk, error) {
+func pendingChunks(ctx context.Context, q querier, id string, limit int) ([]batch.Chunk, error) {
 	rows, err := q.Query(ctx, `SELECT c.batch_id::text, c.chunk_no, c.first_row, c.last_row
 		FROM batch_chunks c JOIN batches b ON b.id = c.batch_id
 		WHERE c.batch_id = $1 AND c.done_at IS NULL AND b.status = 'processing'
@@ -130,7 +123,7 @@ func pendingChunks(ctx context.Context, q querier, id string, limit int) ([]Chun
 	if err != nil {
 		return nil, fmt.Errorf("list pending chunks of %s: %w", id, err)
 	}
-	return pgx.CollectRows(rows, pgx.RowToStructByPos[Chunk])
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[batch.Chunk])
 }
 
 // FinalizeBatch closes a batch whose chunks are all done: its counters are
@@ -218,7 +211,7 @@ func (s *Store) UnfinishedWork(ctx context.Context, perBatch int) (batch.Unfinis
 	if err != nil {
 		return u, translate(err, "list pending chunks")
 	}
-	if u.Chunks, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Chunk]); err != nil {
+	if u.Chunks, err = pgx.CollectRows(rows, pgx.RowToStructByPos[batch.Chunk]); err != nil {
 		return u, translate(err, "list pending chunks")
 	}
 	rows, err = s.pool.Query(ctx, `SELECT id::text FROM batches b WHERE status = 'processing'
@@ -274,6 +267,6 @@ func (s *Store) PurgeBefore(ctx context.Context, cutoff time.Time) (int64, error
 
 // PendingChunks returns the lowest chunks of batch id not yet done, at most
 // limit of them, while the batch is processing.
-func (s *Store) PendingChunks(ctx context.Context, id string, limit int) ([]Chunk, error) {
+func (s *Store) PendingChunks(ctx context.Context, id string, limit int) ([]batch.Chunk, error) {
 	return pendingChunks(ctx, s.pool, id, limit)
 }

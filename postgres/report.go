@@ -29,7 +29,7 @@ const reportPageTimeout = 30 * time.Second
 // (PostgreSQL and pgx) and writing (fn) then run side by side instead of
 // taking turns. At most two windows wait for fn, so memory stays bounded
 // however big the batch.
-func (s *Store) ReportLines(ctx context.Context, b Batch, onlyRejected bool, fn func(batch.ReportLine) error) error {
+func (s *Store) ReportLines(ctx context.Context, b batch.Batch, onlyRejected bool, fn func(batch.ReportLine) error) error {
 	if b.PurgedAt != nil {
 		return batch.Conflict(batch.CodeReportPurged, b.PurgedAt.Format(time.DateOnly))
 	}
@@ -66,7 +66,7 @@ func (s *Store) ReportLines(ctx context.Context, b Batch, onlyRejected bool, fn 
 
 // readWindows reads the windows of b in order and sends each to windows,
 // until the batch ends, ctx is cancelled or a read fails.
-func (s *Store) readWindows(ctx context.Context, b Batch, onlyRejected bool, windows chan<- []batch.ReportLine, free <-chan []batch.ReportLine) error {
+func (s *Store) readWindows(ctx context.Context, b batch.Batch, onlyRejected bool, windows chan<- []batch.ReportLine, free <-chan []batch.ReportLine) error {
 	// Windows are of row numbers, not "the next 1,000 rows": row numbers
 	// run from 1 to total_rows without gaps, so each window is a bounded
 	// range scan whatever the planner believes about the batch (its

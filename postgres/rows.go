@@ -13,7 +13,7 @@ import (
 // onlyRejected, and whether more follow. Pages are keyset-paginated on the
 // row number, so each page is one index range scan and never more than a
 // page is held in memory.
-func (s *Store) RowPage(ctx context.Context, b Batch, onlyRejected bool, after, limit int) ([]batch.ReportLine, bool, error) {
+func (s *Store) RowPage(ctx context.Context, b batch.Batch, onlyRejected bool, after, limit int) ([]batch.ReportLine, bool, error) {
 	if b.PurgedAt != nil {
 		return nil, false, batch.Conflict(batch.CodeReportPurged, b.PurgedAt.Format(time.DateOnly))
 	}

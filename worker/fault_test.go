@@ -302,7 +302,7 @@ func TestKilledWorkersChunksRunAgainBeforeTheLeaseEnds(t *testing.T) {
 	b := e.validBatch(t, n)
 	e.enqueuePlan(t, b.ID)
 	c := startChild(t, e.dsn, e.redisURL, chunkRows)
-	e.waitFor(t, b.ID, time.Minute, func(b postgres.Batch) bool { return b.ProcessedRows >= 2*chunkRows })
+	e.waitFor(t, b.ID, time.Minute, func(b batch.Batch) bool { return b.ProcessedRows >= 2*chunkRows })
 	c.kill()
 	killed := time.Now()
 	e.mustBeUnfinished(t, b.ID, "kill")
