@@ -194,24 +194,5 @@ func BenchmarkReportCSVCreated(b *testing.B) {
 	line := ReportLine{Fields: strings.Split("10000000000,3171010101700001,Pekerja A,1970-01-01,2026-09-01,PHK,014,0000000000,Pekerja A,081200000000,,", ","),
 		Outcome: OutcomeCreated, ClaimNumber: "JHT-2026-00000042", ClaimStatus: ClaimWaiting,
 		EligibleOn: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), Gross: 75_000_000, Tax: 1_250_000, Net: 73_750_000, HasAmounts: true}
-	const rows = 10_000
-	b.ReportAllocs()
-	for b.Loop() {
-		var buf bytes.Buffer
-		r, err := NewCSVReport(&buf, m)
-		if err != nil {
-			b.Fatal(err)
-		}
-		for i := range rows {
-			line.Row, line.Line = i+1, i+2
-			if err := r.Write(line); err != nil {
-				b.Fatal(err)
-			}
-		}
-		if err := r.Close(); err != nil {
-			b.Fatal(err)
-		}
-		b.SetBytes(int64(buf.Len()))
-	}
-	b.ReportMetric(float64(rows*b.N)/b.Elapsed().Seconds(), "rows/s")
+	benchmarkCSVReport(b, m, line)
 }

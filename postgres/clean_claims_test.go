@@ -36,18 +36,7 @@ func TestCleanClaimsStoreNoOutcome(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	chunks, err := s.PlanBatch(ctx, b.ID, 2, today)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, ch := range chunks {
-		if _, err := s.RunChunk(ctx, ch); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := s.FinalizeBatch(ctx, b.ID); err != nil {
-		t.Fatal(err)
-	}
+	process(t, s, b.ID, 2)
 	var stored []int
 	rows, err := pool.Query(ctx, `SELECT row_no FROM batch_outcomes WHERE batch_id = $1 ORDER BY row_no`, b.ID)
 	if err != nil {

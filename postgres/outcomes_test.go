@@ -36,18 +36,7 @@ func TestOutcomesMigrationKeepsReports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	chunks, err := s.PlanBatch(ctx, b.ID, 2, today)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, ch := range chunks {
-		if _, err := s.RunChunk(ctx, ch); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := s.FinalizeBatch(ctx, b.ID); err != nil {
-		t.Fatal(err)
-	}
+	process(t, s, b.ID, 2)
 	before := reportOf(t, s, b.ID, c.ID)
 	if len(before) != 4 || before[0].ClaimNumber == "" || before[3].Outcome != batch.OutcomeRejected {
 		t.Fatalf("report before the round trip: %+v", before)
@@ -75,6 +64,25 @@ func TestOutcomesMigrationKeepsReports(t *testing.T) {
 	}
 	if diff := cmp.Diff(before, reportOf(t, s, b.ID, c.ID)); diff != "" {
 		t.Errorf("report after the migration (-before +after):\n%s", diff)
+	}
+}
+
+// process plans batch id in chunks of chunkRows, runs every chunk and
+// finalizes it, as the workers would.
+func process(t *testing.T, s *postgres.Store, id string, chunkRows int) {
+	t.Helper()
+	ctx := context.Background()
+	chunks, err := s.PlanBatch(ctx, id, chunkRows, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range chunks {
+		if _, err := s.RunChunk(ctx, ch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.FinalizeBatch(ctx, id); err != nil {
+		t.Fatal(err)
 	}
 }
 

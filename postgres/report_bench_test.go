@@ -80,32 +80,8 @@ func BenchmarkReportLines(b *testing.B) {
 }
 
 // oneQueryReport is the baseline: every row in one query, fn called while
-// the rows (and the connection) are open.
+// the rows (and the connection) are open: joinedReport, the reference the
+// correctness test holds ReportLines to.
 func oneQueryReport(ctx context.Context, db *pgxpool.Pool, id string, fn func(batch.ReportLine) error) error {
-	rows, err := db.Query(ctx, `
-		SELECT r.row_no, r.line_no, r.fields, coalesce(o.outcome, ''), coalesce(o.issues, '[]'::jsonb),
-			coalesce(o.claim_number, ''), coalesce(c.status, ''), o.eligible_on,
-			o.gross_amount, o.tax_amount, o.net_amount
-		FROM batch_rows r
-		LEFT JOIN batch_outcomes o ON o.batch_id = r.batch_id AND o.row_no = r.row_no
-		LEFT JOIN claims c ON c.batch_id = o.batch_id AND c.row_no = o.row_no
-		WHERE r.batch_id = $1 ORDER BY r.row_no`, id)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var l batch.ReportLine
-		var outcome, status string
-		var eligible *time.Time
-		var gross, tax, net *int64
-		if err := rows.Scan(&l.Row, &l.Line, &l.Fields, &outcome, &l.Issues, &l.ClaimNumber, &status,
-			&eligible, &gross, &tax, &net); err != nil {
-			return err
-		}
-		if err := fn(l); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+	return joinedReport(ctx, db, id, fn)
 }

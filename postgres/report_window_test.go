@@ -46,18 +46,7 @@ func TestReportLinesAsOneJoin(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	chunks, err := s.PlanBatch(ctx, b.ID, 500, today)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, ch := range chunks {
-		if _, err := s.RunChunk(ctx, ch); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := s.FinalizeBatch(ctx, b.ID); err != nil {
-		t.Fatal(err)
-	}
+	process(t, s, b.ID, 500)
 	for _, q := range []string{
 		`UPDATE batch_rows SET line_no = line_no WHERE batch_id = $1 AND row_no % 3 = 0`,
 		`UPDATE batch_outcomes SET outcome = outcome WHERE batch_id = $1 AND row_no % 5 = 0`,
