@@ -10,9 +10,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"jhtbatch/batch"
-	"jhtbatch/batch/batchtest"
-	"jhtbatch/postgres"
-	"jhtbatch/testenv"
 )
 
 // TestClaimCommittedMeanwhileIsAlreadyActive makes the race that the
@@ -28,13 +25,8 @@ func TestClaimCommittedMeanwhileIsAlreadyActive(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			ctx := context.Background()
-			pool, _ := testenv.DB(t)
-			s := postgres.NewStore(pool)
-			c, _ := newCompany(t, s, "AB123456")
-			reg, file := batchtest.ValidFile(3, "AB123456")
-			if _, err := s.ImportParticipants(ctx, strings.NewReader(reg)); err != nil {
-				t.Fatal(err)
-			}
+			reg := newRegistered(t, 3)
+			s, pool, c, file := reg.s, reg.db, reg.company, reg.file
 			other, _, err := upload(t, s, c.ID, file+"\n", batch.ModeValidate, "")
 			if err != nil {
 				t.Fatal(err)

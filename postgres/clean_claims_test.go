@@ -8,9 +8,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"jhtbatch/batch"
-	"jhtbatch/batch/batchtest"
-	"jhtbatch/postgres"
-	"jhtbatch/testenv"
 )
 
 // TestCleanClaimsStoreNoOutcome processes a batch of rows created without
@@ -20,13 +17,8 @@ import (
 func TestCleanClaimsStoreNoOutcome(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool, _ := testenv.DB(t)
-	s := postgres.NewStore(pool)
-	c, _ := newCompany(t, s, "AB123456")
-	reg, file := batchtest.ValidFile(3, "AB123456")
-	if _, err := s.ImportParticipants(ctx, strings.NewReader(reg)); err != nil {
-		t.Fatal(err)
-	}
+	r := newRegistered(t, 3)
+	s, pool, c, file := r.s, r.db, r.company, r.file
 	lines := strings.Split(strings.TrimSpace(file), "\n")
 	// Row 3: its bank code "014" written as a spreadsheet does, "14"
 	// (LEADING_ZERO_RESTORED, a warning); row 4: a KPJ not in the registry.

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"jhtbatch/batch"
+	"jhtbatch/batch/batchtest"
 	"jhtbatch/credential"
 	"jhtbatch/postgres"
 	"jhtbatch/testenv"
@@ -32,6 +33,27 @@ func newStore(t testing.TB) *postgres.Store {
 	t.Helper()
 	s, _ := newStoreDB(t)
 	return s
+}
+
+// registered is a store (and its pool) with company AB123456 and a
+// registry of n participants, and the batch file of n valid rows for them
+// (batchtest.ValidFile).
+type registered struct {
+	s       *postgres.Store
+	db      *pgxpool.Pool
+	company batch.Company
+	file    string
+}
+
+func newRegistered(t *testing.T, n int) registered {
+	t.Helper()
+	s, db := newStoreDB(t)
+	c, _ := newCompany(t, s, "AB123456")
+	reg, file := batchtest.ValidFile(n, "AB123456")
+	if _, err := s.ImportParticipants(context.Background(), strings.NewReader(reg)); err != nil {
+		t.Fatal(err)
+	}
+	return registered{s: s, db: db, company: c, file: file}
 }
 
 // newStoreDB is newStore and a pool of its own on the same database, for
