@@ -152,16 +152,25 @@ func judgeRows(ctx context.Context, tx pgx.Tx, c batch.Chunk, st chunkState) ([]
 		p                      batch.Participant
 		birth, start           pgtype.Date // NULL without a participant
 	)
+	// The fields are cut out of one string per row (decodeTextArray): pgx
+	// would allocate each on its own, through an interface. Only pgx's
+	// text form (a pool set to the simple protocol) goes through Scan.
+	raw := binaryColumns(res, 2)
+	var fields []string
+	var scanFields any
+	if !raw {
+		scanFields = &fields
+	}
 	for res.Next() {
-		// The fields are cut out of one string per row (decodeTextArray):
-		// pgx would allocate each on its own, through an interface.
-		if err := res.Scan(&no, &line, nil, &dup, &dupLine, &p.KPJ, &p.NIK, &p.FullName, &birth,
+		if err := res.Scan(&no, &line, scanFields, &dup, &dupLine, &p.KPJ, &p.NIK, &p.FullName, &birth,
 			&p.NPP, &p.Balance, &start, &active); err != nil {
 			return nil, fmt.Errorf("load rows: %w", err)
 		}
-		fields, err := decodeTextArray(res.RawValues()[2])
-		if err != nil {
-			return nil, fmt.Errorf("load rows: row %d: %w", no, err)
+		if raw {
+			var err error
+			if fields, err = decodeTextArray(res.RawValues()[2]); err != nil {
+				return nil, fmt.Errorf("load rows: row %d: %w", no, err)
+			}
 		}
 		r := st.layout.RowOf(no, line, fields)
 		l := batch.Lookup{DuplicateOf: dup, DuplicateLine: dupLine, ActiveClaim: active}

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"jhtbatch/batch"
+	"jhtbatch/postgres"
 )
 
 // TestCleanClaimsStoreNoOutcome processes a batch of rows created without
@@ -74,5 +75,46 @@ func TestCleanClaimsStoreNoOutcome(t *testing.T) {
 	}
 	if diff := cmp.Diff(report, page); diff != "" {
 		t.Errorf("RowPage differs from the report (-report +page):\n%s", diff)
+	}
+}
+
+// TestChunkOnTheSimpleProtocol runs the chunks through a pool set to the
+// simple protocol, where the rows' fields come as text, not in the binary
+// form the chunk decodes itself (as the report's windows, which read both):
+// the batch must be judged the same.
+func TestChunkOnTheSimpleProtocol(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	reg := newRegistered(t, 5)
+	p, err := postgres.ConnectPool(ctx, reg.db.Config().ConnString()+"&default_query_exec_mode=simple_protocol", 2, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Close)
+	b, _, err := upload(t, reg.s, reg.company.ID, reg.file, batch.ModeCreate, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunks, err := reg.s.PlanBatch(ctx, b.ID, 2, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	simple := postgres.NewStore(p)
+	for _, ch := range chunks {
+		if _, err := simple.RunChunk(ctx, ch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := reg.s.FinalizeBatch(ctx, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	report := reportOf(t, reg.s, b.ID, reg.company.ID)
+	if len(report) != 5 {
+		t.Fatalf("report: %d lines, want 5", len(report))
+	}
+	for i, l := range report {
+		if l.Outcome != batch.OutcomeCreated || l.ClaimNumber == "" || len(l.Fields) != 12 {
+			t.Errorf("row %d: %+v, want CREATED with its 12 fields", i+1, l)
+		}
 	}
 }
