@@ -3,6 +3,7 @@ package batch
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Column is the canonical name of a column of the batch file (docs/file-format.md).
@@ -180,6 +181,22 @@ func (r *Row) field(c Column) *string {
 // trimSpace trims white space, including the no-break space and the
 // zero-width characters spreadsheets leave behind.
 func trimSpace(s string) string {
+	// Most values start and end with an ASCII character that is not
+	// space: nothing to trim, and no rune to decode (the general form was
+	// a tenth of judging a row).
+	if s == "" || (asciiSolid(s[0]) && asciiSolid(s[len(s)-1])) {
+		return s
+	}
+	return trimSpaceRunes(s)
+}
+
+// asciiSolid reports whether c is an ASCII byte that is not white space.
+func asciiSolid(c byte) bool {
+	return c < utf8.RuneSelf && c != ' ' && (c < '\t' || c > '\r')
+}
+
+// trimSpaceRunes is trimSpace of any string.
+func trimSpaceRunes(s string) string {
 	return strings.TrimFunc(s, func(r rune) bool {
 		return unicode.IsSpace(r) || r == '\u200b' || r == '\ufeff'
 	})

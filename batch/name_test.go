@@ -144,3 +144,21 @@ func TestNormalizeASCIINameAgrees(t *testing.T) {
 		}
 	}
 }
+
+// trimSpace's shortcut must agree with the general form on every value,
+// white space of every kind at either end included.
+func TestTrimSpaceAgrees(t *testing.T) {
+	parts := []string{"", " ", "\t", "\n", "\v", "\f", "\r", "\u00a0", "\u200b", "\ufeff", "\u2003", "\u0085",
+		"a", "Budi", "é", "1", ".", "\x1f", "\x7f", "~"}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		var b strings.Builder
+		for n := rng.IntN(4); n >= 0; n-- {
+			b.WriteString(parts[rng.IntN(len(parts))])
+		}
+		s := b.String()
+		if got, want := trimSpace(s), trimSpaceRunes(s); got != want {
+			t.Fatalf("trimSpace(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
