@@ -50,6 +50,9 @@ func newPage(t *testing.T) *page {
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.NoSandbox, // CI runs as root, where Chromium's sandbox cannot start
 		chromedp.WindowSize(1280, 900),
+		// Chromium leaves its singleton socket's directory
+		// (org.chromium.Chromium.*) in TMPDIR; the test's own is removed.
+		chromedp.Env("TMPDIR="+t.TempDir()),
 	)
 	p := &page{t: t, artifacts: dir, downloads: t.TempDir()}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
