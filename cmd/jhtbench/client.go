@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"os"
 	"time"
+
+	"jhtbatch/batch"
 )
 
 // client drives the API as a company.
@@ -53,7 +55,7 @@ func (c *client) upload(ctx context.Context, path string) (string, error) {
 // is given the rows processed after each poll.
 func (c *client) waitFinished(ctx context.Context, id string, alive func() error, progress func(int) error) (string, error) {
 	for {
-		resp, err := c.request(ctx, http.MethodGet, "/v1/batches/"+id, nil)
+		resp, err := c.request(ctx, http.MethodGet, batch.BatchPath(id), nil)
 		if err != nil {
 			return "", err
 		}

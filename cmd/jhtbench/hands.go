@@ -12,6 +12,7 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/jackc/pgx/v5"
 
+	"jhtbatch/batch"
 	"jhtbatch/worker"
 )
 
@@ -297,7 +298,7 @@ func (c *client) timeBatch(ctx context.Context, path string, report bool) (time.
 		return 0, id, "", err
 	}
 	if report {
-		if _, err := c.download(ctx, "/v1/batches/"+id+"/report.csv"); err != nil {
+		if _, err := c.download(ctx, batch.ReportCSVPath(id)); err != nil {
 			return 0, id, status, err
 		}
 	}

@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"jhtbatch/batch"
 )
 
 // runOnce measures one process layout (workers "work" processes beside a
@@ -192,12 +194,12 @@ func runOnce(ctx context.Context, o options, f benchFiles, n, workers int) (resu
 		}
 		res.small = &smallRuns{other: r.d, otherDuring: r.at.Before(t0.Add(res.finished))}
 	}
-	if res.csv, err = c.download(ctx, "/v1/batches/"+id+"/report.csv"); err != nil {
+	if res.csv, err = c.download(ctx, batch.ReportCSVPath(id)); err != nil {
 		return res, err
 	}
 	res.cpu = append(res.cpu, cpu.mark())
 	if o.xlsx {
-		if res.xlsx, err = c.download(ctx, "/v1/batches/"+id+"/report.xlsx"); err != nil {
+		if res.xlsx, err = c.download(ctx, batch.BatchPath(id)+"/report.xlsx"); err != nil {
 			return res, err
 		}
 		res.cpu = append(res.cpu, cpu.mark())
