@@ -151,18 +151,7 @@ func TestCSVReportBlocks(t *testing.T) {
 			Outcome: OutcomeCreated, ClaimNumber: "JHT-2026-00000042", ClaimStatus: ClaimReady})
 	}
 	var w writesOf
-	r, err := NewCSVReport(&w, m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, l := range ls {
-		if err := r.Write(l); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := r.Close(); err != nil {
-		t.Fatal(err)
-	}
+	writeCSVReportTo(t, &w, m, ls)
 	if !bytes.Equal(w.all.Bytes(), referenceCSVReport(m, ls)) {
 		t.Fatal("report written in blocks differs from the reference")
 	}

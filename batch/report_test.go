@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -41,7 +42,14 @@ func testLines() []ReportLine {
 func writeCSVReport(t *testing.T, m ReportMeta, ls []ReportLine) []byte {
 	t.Helper()
 	var buf bytes.Buffer
-	r, err := NewCSVReport(&buf, m)
+	writeCSVReportTo(t, &buf, m, ls)
+	return buf.Bytes()
+}
+
+// writeCSVReportTo writes the CSV report of ls to w.
+func writeCSVReportTo(t *testing.T, w io.Writer, m ReportMeta, ls []ReportLine) {
+	t.Helper()
+	r, err := NewCSVReport(w, m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +61,6 @@ func writeCSVReport(t *testing.T, m ReportMeta, ls []ReportLine) []byte {
 	if err := r.Close(); err != nil {
 		t.Fatal(err)
 	}
-	return buf.Bytes()
 }
 
 // uploadedAs names the columns as testMeta's header does: a message must

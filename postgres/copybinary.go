@@ -18,12 +18,15 @@ type binaryCopy struct{ b []byte }
 var pgEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
 
 func newBinaryCopy(size int) *binaryCopy {
-	c := &binaryCopy{b: make([]byte, 0, size)}
-	// Signature, flags (no OIDs), no header extension.
-	c.b = append(c.b, "PGCOPY\n\xff\r\n\x00"...)
-	c.b = binary.BigEndian.AppendUint32(c.b, 0)
-	c.b = binary.BigEndian.AppendUint32(c.b, 0)
-	return c
+	return &binaryCopy{b: appendCopyHeader(make([]byte, 0, size))}
+}
+
+// appendCopyHeader appends the header of a binary COPY input: its
+// signature, flags (no OIDs) and no header extension.
+func appendCopyHeader(b []byte) []byte {
+	b = append(b, "PGCOPY\n\xff\r\n\x00"...)
+	b = binary.BigEndian.AppendUint32(b, 0)
+	return binary.BigEndian.AppendUint32(b, 0)
 }
 
 // tuple starts a tuple of n values.
@@ -31,11 +34,8 @@ func (c *binaryCopy) tuple(n int) { c.b = binary.BigEndian.AppendUint16(c.b, uin
 
 func (c *binaryCopy) null() { c.b = binary.BigEndian.AppendUint32(c.b, 0xffffffff) }
 
-// text writes a text (or jsonb-less varchar) value.
-func (c *binaryCopy) text(s string) {
-	c.b = binary.BigEndian.AppendUint32(c.b, uint32(len(s)))
-	c.b = append(c.b, s...)
-}
+// text writes a text value (appendText).
+func (c *binaryCopy) text(s string) { c.b = appendText(c.b, s) }
 
 // textOrNull writes s, or NULL when s is "".
 func (c *binaryCopy) textOrNull(s string) {

@@ -83,12 +83,7 @@ const rowStreamBuf = 64 << 10
 const textOID = 25
 
 func newRowStream(id uuid.UUID, src *recordSource) *rowStream {
-	s := &rowStream{id: id, src: src, buf: make([]byte, 0, rowStreamBuf+4<<10)}
-	// Signature, flags (no OIDs), no header extension.
-	s.buf = append(s.buf, "PGCOPY\n\xff\r\n\x00"...)
-	s.buf = binary.BigEndian.AppendUint32(s.buf, 0)
-	s.buf = binary.BigEndian.AppendUint32(s.buf, 0)
-	return s
+	return &rowStream{id: id, src: src, buf: appendCopyHeader(make([]byte, 0, rowStreamBuf+4<<10))}
 }
 
 // Read gives the next bytes of the stream; the decoder's error, if any,
