@@ -237,7 +237,7 @@ func TestMappedReportUploadsAgain(t *testing.T) {
 func (e *env) rowFields(id string) [][]string {
 	e.t.Helper()
 	rows, err := e.db.Query(context.Background(),
-		`SELECT fields FROM batch_rows WHERE batch_id = $1 ORDER BY row_no`, id)
+		`SELECT unpack_fields(fields) FROM batch_rows WHERE batch_id = $1 ORDER BY row_no`, id)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -34,7 +34,7 @@ func fixture(t *testing.T, name string) string {
 func storedRows(t *testing.T, e *env, id string) (lines []int, fields [][]string) {
 	t.Helper()
 	rows, err := e.db.Query(context.Background(),
-		`SELECT line_no, fields FROM batch_rows WHERE batch_id = $1 ORDER BY row_no`, id)
+		`SELECT line_no, unpack_fields(fields) FROM batch_rows WHERE batch_id = $1 ORDER BY row_no`, id)
 	if err != nil {
 		t.Fatal(err)
 	}

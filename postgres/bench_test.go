@@ -128,7 +128,7 @@ func perRow(b *testing.B, db *pgxpool.Pool, id string, companyID int64, n int) {
 			var kpj, nik, name string
 			var balance int64
 			if err := tx.QueryRow(ctx, `SELECT p.kpj, p.nik, p.full_name, p.jht_balance FROM batch_rows r
-				JOIN participants p ON p.kpj = r.fields[1] WHERE r.batch_id = $1 AND r.row_no = $2`, id, no).
+				JOIN participants p ON p.kpj = r.kpj_key WHERE r.batch_id = $1 AND r.row_no = $2`, id, no).
 				Scan(&kpj, &nik, &name, &balance); err != nil {
 				return err
 			}

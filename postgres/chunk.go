@@ -152,14 +152,15 @@ func judgeRows(ctx context.Context, tx pgx.Tx, c batch.Chunk, st chunkState) ([]
 		p                      batch.Participant
 		birth, start           pgtype.Date // NULL without a participant
 	)
-	// The fields are cut out of one string per row (decodeTextArray): pgx
-	// would allocate each on its own, through an interface. Only pgx's
-	// text form (a pool set to the simple protocol) goes through Scan.
+	// The fields are cut out of one string per row (decodePackedFields),
+	// read in place from pgx's buffer; only pgx's text form (a pool set to
+	// the simple protocol) goes through Scan, into a copy.
 	raw := binaryColumns(res, 2)
 	var fields []string
+	var packed []byte
 	var scanFields any
 	if !raw {
-		scanFields = &fields
+		scanFields = &packed
 	}
 	for res.Next() {
 		if err := res.Scan(&no, &line, scanFields, &dup, &dupLine, &p.KPJ, &p.NIK, &p.FullName, &birth,
@@ -167,10 +168,11 @@ func judgeRows(ctx context.Context, tx pgx.Tx, c batch.Chunk, st chunkState) ([]
 			return nil, fmt.Errorf("load rows: %w", err)
 		}
 		if raw {
-			var err error
-			if fields, err = decodeTextArray(res.RawValues()[2]); err != nil {
-				return nil, fmt.Errorf("load rows: row %d: %w", no, err)
-			}
+			packed = res.RawValues()[2]
+		}
+		fields, err = decodePackedFields(packed)
+		if err != nil {
+			return nil, fmt.Errorf("load rows: row %d: %w", no, err)
 		}
 		r := st.layout.RowOf(no, line, fields)
 		l := batch.Lookup{DuplicateOf: dup, DuplicateLine: dupLine, ActiveClaim: active}

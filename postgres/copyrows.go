@@ -62,10 +62,10 @@ func (r *recordSource) key(i int) string {
 }
 
 // rowStream is the input of copyRowsSQL: PostgreSQL's binary COPY format,
-// written here rather than through pgx's CopyFrom, which encodes a text[]
-// element by element through an interface (a boxed string and a plan
-// lookup per value: 60% of the Go CPU of an upload in BenchmarkUpload's
-// profile). It holds one buffer of rows at a time; pgx reads it from its
+// written here rather than through pgx's CopyFrom, which encoded the fields
+// (then a text[]) element by element through an interface (a boxed string
+// and a plan lookup per value: 60% of the Go CPU of an upload in
+// BenchmarkUpload's profile). It holds one buffer of rows at a time; pgx reads it from its
 // own goroutine while PostgreSQL stores what came before, so decoding and
 // storing overlap.
 type rowStream struct {
@@ -78,9 +78,6 @@ type rowStream struct {
 
 // rowStreamBuf is how many bytes of rows are encoded ahead of a Read.
 const rowStreamBuf = 64 << 10
-
-// textOID is PostgreSQL's text type, the element type of fields.
-const textOID = 25
 
 func newRowStream(id uuid.UUID, src *recordSource) *rowStream {
 	return &rowStream{id: id, src: src, buf: appendCopyHeader(make([]byte, 0, rowStreamBuf+4<<10))}
@@ -131,7 +128,7 @@ func (s *rowStream) appendRow() {
 	b = binary.BigEndian.AppendUint32(b, uint32(r.no))
 	b = binary.BigEndian.AppendUint32(b, 4)
 	b = binary.BigEndian.AppendUint32(b, uint32(r.line))
-	b = appendTextArray(b, r.fields)
+	b = appendPackedFields(b, r.fields)
 	b = appendText(b, r.kpj)
 	b = appendText(b, r.nik)
 	s.buf = b
@@ -143,28 +140,27 @@ func appendText(b []byte, v string) []byte {
 	return append(b, v...)
 }
 
-// appendTextArray appends a one-dimensional text[] without NULLs (lower
-// bound 1) with its length: the array's binary form is its number of
-// dimensions, a has-NULLs flag, the element type, each dimension's size and
-// lower bound, then every element with its length. No elements: zero
-// dimensions.
-func appendTextArray(b []byte, vs []string) []byte {
-	at := len(b)
-	b = binary.BigEndian.AppendUint32(b, 0) // the length, set below
-	dims := uint32(1)
-	if len(vs) == 0 {
-		dims = 0
-	}
-	b = binary.BigEndian.AppendUint32(b, dims)
-	b = binary.BigEndian.AppendUint32(b, 0)
-	b = binary.BigEndian.AppendUint32(b, textOID)
-	if dims == 1 {
-		b = binary.BigEndian.AppendUint32(b, uint32(len(vs)))
-		b = binary.BigEndian.AppendUint32(b, 1)
-	}
+// appendPackedFields appends vs as one bytea value with its length: for
+// each field its length in bytes as a uvarint, then its bytes (the form
+// migration 00015 describes, which unpack_fields reads in SQL).
+func appendPackedFields(b []byte, vs []string) []byte {
+	size := 0
 	for _, v := range vs {
-		b = appendText(b, v)
+		size += uvarintLen(len(v)) + len(v)
 	}
-	binary.BigEndian.PutUint32(b[at:], uint32(len(b)-at-4))
+	b = binary.BigEndian.AppendUint32(b, uint32(size))
+	for _, v := range vs {
+		b = binary.AppendUvarint(b, uint64(len(v)))
+		b = append(b, v...)
+	}
 	return b
+}
+
+// uvarintLen is the length of n as a uvarint.
+func uvarintLen(n int) int {
+	l := 1
+	for ; n >= 0x80; n >>= 7 {
+		l++
+	}
+	return l
 }

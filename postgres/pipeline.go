@@ -69,6 +69,13 @@ func planRows(ctx context.Context, tx pgx.Tx, id string, chunkRows int, today ti
 	if _, err := tx.Exec(ctx, `SET LOCAL enable_nestloop = off`); err != nil {
 		return fmt.Errorf("set planner options: %w", err)
 	}
+	// Each key's hash table holds every row of the batch: with the default
+	// work_mem (4 MB) a 100,000-row batch's spilled to disk in 5 batches
+	// each; in memory the search took 275 -> 205 ms (three runs each).
+	// Only this statement's transaction gets it, once per batch.
+	if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '64MB'`); err != nil {
+		return fmt.Errorf("set planner options: %w", err)
+	}
 	// The keys that repeat are found by hashing (GROUP BY … HAVING), and
 	// only the rows of those keys are joined and updated. The earlier form,
 	// min(row_no) over two windows partitioned by each key, sorted every

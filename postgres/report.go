@@ -155,11 +155,16 @@ func scanReportLine(rows pgx.Rows) (batch.ReportLine, error) {
 	// The issues come as JSON text, NULL when there are none (most rows),
 	// and are decoded here only when there are some: pgx decoding "[]"
 	// through encoding/json was 15% of the Go CPU of a report's rows.
-	var issues []byte
-	if err := rows.Scan(&l.Row, &l.Line, &l.Fields, &outcome, &issues, &l.ClaimNumber, &status,
+	var issues, packed []byte
+	if err := rows.Scan(&l.Row, &l.Line, &packed, &outcome, &issues, &l.ClaimNumber, &status,
 		&eligible, &gross, &tax, &net); err != nil {
 		return l, err
 	}
+	fields, err := decodePackedFields(packed)
+	if err != nil {
+		return l, fmt.Errorf("row %d: %w", l.Row, err)
+	}
+	l.Fields = fields
 	if issues != nil {
 		if err := json.Unmarshal(issues, &l.Issues); err != nil {
 			return l, fmt.Errorf("decode issues of row %d: %w", l.Row, err)

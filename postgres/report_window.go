@@ -94,7 +94,7 @@ func (s *Store) reportWindow(ctx context.Context, id string, onlyRejected bool, 
 // reused from window to window: only the strings made of them leave it.
 type windowReader struct {
 	text []byte
-	ends []int32 // where each field ends in text (a NULL one is empty)
+	ends []int32 // where each field ends in text
 	// counts: for each line read raw, how many of ends are its fields;
 	// claims: the lines whose claim number is in text, and where it ends.
 	counts []int32
@@ -133,47 +133,25 @@ func (w *windowReader) line(no int) int {
 	return -1
 }
 
-var errBadFieldsArray = errors.New("report row: unexpected fields array")
+var errBadFields = errors.New("raw row: damaged packed fields")
 
-// addArray adds the elements of a one-dimensional text[] in binary form
-// (the form appendTextArray writes) as the fields of the next line.
-func (w *windowReader) addArray(src []byte) error {
-	bad := errBadFieldsArray
-	if len(src) < 12 {
-		return bad
-	}
-	switch binary.BigEndian.Uint32(src) {
-	case 0:
-		w.counts = append(w.counts, 0)
-		return nil
-	case 1:
-	default:
-		return bad
-	}
-	if len(src) < 20 {
-		return bad
-	}
-	n := int(int32(binary.BigEndian.Uint32(src[12:])))
-	if n < 0 || n > len(src) {
-		return bad
-	}
-	at := 20
-	for range n {
-		if at+4 > len(src) {
-			return bad
+// addPacked adds the fields of a row packed as appendPackedFields writes
+// them (a uvarint length, then the bytes, for each) as the fields of the
+// next line.
+func (w *windowReader) addPacked(src []byte) error {
+	n := int32(0)
+	for len(src) > 0 {
+		size, k := binary.Uvarint(src)
+		if k <= 0 || size > uint64(len(src)-k) {
+			return errBadFields
 		}
-		size := int(int32(binary.BigEndian.Uint32(src[at:])))
-		at += 4
-		if size > 0 {
-			if at+size > len(src) {
-				return bad
-			}
-			w.text = append(w.text, src[at:at+size]...)
-			at += size
-		} // < 0 is NULL: read as ""
+		end := k + int(size)
+		w.text = append(w.text, src[k:end]...)
 		w.ends = append(w.ends, int32(len(w.text)))
+		src = src[end:]
+		n++
 	}
-	w.counts = append(w.counts, int32(n))
+	w.counts = append(w.counts, n)
 	return nil
 }
 
@@ -212,11 +190,11 @@ func (w *windowReader) placeClaims(lines []batch.ReportLine) {
 	w.text, w.claims = w.text[:0], w.claims[:0]
 }
 
-// decodeTextArray decodes a one-dimensional text[] in binary form (the
-// form appendTextArray writes); a NULL element reads as "".
-func decodeTextArray(src []byte) ([]string, error) {
+// decodePackedFields decodes the fields of a row packed as
+// appendPackedFields writes them.
+func decodePackedFields(src []byte) ([]string, error) {
 	var w windowReader
-	if err := w.addArray(src); err != nil {
+	if err := w.addPacked(src); err != nil {
 		return nil, err
 	}
 	line := make([]batch.ReportLine, 1)
@@ -247,12 +225,13 @@ func readWindowRows(br pgx.BatchResults, page []batch.ReportLine, w *windowReade
 	start := len(page)
 	raw := binaryColumns(rows, 0, 1, 2)
 	var l batch.ReportLine // one variable: Scan's pointers make it escape
+	var packed []byte
 	for rows.Next() {
 		l = batch.ReportLine{}
 		if raw {
 			err = scanRawRow(rows.RawValues(), &l, w)
-		} else {
-			err = rows.Scan(&l.Row, &l.Line, &l.Fields)
+		} else if err = rows.Scan(&l.Row, &l.Line, &packed); err == nil {
+			err = w.addPacked(packed)
 		}
 		if err != nil {
 			return page, err
@@ -273,7 +252,7 @@ func scanRawRow(vals [][]byte, l *batch.ReportLine, w *windowReader) error {
 	}
 	l.Row = int(int32(binary.BigEndian.Uint32(vals[0])))
 	l.Line = int(int32(binary.BigEndian.Uint32(vals[1])))
-	return w.addArray(vals[2])
+	return w.addPacked(vals[2])
 }
 
 // readWindowOutcomes sets the outcome of each of lines that has one.

@@ -146,7 +146,7 @@ func TestReportLinesStopsWithFn(t *testing.T) {
 // issue (no outcome row is stored for it).
 func joinedReport(ctx context.Context, db *pgxpool.Pool, id string, fn func(batch.ReportLine) error) error {
 	rows, err := db.Query(ctx, `
-		SELECT r.row_no, r.line_no, r.fields,
+		SELECT r.row_no, r.line_no, unpack_fields(r.fields),
 			coalesce(o.outcome, CASE WHEN c.claim_number IS NOT NULL THEN 'CREATED' END, ''),
 			coalesce(o.issues, '[]'::jsonb), coalesce(o.claim_number, c.claim_number, ''), coalesce(c.status, ''),
 			coalesce(o.eligible_on, c.eligible_on), coalesce(o.gross_amount, c.gross_amount),

@@ -44,8 +44,9 @@ SELECT md5('jhtbench history ' || b)::uuid, (SELECT id FROM companies WHERE npp 
 FROM generate_series(1, 100) b;
 INSERT INTO batch_rows (batch_id, row_no, line_no, fields, kpj_key, nik_key)
 SELECT md5('jhtbench history ' || (i / 11000 + 1))::uuid, i % 11000 + 1, i % 11000 + 2,
-	ARRAY[lpad((90000000000 + i)::text, 11, '0'), lpad((3171010000000000 + i)::text, 16, '0'), 'Riwayat ' || i,
-		'1980-01-01', '2026-01-31', 'RESIGN', '014', '1234567890', 'Riwayat ' || i, '081234567890', '', ''],
+	pack_fields(ARRAY[lpad((90000000000 + i)::text, 11, '0'), lpad((3171010000000000 + i)::text, 16, '0'),
+		'Riwayat ' || i, '1980-01-01', '2026-01-31', 'RESIGN', '014', '1234567890', 'Riwayat ' || i, '081234567890',
+		'', '']),
 	lpad((90000000000 + i)::text, 11, '0'), lpad((3171010000000000 + i)::text, 16, '0')
 FROM generate_series(0, 1099999) i;
 INSERT INTO batch_outcomes (batch_id, row_no, outcome, issues, has_warnings)
