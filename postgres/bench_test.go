@@ -154,8 +154,9 @@ func perRow(b *testing.B, db *pgxpool.Pool, id string, companyID int64, n int) {
 
 // BenchmarkPlan plans a 20,000-row batch on a fresh database (the baseline)
 // and after 40 one-row batches were planned on the same pool. The two must
-// cost about the same: when PostgreSQL's generic plan of the duplicate
-// search was a nested loop, the second took minutes (quadratic).
+// cost about the same: when the plan searched the batch for repeated rows
+// and PostgreSQL's generic plan of that search was a nested loop, the
+// second took minutes (quadratic). The search is now the upload's.
 func BenchmarkPlan(b *testing.B) {
 	const n = 20000
 	_, file := batchtest.ValidFile(n, "AB123456")

@@ -11,27 +11,30 @@ import (
 )
 
 // copyRowsSQL stores an upload's rows; newRowStream writes its input.
-const copyRowsSQL = `COPY batch_rows (batch_id, row_no, line_no, fields, kpj_key, nik_key) FROM STDIN (FORMAT binary)`
+const copyRowsSQL = `COPY batch_rows (batch_id, row_no, line_no, fields, kpj_key, nik_key, duplicate_of)
+	FROM STDIN (FORMAT binary)`
 
 // recordSource reads the decoder's records for COPY. Only the trimmed KPJ
-// and NIK are extracted here, for finding duplicates at plan time (a value a
-// spreadsheet damaged is kept out of that: batch.DuplicateKey); the rules
-// run later, in the workers. The keys are read from their columns directly,
-// not through a whole batch.Row.
+// and NIK are extracted here (a value a spreadsheet damaged is kept out:
+// batch.DuplicateKey), and with them the earlier row each row repeats, if
+// any (batch.Repeats); the rules run later, in the workers. The keys are
+// read from their columns directly, not through a whole batch.Row.
 type recordSource struct {
 	dec      *batch.Decoder
 	width    int // columns of the layout
 	kpjAt    int // index of the KPJ column in a record, -1 when none
 	nikAt    int
+	repeats  *batch.Repeats
 	no, line int32
 	fields   []string
 	kpj, nik string
+	dup      int32 // the earliest row this one repeats; 0 none
 	err      error // the decoder's error, io.EOF excluded
 }
 
 func newRecordSource(dec *batch.Decoder) *recordSource {
 	layout := dec.Layout()
-	return &recordSource{dec: dec, width: len(layout),
+	return &recordSource{dec: dec, width: len(layout), repeats: batch.NewRepeats(),
 		kpjAt: layout.Index(batch.ColKPJ), nikAt: layout.Index(batch.ColNIK)}
 }
 
@@ -50,6 +53,7 @@ func (r *recordSource) Next() bool {
 	if len(rec.Fields) == r.width {
 		r.kpj, r.nik = r.key(r.kpjAt), r.key(r.nikAt)
 	}
+	r.dup = int32(r.repeats.Of(int(r.no), r.kpj, r.nik))
 	return true
 }
 
@@ -121,7 +125,7 @@ func (s *rowStream) fill() {
 // appendRow encodes the current record as one tuple of copyRowsSQL.
 func (s *rowStream) appendRow() {
 	r, b := s.src, s.buf
-	b = binary.BigEndian.AppendUint16(b, 6)
+	b = binary.BigEndian.AppendUint16(b, 7)
 	b = binary.BigEndian.AppendUint32(b, 16)
 	b = append(b, s.id[:]...)
 	b = binary.BigEndian.AppendUint32(b, 4)
@@ -131,6 +135,12 @@ func (s *rowStream) appendRow() {
 	b = appendPackedFields(b, r.fields)
 	b = appendText(b, r.kpj)
 	b = appendText(b, r.nik)
+	if r.dup == 0 {
+		b = binary.BigEndian.AppendUint32(b, 0xffffffff) // NULL
+	} else {
+		b = binary.BigEndian.AppendUint32(b, 4)
+		b = binary.BigEndian.AppendUint32(b, uint32(r.dup))
+	}
 	s.buf = b
 }
 

@@ -2,21 +2,29 @@ package postgres_test
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/pressly/goose/v3"
 
 	"github.com/google/go-cmp/cmp"
 
 	"jhtbatch/batch"
 	"jhtbatch/batch/batchtest"
 	"jhtbatch/postgres"
+	"jhtbatch/schemas"
 	"jhtbatch/testenv"
 )
 
-// TestPlanFindsTheEarliestRepeatedRow checks the duplicate search of
-// PlanBatch on chains of KPJs and NIKs: a row repeats the earliest row that
-// has its trimmed KPJ or its trimmed NIK; empty keys, and a KPJ a
-// spreadsheet turned into a number, are compared with nothing.
+// TestPlanFindsTheEarliestRepeatedRow checks the rows an upload stores as
+// repeating an earlier one (batch.Repeats), planned, on chains of KPJs and
+// NIKs: a row repeats the earliest row that has its trimmed KPJ or its
+// trimmed NIK; empty keys, and a KPJ a spreadsheet turned into a number,
+// are compared with nothing.
 func TestPlanFindsTheEarliestRepeatedRow(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -73,5 +81,94 @@ func TestPlanFindsTheEarliestRepeatedRow(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("duplicate_of by row (-want +got):\n%s", diff)
+	}
+}
+
+// TestRepeatsMigrationAgreesWithTheUpload stores a file whose KPJs and NIKs
+// repeat often (drawn from small sets, some empty, padded or damaged by a
+// spreadsheet), then forgets what the upload found and has migration 00016
+// search the batch in SQL, as the plan did before: both must find the same
+// earlier row for every row. It holds the upload's hashing to the SQL
+// search, and the migration to what the upload does.
+func TestRepeatsMigrationAgreesWithTheUpload(t *testing.T) {
+	ctx := context.Background()
+	pool, dsn := testenv.DB(t)
+	s := postgres.NewStore(pool)
+	c, _ := newCompany(t, s, "AB123456")
+	rnd := rand.New(rand.NewPCG(1, 2))
+	pick := func(n int, digits string, pad int) string {
+		switch k := rnd.IntN(20); {
+		case k == 0:
+			return ""
+		case k == 1:
+			return "1.23457E+" + digits // damaged: compared with nothing
+		case k == 2:
+			return "  " + fmt.Sprintf("%0*d", pad, rnd.IntN(n)) + " "
+		default:
+			return fmt.Sprintf("%0*d", pad, rnd.IntN(n))
+		}
+	}
+	var file strings.Builder
+	file.WriteString(batchtest.Header)
+	const rows = 3000
+	for range rows {
+		file.WriteString(pick(900, "10", 11) + "," + pick(1200, "15", 16) +
+			",Budi Santoso,1985-05-12,2026-10-01,PHK,014,1234567890,Budi Santoso,081234567890,,\n")
+	}
+	b, _, err := uploadWith(t, s, c.ID, file.String(), batch.ModeValidate, "", rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := func() []int {
+		got := make([]int, rows)
+		res, err := pool.Query(ctx, `SELECT row_no, coalesce(duplicate_of, 0) FROM batch_rows WHERE batch_id = $1`, b.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Close()
+		for res.Next() {
+			var no, dup int
+			if err := res.Scan(&no, &dup); err != nil {
+				t.Fatal(err)
+			}
+			got[no-1] = dup
+		}
+		if err := res.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	atUpload := read()
+	repeated := 0
+	for _, d := range atUpload {
+		if d > 0 {
+			repeated++
+		}
+	}
+	if repeated < rows/2 || repeated == rows {
+		t.Fatalf("%d of %d rows repeat an earlier one: the file does not test the search", repeated, rows)
+	}
+
+	if _, err := pool.Exec(ctx, `UPDATE batch_rows SET duplicate_of = NULL WHERE batch_id = $1`, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	migrations, _ := fs.Sub(schemas.Migrations, "migrations")
+	p, err := goose.NewProvider(goose.DialectPostgres, db, migrations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.DownTo(ctx, 15); err != nil {
+		t.Fatalf("down to 15: %v", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		t.Fatalf("up: %v", err)
+	}
+	if diff := cmp.Diff(atUpload, read()); diff != "" {
+		t.Errorf("duplicate_of by row (-upload +migration):\n%s", diff)
 	}
 }

@@ -51,8 +51,8 @@ func (s *Store) CreateFromCheck(ctx context.Context, companyID int64, id, by str
 			return batch.Conflict(batch.CodeNotACheckedBatch, "purged")
 		}
 		_, err = tx.Exec(ctx, `
-			INSERT INTO batch_rows (batch_id, row_no, line_no, fields, kpj_key, nik_key)
-			SELECT $1, row_no, line_no, fields, kpj_key, nik_key FROM batch_rows WHERE batch_id = $2`,
+			INSERT INTO batch_rows (batch_id, row_no, line_no, fields, kpj_key, nik_key, duplicate_of)
+			SELECT $1, row_no, line_no, fields, kpj_key, nik_key, duplicate_of FROM batch_rows WHERE batch_id = $2`,
 			newID, src.ID)
 		return err
 	})

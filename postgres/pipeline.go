@@ -12,13 +12,15 @@ import (
 )
 
 // PlanBatch prepares an accepted batch for the workers in one transaction:
-// it finds the rows that repeat an earlier row's KPJ or NIK (across the whole
-// file, in SQL), splits the rows into chunks of chunkRows, and moves the
-// batch to processing. It returns the chunks not yet done, so running it
-// again (a retried task) returns the same work and changes nothing; a batch
-// that is finished or cancelled has none. today becomes the batch's
-// processing date: every row is judged at it, even when the batch runs past
-// midnight.
+// it splits the rows into chunks of chunkRows and moves the batch to
+// processing. It returns the chunks not yet done, so running it again (a
+// retried task) returns the same work and changes nothing; a batch that is
+// finished or cancelled has none. today becomes the batch's processing
+// date: every row is judged at it, even when the batch runs past midnight.
+//
+// The rows that repeat an earlier row's KPJ or NIK were found as they were
+// stored (batch.Repeats, in CreateBatch; a batch made from a check copies
+// its check's), so there is no search over the batch here.
 func (s *Store) PlanBatch(ctx context.Context, id string, chunkRows int, today time.Time) ([]batch.Chunk, error) {
 	if chunkRows < 1 {
 		return nil, fmt.Errorf("plan batch %s: chunk size %d", id, chunkRows)
@@ -31,13 +33,6 @@ func (s *Store) PlanBatch(ctx context.Context, id string, chunkRows int, today t
 			return err
 		}
 		if status == batch.StatusAccepted {
-			// planRows disables nested loops; PostgreSQL does so by adding a
-			// huge cost to them, and a plan that costly is JIT-compiled
-			// (jit_above_cost): 120-220 ms of compiling to plan even a
-			// one-row batch, for statements that run in milliseconds.
-			if _, err := tx.Exec(ctx, `SET LOCAL jit = off`); err != nil {
-				return fmt.Errorf("set planner options: %w", err)
-			}
 			if err := planRows(ctx, tx, id, chunkRows, today); err != nil {
 				return err
 			}
@@ -53,55 +48,9 @@ func (s *Store) PlanBatch(ctx context.Context, id string, chunkRows int, today t
 	return chunks, nil
 }
 
-// planRows marks duplicates and creates the chunks. A row repeats an
-// earlier one when it has the same trimmed KPJ or NIK; the first occurrence
-// is processed, the later ones point at the earliest row they repeat.
+// planRows creates the chunks and moves the batch to processing.
 func planRows(ctx context.Context, tx pgx.Tx, id string, chunkRows int, today time.Time) error {
-	// The statement below joins a batch's rows with aggregates over the
-	// same rows (it used to be a window). Planned generically (pgx prepares statements, and PostgreSQL
-	// switches a prepared statement to a generic plan after five runs) while
-	// batches were small, it became a nested loop that reran the window for
-	// every row: a 100k-row batch planned for over ten minutes. Plan it for
-	// this batch, and never as a nested loop.
-	if _, err := tx.Exec(ctx, `SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
-		return fmt.Errorf("set plan cache mode: %w", err)
-	}
-	if _, err := tx.Exec(ctx, `SET LOCAL enable_nestloop = off`); err != nil {
-		return fmt.Errorf("set planner options: %w", err)
-	}
-	// Each key's hash table holds every row of the batch: with the default
-	// work_mem (4 MB) a 100,000-row batch's spilled to disk in 5 batches
-	// each; in memory the search took 275 -> 205 ms (three runs each).
-	// Only this statement's transaction gets it, once per batch.
-	if _, err := tx.Exec(ctx, `SET LOCAL work_mem = '64MB'`); err != nil {
-		return fmt.Errorf("set planner options: %w", err)
-	}
-	// The keys that repeat are found by hashing (GROUP BY … HAVING), and
-	// only the rows of those keys are joined and updated. The earlier form,
-	// min(row_no) over two windows partitioned by each key, sorted every
-	// row of the batch twice: 100,000 rows of which none repeats, 918 ms ->
-	// 303 ms (on a loaded machine; the same rows updated). When most rows
-	// repeat (rare: each becomes DUPLICATE_IN_FILE) it costs more than the
-	// windows did, 0.97 s -> 1.6 s at 100,000.
 	_, err := tx.Exec(ctx, `
-		WITH kpj AS (
-			SELECT kpj_key AS key, min(row_no) AS first FROM batch_rows
-			WHERE batch_id = $1 AND kpj_key <> '' GROUP BY kpj_key HAVING count(*) > 1
-		), nik AS (
-			SELECT nik_key AS key, min(row_no) AS first FROM batch_rows
-			WHERE batch_id = $1 AND nik_key <> '' GROUP BY nik_key HAVING count(*) > 1
-		), repeats AS (
-			SELECT r.row_no, k.first FROM batch_rows r JOIN kpj k ON r.kpj_key = k.key WHERE r.batch_id = $1
-			UNION ALL
-			SELECT r.row_no, n.first FROM batch_rows r JOIN nik n ON r.nik_key = n.key WHERE r.batch_id = $1
-		)
-		UPDATE batch_rows r SET duplicate_of = d.first
-		FROM (SELECT row_no, min(first) AS first FROM repeats GROUP BY row_no) d
-		WHERE r.batch_id = $1 AND r.row_no = d.row_no AND d.first < d.row_no`, id)
-	if err != nil {
-		return fmt.Errorf("find duplicate rows: %w", err)
-	}
-	_, err = tx.Exec(ctx, `
 		INSERT INTO batch_chunks (batch_id, chunk_no, first_row, last_row)
 		SELECT $1, n, n * $2 + 1, least((n + 1) * $2, b.total_rows)
 		FROM batches b, generate_series(0, (b.total_rows - 1) / $2) AS n
