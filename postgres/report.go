@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -25,10 +26,10 @@ const reportPageTimeout = 30 * time.Second
 // the report slowly, or never, holds no database connection while it waits
 // (fn blocks on the client). The claim status is the claim's current one.
 //
-// The next window is read while fn takes the rows of this one: reading
+// The next windows are read while fn takes the rows of this one: reading
 // (PostgreSQL and pgx) and writing (fn) then run side by side instead of
-// taking turns. At most two windows wait for fn, so memory stays bounded
-// however big the batch.
+// taking turns. At most a few windows wait for fn (readWindows), so memory
+// stays bounded however big the batch.
 func (s *Store) ReportLines(ctx context.Context, b batch.Batch, onlyRejected bool, fn func(batch.ReportLine) error) error {
 	if b.PurgedAt != nil {
 		return batch.Conflict(batch.CodeReportPurged, b.PurgedAt.Format(time.DateOnly))
@@ -36,8 +37,8 @@ func (s *Store) ReportLines(ctx context.Context, b batch.Batch, onlyRejected boo
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	windows := make(chan []batch.ReportLine, 1)
-	// Pages fn is done with go back to the reader, to be filled again.
-	free := make(chan []batch.ReportLine, 2)
+	// Pages fn is done with go back to the readers, to be filled again.
+	free := make(chan []batch.ReportLine, windowReaders+2)
 	read := make(chan error, 1)
 	go func() {
 		defer close(windows)
@@ -50,7 +51,7 @@ func (s *Store) ReportLines(ctx context.Context, b batch.Batch, onlyRejected boo
 				break
 			}
 			if err = fn(l); err != nil {
-				cancel() // the reader stops; the windows it queued are dropped
+				cancel() // the readers stop; the windows they queued are dropped
 			}
 		}
 		select {
@@ -64,42 +65,92 @@ func (s *Store) ReportLines(ctx context.Context, b batch.Batch, onlyRejected boo
 	return err
 }
 
-// readWindows reads the windows of b in order and sends each to windows,
-// until the batch ends, ctx is cancelled or a read fails.
-func (s *Store) readWindows(ctx context.Context, b batch.Batch, onlyRejected bool, windows chan<- []batch.ReportLine, free <-chan []batch.ReportLine) error {
+// windowReaders is how many windows of a report are read at once, each on
+// its own connection for the time of its queries. With one, PostgreSQL's
+// side of a report ran on one core while the other waited for it: at
+// 100,000 rows, see the commit that made it two.
+const windowReaders = 2
+
+// windowRead is one window as a reader read it.
+type windowRead struct {
+	page []batch.ReportLine
+	held int // rows in the window before the onlyRejected filter
+	err  error
+}
+
+// readWindows reads the windows of b and sends each to windows in order,
+// until the batch ends, ctx is cancelled or a read fails. Window k is read
+// by reader k % windowReaders; each reader hands over one window at a time,
+// so at most 2 × windowReaders windows are read ahead of fn.
+func (s *Store) readWindows(ctx context.Context, b batch.Batch, onlyRejected bool, windows chan<- []batch.ReportLine, free chan []batch.ReportLine) error {
 	// Windows are of row numbers, not "the next 1,000 rows": row numbers
 	// run from 1 to total_rows without gaps, so each window is a bounded
 	// range scan whatever the planner believes about the batch (its
 	// statistics are stale right after the upload, and a plan made for "a
 	// few rows" then read the whole rest of the batch for every page:
 	// 150 ms a page at 100,000 rows against 2-5 ms now).
-	var page []batch.ReportLine
-	var wr windowReader
-	for after := 0; ; after += ReportPageRows {
-		if page == nil {
-			select {
-			case page = <-free:
-			default:
-				page = make([]batch.ReportLine, 0, ReportPageRows)
+	last := max(0, (b.TotalRows-1)/ReportPageRows) // the last window total_rows says there is
+	read := func(k int, wr *windowReader) windowRead {
+		var page []batch.ReportLine
+		select {
+		case page = <-free:
+		default:
+			page = make([]batch.ReportLine, 0, ReportPageRows)
+		}
+		after := k * ReportPageRows
+		var r windowRead
+		r.page, r.held, r.err = s.reportWindow(ctx, b.ID, onlyRejected, after, after+ReportPageRows, page[:0], wr)
+		return r
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer func() { cancel(); wg.Wait() }()
+	var reads [windowReaders]chan windowRead
+	for i := range reads {
+		reads[i] = make(chan windowRead, 1)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer close(reads[i])
+			var wr windowReader // its scratch, reused from window to window
+			for k := i; k <= last; k += windowReaders {
+				r := read(k, &wr)
+				select {
+				case reads[i] <- r:
+				case <-ctx.Done():
+					return
+				}
+				if r.err != nil {
+					return
+				}
 			}
+		}()
+	}
+	var wr windowReader
+	for k := 0; ; k++ {
+		var r windowRead
+		if k <= last {
+			var ok bool
+			if r, ok = <-reads[k%windowReaders]; !ok {
+				return ctx.Err() // its reader stopped: cancelled
+			}
+		} else {
+			// A full window past total_rows means total_rows is short;
+			// read on, one window at a time, until a window is not full
+			// rather than lose a row.
+			r = read(k, &wr)
 		}
-		var held int
-		var err error
-		page, held, err = s.reportWindow(ctx, b.ID, onlyRejected, after, after+ReportPageRows, page[:0], &wr)
-		if err != nil {
-			return err
+		if r.err != nil {
+			return r.err
 		}
-		if len(page) > 0 { // a window of rejected rows only may have none
+		if len(r.page) > 0 { // a window of rejected rows only may have none
 			select {
-			case windows <- page:
-				page = nil
+			case windows <- r.page:
 			case <-ctx.Done():
 				return ctx.Err()
 			}
 		}
-		// A full window past total_rows means total_rows is short; read on
-		// until a window is not full rather than lose a row.
-		if after+ReportPageRows >= b.TotalRows && held < ReportPageRows {
+		if k >= last && r.held < ReportPageRows {
 			return nil
 		}
 	}
