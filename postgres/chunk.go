@@ -52,15 +52,8 @@ func (s *Store) RunChunk(ctx context.Context, c batch.Chunk) (batch.ChunkResult,
 			res.Skipped = true
 			return err
 		}
-		// A chunk looks up its 2,000 KPJs by primary key. Estimating that as
-		// 2% of the registry, or from statistics not yet refreshed after an
-		// import, the planner chose a sequential scan of the whole registry
-		// for every chunk (23 ms at 100k participants, growing with it; an
-		// index probe is 4 ms at any size). The chunk's other statements
-		// are index lookups or inserts anyway. (No JIT either: PostgreSQL
-		// disables a path by adding a huge cost to it, and a plan that
-		// costly would be JIT-compiled, 100-200 ms, should one appear.)
-		if _, err := tx.Exec(ctx, `SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)`); err != nil {
+		// The chunk's statements are index lookups or inserts: noSeqScanSQL.
+		if _, err := tx.Exec(ctx, noSeqScanSQL); err != nil {
 			return fmt.Errorf("set planner options: %w", err)
 		}
 		rows, err := judgeRows(ctx, tx, c, st)
@@ -121,18 +114,17 @@ func lockChunk(ctx context.Context, tx pgx.Tx, c batch.Chunk) (chunkState, error
 // Claims of this batch are left out of the active-claim test: a later row
 // with the same KPJ is DUPLICATE_IN_FILE, whatever the order in which the
 // chunks ran. The earlier row of a duplicate is named by its line, as the
-// user sees it.
+// user sees it, stored with the row by the upload.
 func judgeRows(ctx context.Context, tx pgx.Tx, c batch.Chunk, st chunkState) ([]judged, error) {
 	// Each lookup is one index probe per row, whatever the planner's
-	// statistics say: the earlier row's line and the active claim are
-	// correlated subqueries, the registry a LATERAL join that OFFSET 0 keeps
-	// from being flattened. Written as plain joins, with statistics taken
-	// before the upload (the batch "has 1 row"), the earlier row was read by
+	// statistics say: the active claim is a correlated subquery, the
+	// registry a LATERAL join that OFFSET 0 keeps from being flattened.
+	// Written as plain joins, with statistics taken before the upload (the
+	// batch "has 1 row"), a lookup in the batch's own rows was done by
 	// scanning the batch's whole range for every row: on a database holding
 	// 1,000,000 earlier claims, 13-18 s per chunk of 2,000 instead of 15 ms.
 	res, err := tx.Query(ctx, `
-		SELECT r.row_no, r.line_no, r.fields, coalesce(r.duplicate_of, 0),
-			coalesce((SELECT d.line_no FROM batch_rows d WHERE d.batch_id = r.batch_id AND d.row_no = r.duplicate_of), 0),
+		SELECT r.row_no, r.line_no, r.fields, coalesce(r.duplicate_of, 0), coalesce(r.duplicate_line, 0),
 			coalesce(p.kpj, ''), coalesce(p.nik, ''), coalesce(p.full_name, ''), p.birth_date,
 			coalesce(p.npp, ''), coalesce(p.jht_balance, 0), p.membership_start,
 			EXISTS (SELECT FROM claims a WHERE a.kpj = r.kpj_key AND a.status IN ('WAITING', 'READY')

@@ -68,7 +68,7 @@ func TestCleanClaimsStoreNoOutcome(t *testing.T) {
 			t.Errorf("row %d: %+v, want REJECTED", i+1, l)
 		}
 	}
-	// The rows endpoint's pages (reportPage) read the same as the report.
+	// The rows endpoint's pages (RowPage) read the same as the report.
 	page, _, err := s.RowPage(ctx, got, false, 0, 10)
 	if err != nil {
 		t.Fatal(err)

@@ -11,8 +11,8 @@ import (
 )
 
 // copyRowsSQL stores an upload's rows; newRowStream writes its input.
-const copyRowsSQL = `COPY batch_rows (batch_id, row_no, line_no, fields, kpj_key, nik_key, duplicate_of)
-	FROM STDIN (FORMAT binary)`
+const copyRowsSQL = `COPY batch_rows (batch_id, row_no, line_no, fields, kpj_key, nik_key, duplicate_of,
+	duplicate_line) FROM STDIN (FORMAT binary)`
 
 // recordSource reads the decoder's records for COPY. Only the trimmed KPJ
 // and NIK are extracted here (a value a spreadsheet damaged is kept out:
@@ -29,6 +29,7 @@ type recordSource struct {
 	fields   []string
 	kpj, nik string
 	dup      int32 // the earliest row this one repeats; 0 none
+	dupLine  int32 // and its line
 	err      error // the decoder's error, io.EOF excluded
 }
 
@@ -53,7 +54,8 @@ func (r *recordSource) Next() bool {
 	if len(rec.Fields) == r.width {
 		r.kpj, r.nik = r.key(r.kpjAt), r.key(r.nikAt)
 	}
-	r.dup = int32(r.repeats.Of(int(r.no), r.kpj, r.nik))
+	dup, dupLine := r.repeats.Of(int(r.no), rec.Line, r.kpj, r.nik)
+	r.dup, r.dupLine = int32(dup), int32(dupLine)
 	return true
 }
 
@@ -125,7 +127,7 @@ func (s *rowStream) fill() {
 // appendRow encodes the current record as one tuple of copyRowsSQL.
 func (s *rowStream) appendRow() {
 	r, b := s.src, s.buf
-	b = binary.BigEndian.AppendUint16(b, 7)
+	b = binary.BigEndian.AppendUint16(b, 8)
 	b = binary.BigEndian.AppendUint32(b, 16)
 	b = append(b, s.id[:]...)
 	b = binary.BigEndian.AppendUint32(b, 4)
@@ -135,12 +137,8 @@ func (s *rowStream) appendRow() {
 	b = appendPackedFields(b, r.fields)
 	b = appendText(b, r.kpj)
 	b = appendText(b, r.nik)
-	if r.dup == 0 {
-		b = binary.BigEndian.AppendUint32(b, 0xffffffff) // NULL
-	} else {
-		b = binary.BigEndian.AppendUint32(b, 4)
-		b = binary.BigEndian.AppendUint32(b, uint32(r.dup))
-	}
+	b = appendInt4OrNull(b, r.dup)
+	b = appendInt4OrNull(b, r.dupLine)
 	s.buf = b
 }
 
@@ -148,6 +146,15 @@ func (s *rowStream) appendRow() {
 func appendText(b []byte, v string) []byte {
 	b = binary.BigEndian.AppendUint32(b, uint32(len(v)))
 	return append(b, v...)
+}
+
+// appendInt4OrNull appends v as an int4 with its length, or NULL when v is 0.
+func appendInt4OrNull(b []byte, v int32) []byte {
+	if v == 0 {
+		return binary.BigEndian.AppendUint32(b, 0xffffffff)
+	}
+	b = binary.BigEndian.AppendUint32(b, 4)
+	return binary.BigEndian.AppendUint32(b, uint32(v))
 }
 
 // appendPackedFields appends vs as one bytea value with its length: for

@@ -50,9 +50,13 @@ func (s *Store) CreateFromCheck(ctx context.Context, companyID int64, id, by str
 			// Purged between the read above and now.
 			return batch.Conflict(batch.CodeNotACheckedBatch, "purged")
 		}
+		if _, err := tx.Exec(ctx, noSeqScanSQL); err != nil {
+			return fmt.Errorf("set planner options: %w", err)
+		}
 		_, err = tx.Exec(ctx, `
-			INSERT INTO batch_rows (batch_id, row_no, line_no, fields, kpj_key, nik_key, duplicate_of)
-			SELECT $1, row_no, line_no, fields, kpj_key, nik_key, duplicate_of FROM batch_rows WHERE batch_id = $2`,
+			INSERT INTO batch_rows (batch_id, row_no, line_no, fields, kpj_key, nik_key, duplicate_of, duplicate_line)
+			SELECT $1, row_no, line_no, fields, kpj_key, nik_key, duplicate_of, duplicate_line
+			FROM batch_rows WHERE batch_id = $2`,
 			newID, src.ID)
 		return err
 	})

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"jhtbatch/batch"
 )
@@ -20,10 +21,14 @@ import (
 //
 // The rows that repeat an earlier row's KPJ or NIK were found as they were
 // stored (batch.Repeats, in CreateBatch; a batch made from a check copies
-// its check's), so there is no search over the batch here.
+// its check's), so there is no search over the batch here. The pages the
+// rows were stored in are summarized for the chunks first (summarizeRows).
 func (s *Store) PlanBatch(ctx context.Context, id string, chunkRows int, today time.Time) ([]batch.Chunk, error) {
 	if chunkRows < 1 {
 		return nil, fmt.Errorf("plan batch %s: chunk size %d", id, chunkRows)
+	}
+	if err := s.summarizeRows(ctx); err != nil {
+		return nil, translate(err, "plan batch "+id)
 	}
 	var chunks []batch.Chunk
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
@@ -47,6 +52,39 @@ func (s *Store) PlanBatch(ctx context.Context, id string, chunkRows int, today t
 	}
 	return chunks, nil
 }
+
+// summarizeRows has PostgreSQL summarize the pages of batch_rows that its
+// BRIN index (batch_rows_range, migration 00017) does not cover yet: the
+// pages of the batches stored since the last summary, this one's among them.
+// A page range without a summary is read whole by every query of the
+// table; summarized, a chunk reads its own rows' pages and little more. It
+// reads the new pages once: 40-60 ms for 100,000 rows.
+//
+// It needs a lock that VACUUM (and another summary) also takes, so it
+// waits for at most lockWaitSummary, and the plan goes on without it when
+// the lock or the right to summarize (the table's owner's) is lacking: the
+// chunks then read more pages, never other rows, and the next summary, by
+// another plan or by autovacuum, covers them.
+func (s *Store) summarizeRows(ctx context.Context) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT set_config('lock_timeout', $1, true)`, lockWaitSummary); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `SELECT brin_summarize_new_values('batch_rows_range')`)
+		return err
+	})
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && (pe.Code == "55P03" || pe.Code == "42501") { // lock_not_available, insufficient_privilege
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("summarize the new rows: %w", err)
+	}
+	return nil
+}
+
+// lockWaitSummary bounds summarizeRows' wait for its lock.
+const lockWaitSummary = "2s"
 
 // planRows creates the chunks and moves the batch to processing.
 func planRows(ctx context.Context, tx pgx.Tx, id string, chunkRows int, today time.Time) error {

@@ -2,12 +2,8 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
-	"fmt"
 	"sync"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"jhtbatch/batch"
 )
@@ -154,79 +150,4 @@ func (s *Store) readWindows(ctx context.Context, b batch.Batch, onlyRejected boo
 			return nil
 		}
 	}
-}
-
-// reportPage appends to page the report rows of batch id after row number
-// after and up to upTo, at most limit of them. The claim status is the
-// claim's current one; a claim without an outcome row is a row that became a
-// claim without any issue (saveOutcomes), CREATED.
-//
-// The outcome and the claim are read through LATERAL subqueries that
-// OFFSET 0 keeps from being flattened: one index probe per row of the page
-// (two per row, 3-5 ms per 1,000 rows), never a hash join over the batch's
-// outcomes and claims, which is what the planner picks when its statistics
-// of a freshly loaded batch are stale.
-func (s *Store) reportPage(ctx context.Context, id string, onlyRejected bool, after, upTo, limit int, page []batch.ReportLine) ([]batch.ReportLine, error) {
-	ctx, cancel := context.WithTimeout(ctx, reportPageTimeout)
-	defer cancel()
-	rows, err := s.pool.Query(ctx, `
-		SELECT r.row_no, r.line_no, r.fields,
-			coalesce(o.outcome, CASE WHEN c.claim_number IS NOT NULL THEN 'CREATED' END, ''),
-			nullif(o.issues, '[]'::jsonb), coalesce(o.claim_number, c.claim_number, ''), coalesce(c.status, ''),
-			coalesce(o.eligible_on, c.eligible_on), coalesce(o.gross_amount, c.gross_amount),
-			coalesce(o.tax_amount, c.tax_amount), coalesce(o.net_amount, c.net_amount)
-		FROM batch_rows r
-		LEFT JOIN LATERAL (SELECT * FROM batch_outcomes o
-			WHERE o.batch_id = $1 AND o.row_no = r.row_no OFFSET 0) o ON true
-		LEFT JOIN LATERAL (SELECT c.status, c.claim_number, c.eligible_on, c.gross_amount, c.tax_amount,
-				c.net_amount FROM claims c
-			WHERE c.batch_id = $1 AND c.row_no = r.row_no OFFSET 0) c ON true
-		WHERE r.batch_id = $1 AND r.row_no > $3 AND r.row_no <= $4 AND (NOT $2 OR o.outcome = 'REJECTED')
-		ORDER BY r.row_no
-		LIMIT $5`, id, onlyRejected, after, upTo, limit)
-	if err != nil {
-		return page, translate(err, "read report rows")
-	}
-	defer rows.Close()
-	for rows.Next() {
-		l, err := scanReportLine(rows)
-		if err != nil {
-			return page, translate(err, "read report row")
-		}
-		page = append(page, l)
-	}
-	return page, translate(rows.Err(), "read report rows")
-}
-
-func scanReportLine(rows pgx.Rows) (batch.ReportLine, error) {
-	var l batch.ReportLine
-	var outcome, status string
-	var eligible *time.Time
-	var gross, tax, net *int64
-	// The issues come as JSON text, NULL when there are none (most rows),
-	// and are decoded here only when there are some: pgx decoding "[]"
-	// through encoding/json was 15% of the Go CPU of a report's rows.
-	var issues, packed []byte
-	if err := rows.Scan(&l.Row, &l.Line, &packed, &outcome, &issues, &l.ClaimNumber, &status,
-		&eligible, &gross, &tax, &net); err != nil {
-		return l, err
-	}
-	fields, err := decodePackedFields(packed)
-	if err != nil {
-		return l, fmt.Errorf("row %d: %w", l.Row, err)
-	}
-	l.Fields = fields
-	if issues != nil {
-		if err := json.Unmarshal(issues, &l.Issues); err != nil {
-			return l, fmt.Errorf("decode issues of row %d: %w", l.Row, err)
-		}
-	}
-	l.Outcome, l.ClaimStatus = batch.Outcome(outcome), batch.ClaimStatus(status)
-	if eligible != nil {
-		l.EligibleOn = *eligible
-	}
-	if gross != nil && tax != nil && net != nil {
-		l.Gross, l.Tax, l.Net, l.HasAmounts = *gross, *tax, *net, true
-	}
-	return l, nil
 }

@@ -1,0 +1,88 @@
+package postgres
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"jhtbatch/batch"
+	"jhtbatch/batch/batchtest"
+	"jhtbatch/testenv"
+)
+
+// TestRawRowsAreReadThroughTheRangeIndex: after a batch is stored and
+// planned, its pages are summarized in batch_rows_range, and a window of a
+// report reads its rows through that index, not by a sequential scan,
+// although the statistics were taken before the upload and say the table
+// is empty. Without the summary a query reads every new page; without
+// noSeqScanSQL the planner scans the whole table for every window.
+func TestRawRowsAreReadThroughTheRangeIndex(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool, _ := testenv.DB(t)
+	s := NewStore(pool)
+	if _, err := pool.Exec(ctx, `ANALYZE batch_rows`); err != nil {
+		t.Fatal(err)
+	}
+	c, _, err := s.CreateCompany(ctx, "AB123456", "PT Range")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, file := batchtest.ValidFile(3000, "AB123456")
+	var spool strings.Builder
+	info, err := batch.Inspect(strings.NewReader(file), &spool, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec, err := batch.NewDecoder(strings.NewReader(spool.String()), info.Encoding, batch.DecodeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _, err := s.CreateBatch(ctx, batch.Upload{CompanyID: c.ID, Mode: batch.ModeValidate, Filename: "f.csv", Info: info}, dec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PlanBatch(ctx, b.ID, 1000, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	var left int
+	if err := pool.QueryRow(ctx, `SELECT brin_summarize_new_values('batch_rows_range')`).Scan(&left); err != nil || left != 0 {
+		t.Errorf("page ranges left to summarize after the plan: %d, %v; want 0", left, err)
+	}
+
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Release()
+	var q pgx.Batch
+	q.Queue(noSeqScanSQL) // as reportWindow does
+	q.Queue(`EXPLAIN `+reportWindowSQL[0], b.ID, 1000, 2000)
+	br := conn.SendBatch(ctx, &q)
+	defer br.Close()
+	if _, err := br.Exec(); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := br.Query()
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(plan, "\n")
+	if !strings.Contains(text, "batch_rows_range") || strings.Contains(text, "Seq Scan") {
+		t.Errorf("a report window's rows are not read through batch_rows_range:\n%s", text)
+	}
+	if err := br.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var seq string
+	if err := conn.QueryRow(ctx, `SHOW enable_seqscan`).Scan(&seq); err != nil || seq != "on" {
+		t.Errorf("enable_seqscan after the batch: %q, %v; want on (set for the batch only)", seq, err)
+	}
+}
