@@ -64,21 +64,12 @@ func restoreLeadingZeros(v *rowValues) Issues {
 		v.bankCode = strings.Repeat("0", 3-n) + v.bankCode
 		is = append(is, Issue{Code: CodeLeadingZeroRestored, Column: ColBankCode})
 	}
-	if d := stripPhoneSeparators(v.phone); len(d) >= 9 && len(d) <= 12 && d[0] == '8' && allDigits(d) {
+	var buf [32]byte
+	if d := appendPhoneChars(buf[:0], v.phone); len(d) >= 9 && len(d) <= 12 && d[0] == '8' && allDigitBytes(d) {
 		v.phone = "0" + v.phone
 		is = append(is, Issue{Code: CodeLeadingZeroRestored, Column: ColPhone})
 	}
 	return is
-}
-
-// stripPhoneSeparators removes what NormalizePhone ignores.
-func stripPhoneSeparators(s string) string {
-	return strings.Map(func(r rune) rune {
-		if strings.ContainsRune(" -.()", r) {
-			return -1
-		}
-		return r
-	}, s)
 }
 
 // value returns the value of an identifier column.
