@@ -1,10 +1,10 @@
 package batch
 
 import (
-	"errors"
 	"fmt"
 	"reflect"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/go-playground/validator/v10"
@@ -144,15 +144,22 @@ func Check(r Row, today time.Time) (Fields, Issues) {
 	if r.FieldCount != r.HeaderFields {
 		return Fields{}, Issues{{Code: CodeFieldCount, Arg: fmt.Sprintf("%d/%d", r.FieldCount, r.HeaderFields)}}
 	}
-	c := checkedRow{rowValues: valuesOf(r)}
+	c := checkedRows.Get().(*checkedRow)
+	defer checkedRows.Put(c)
+	*c = checkedRow{rowValues: valuesOf(r)}
 	repairs := restoreLeadingZeros(&c.rowValues)
-	issues := validateValues(&c)
+	issues := validateValues(c)
 	spreadsheetIssues(&c.rowValues, issues)
-	f := normalize(&c)
+	f := normalize(c)
 	issues = append(issues, repairs...)
 	issues = append(issues, crossIssues(f, civilDate(today))...)
 	return f, issues
 }
+
+// checkedRows are reused: the validator keeps what it is given, so a
+// checkedRow made per row went to the heap, the largest allocation of
+// checking a row.
+var checkedRows = sync.Pool{New: func() any { return new(checkedRow) }}
 
 // valuesOf copies r's values, trimmed again in case r was built by hand.
 func valuesOf(r Row) rowValues {
@@ -167,9 +174,11 @@ func valuesOf(r Row) rowValues {
 
 // validateValues runs the field rules and turns each failure into an issue.
 func validateValues(v *checkedRow) Issues {
-	var errs validator.ValidationErrors
-	// Struct fails with anything else only for a non-struct argument.
-	if !errors.As(rowValidator.Struct(v), &errs) {
+	// Struct fails with anything else only for a non-struct argument. A
+	// type assertion rather than errors.As: Struct does not wrap its
+	// errors, and errors.As cost an allocation per row.
+	errs, ok := rowValidator.Struct(v).(validator.ValidationErrors)
+	if !ok {
 		return nil
 	}
 	issues := make(Issues, 0, len(errs))
