@@ -260,8 +260,10 @@ func EligibleOn(reason Reason, termination time.Time) time.Time {
 
 // ageAt returns the age in whole years on day at of someone born on birth.
 func ageAt(birth, at time.Time) int {
-	age := at.Year() - birth.Year()
-	if at.Month() < birth.Month() || at.Month() == birth.Month() && at.Day() < birth.Day() {
+	by, bm, bd := birth.Date()
+	ay, am, ad := at.Date()
+	age := ay - by
+	if am < bm || am == bm && ad < bd {
 		age--
 	}
 	return age
