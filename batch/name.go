@@ -51,6 +51,25 @@ func isTitle(tok []byte) bool {
 // marks), spaces and ' . , -. The typographic apostrophes that word
 // processors substitute for ' are accepted as '.
 func validName(s string) bool {
+	// An ASCII name is judged byte by byte, without the Unicode tables (a
+	// tenth of the rules' time); TestValidNameASCIIAgrees holds the two.
+	letters := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= utf8.RuneSelf:
+			return validNameRunes(s)
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z':
+			letters++
+		case c == ' ' || c == '\'' || c == '.' || c == ',' || c == '-':
+		default:
+			return false
+		}
+	}
+	return len(s) >= minNameRunes && len(s) <= maxNameRunes && letters > 0
+}
+
+// validNameRunes is validName of any string.
+func validNameRunes(s string) bool {
 	n := utf8.RuneCountInString(s)
 	if n < minNameRunes || n > maxNameRunes {
 		return false
