@@ -45,7 +45,8 @@ type checkedRow struct {
 
 // fieldRules are the custom validator tags: one JHT format rule each. A
 // rule that passes stores the value's normalised form in f; one that fails
-// leaves f as it is.
+// leaves f as it is. The two date columns have a tag each, so that each
+// rule knows where its date goes.
 var fieldRules = map[string]func(f *Fields, s string) bool{
 	"kpj":             func(f *Fields, s string) bool { return keep(&f.KPJ, s, validKPJ(s)) },
 	"nik":             func(f *Fields, s string) bool { return keep(&f.NIK, s, CheckNIK(s)) },
