@@ -51,19 +51,28 @@ const (
 // normalizeAccount strips the separators people type into account numbers
 // (spaces, '-', '.') and reports whether what is left is 6–20 digits.
 func normalizeAccount(s string) (string, bool) {
-	digits := make([]byte, 0, len(s))
+	// The digits are gathered on the stack, and a value without separators
+	// is its own result: no allocation then, one otherwise.
+	var buf [maxAccountDigits]byte
+	digits := buf[:0]
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case c == ' ' || c == '-' || c == '.':
 		case c >= '0' && c <= '9':
+			if len(digits) == maxAccountDigits {
+				return "", false
+			}
 			digits = append(digits, c)
 		default:
 			return "", false
 		}
 	}
-	if len(digits) < minAccountDigits || len(digits) > maxAccountDigits {
+	if len(digits) < minAccountDigits {
 		return "", false
+	}
+	if len(digits) == len(s) {
+		return s, true
 	}
 	return string(digits), true
 }

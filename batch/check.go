@@ -1,10 +1,10 @@
 package batch
 
 import (
-	"errors"
 	"fmt"
 	"reflect"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/go-playground/validator/v10"
@@ -13,48 +13,97 @@ import (
 // rowValues holds a row's trimmed values as the validator sees them. The col
 // tag names the canonical column a field's errors are reported under; the
 // fields are in template order, so a row's format errors come in that order.
+//
+// The fields are unexported, and the validator reads them as such
+// (WithPrivateFieldValidation): it then cannot box each value into an
+// interface to look for a Valuer, which cost one allocation per field and
+// an eighth of checking a row.
 type rowValues struct {
-	KPJ             string `col:"kpj" validate:"required,kpj"`
-	NIK             string `col:"nik" validate:"required,nik"`
-	FullName        string `col:"full_name" validate:"required,jhtname"`
-	BirthDate       string `col:"birth_date" validate:"required,jhtdate"`
-	TerminationDate string `col:"termination_date" validate:"required,jhtdate"`
-	Reason          string `col:"reason" validate:"required,reason"`
-	BankCode        string `col:"bank_code" validate:"required,bankcode"`
-	BankAccount     string `col:"bank_account" validate:"required,bankaccount"`
-	AccountName     string `col:"account_name" validate:"required"` // its one rule: the same name as full_name (docs/file-format.md)
-	Phone           string `col:"phone" validate:"required,idphone"`
-	// email only runs its costly regular expression on a value (omitempty).
-	Email string `col:"email" validate:"omitempty,email"`
-	NPWP  string `col:"npwp" validate:"omitempty,npwp"`
+	kpj             string `col:"kpj" validate:"required,kpj"`
+	nik             string `col:"nik" validate:"required,nik"`
+	fullName        string `col:"full_name" validate:"required,jhtname"`
+	birthDate       string `col:"birth_date" validate:"required,birthdate"`
+	terminationDate string `col:"termination_date" validate:"required,terminationdate"`
+	reason          string `col:"reason" validate:"required,reason"`
+	bankCode        string `col:"bank_code" validate:"required,bankcode"`
+	bankAccount     string `col:"bank_account" validate:"required,bankaccount"`
+	accountName     string `col:"account_name" validate:"required"` // its one rule: the same name as full_name (docs/file-format.md)
+	phone           string `col:"phone" validate:"required,idphone"`
+	// jhtemail is the library's email rule (validEmail); omitempty: an
+	// absent e-mail is not checked.
+	email string `col:"email" validate:"omitempty,jhtemail"`
+	npwp  string `col:"npwp" validate:"omitempty,npwp"`
 }
 
-// fieldRules are the custom validator tags: one JHT format rule each.
-var fieldRules = map[string]func(string) bool{
-	"kpj":         validKPJ,
-	"nik":         CheckNIK,
-	"jhtname":     validName,
-	"jhtdate":     func(s string) bool { _, ok := ParseDate(s); return ok },
-	"reason":      func(s string) bool { _, ok := ParseReason(s); return ok },
-	"bankcode":    func(s string) bool { _, ok := LookupBank(s); return ok },
-	"bankaccount": func(s string) bool { _, ok := normalizeAccount(s); return ok },
-	"idphone":     func(s string) bool { _, ok := NormalizePhone(s); return ok },
-	"npwp":        func(s string) bool { _, ok := CheckNPWP(s); return ok },
+// checkedRow is what the validator is given: a row's values and, beside
+// them, the normalised form of each value that passed its rule, which the
+// rule itself stores (fieldRules): normalising parsed every value again.
+type checkedRow struct {
+	rowValues
+	parsed Fields `validate:"-"`
+}
+
+// fieldRules are the custom validator tags: one JHT format rule each. A
+// rule that passes stores the value's normalised form in f; one that fails
+// leaves f as it is. The two date columns have a tag each, so that each
+// rule knows where its date goes.
+var fieldRules = map[string]func(f *Fields, s string) bool{
+	"kpj":             func(f *Fields, s string) bool { return keep(&f.KPJ, s, validKPJ(s)) },
+	"nik":             func(f *Fields, s string) bool { return keep(&f.NIK, s, CheckNIK(s)) },
+	"jhtname":         func(f *Fields, s string) bool { return keep(&f.FullName, s, validName(s)) },
+	"birthdate":       func(f *Fields, s string) bool { return keepDate(&f.BirthDate, s) },
+	"terminationdate": func(f *Fields, s string) bool { return keepDate(&f.TerminationDate, s) },
+	"reason": func(f *Fields, s string) bool {
+		r, ok := ParseReason(s)
+		return keep(&f.Reason, r, ok)
+	},
+	"bankcode": func(f *Fields, s string) bool {
+		_, ok := LookupBank(s)
+		return keep(&f.BankCode, s, ok)
+	},
+	"bankaccount": func(f *Fields, s string) bool {
+		d, ok := normalizeAccount(s)
+		return keep(&f.BankAccount, d, ok)
+	},
+	"idphone": func(f *Fields, s string) bool {
+		p, ok := NormalizePhone(s)
+		return keep(&f.Phone, p, ok)
+	},
+	"jhtemail": func(f *Fields, s string) bool { return keep(&f.Email, s, validEmail(s)) },
+	"npwp": func(f *Fields, s string) bool {
+		d, ok := CheckNPWP(s)
+		return keep(&f.NPWP, d, ok)
+	},
+}
+
+// keep stores v in *dst when ok, and returns ok.
+func keep[T any](dst *T, v T, ok bool) bool {
+	if ok {
+		*dst = v
+	}
+	return ok
+}
+
+// keepDate parses s and stores the date in *dst when it is one.
+func keepDate(dst *time.Time, s string) bool {
+	t, ok := ParseDate(s)
+	return keep(dst, t, ok)
 }
 
 // tagCodes maps a failed validator tag to the row error it means.
 var tagCodes = map[string]Code{
-	"required":    CodeRequired,
-	"kpj":         CodeKPJFormat,
-	"nik":         CodeNIKFormat,
-	"jhtname":     CodeNameFormat,
-	"jhtdate":     CodeDateFormat,
-	"reason":      CodeReasonUnknown,
-	"bankcode":    CodeBankCodeUnknown,
-	"bankaccount": CodeBankAccountFormat,
-	"idphone":     CodePhoneFormat,
-	"email":       CodeEmailFormat,
-	"npwp":        CodeNPWPFormat,
+	"required":        CodeRequired,
+	"kpj":             CodeKPJFormat,
+	"nik":             CodeNIKFormat,
+	"jhtname":         CodeNameFormat,
+	"birthdate":       CodeDateFormat,
+	"terminationdate": CodeDateFormat,
+	"reason":          CodeReasonUnknown,
+	"bankcode":        CodeBankCodeUnknown,
+	"bankaccount":     CodeBankAccountFormat,
+	"idphone":         CodePhoneFormat,
+	"jhtemail":        CodeEmailFormat,
+	"npwp":            CodeNPWPFormat,
 }
 
 const kpjLen = 11
@@ -71,11 +120,12 @@ const (
 var rowValidator = newRowValidator()
 
 func newRowValidator() *validator.Validate {
-	v := validator.New(validator.WithRequiredStructEnabled())
+	v := validator.New(validator.WithRequiredStructEnabled(), validator.WithPrivateFieldValidation())
 	v.RegisterTagNameFunc(func(f reflect.StructField) string { return f.Tag.Get("col") })
 	for tag, rule := range fieldRules {
 		err := v.RegisterValidation(tag, func(fl validator.FieldLevel) bool {
-			return rule(fl.Field().String())
+			// Top is the *checkedRow given to Struct (validateValues).
+			return rule(&fl.Top().Interface().(*checkedRow).parsed, fl.Field().String())
 		})
 		if err != nil {
 			// Only a malformed tag name fails here: a bug, found by any test.
@@ -95,36 +145,41 @@ func Check(r Row, today time.Time) (Fields, Issues) {
 	if r.FieldCount != r.HeaderFields {
 		return Fields{}, Issues{{Code: CodeFieldCount, Arg: fmt.Sprintf("%d/%d", r.FieldCount, r.HeaderFields)}}
 	}
-	v := valuesOf(r)
-	repairs := restoreLeadingZeros(&v)
-	issues := validateValues(&v)
-	spreadsheetIssues(&v, issues)
-	bad := map[Column]bool{}
-	for _, i := range issues {
-		bad[i.Column] = true
-	}
-	f := normalize(v, bad)
+	c := checkedRows.Get().(*checkedRow)
+	defer checkedRows.Put(c)
+	*c = checkedRow{rowValues: valuesOf(r)}
+	repairs := restoreLeadingZeros(&c.rowValues)
+	issues := validateValues(c)
+	spreadsheetIssues(&c.rowValues, issues)
+	f := normalize(c)
 	issues = append(issues, repairs...)
 	issues = append(issues, crossIssues(f, civilDate(today))...)
 	return f, issues
 }
 
+// checkedRows are reused: the validator keeps what it is given, so a
+// checkedRow made per row went to the heap, the largest allocation of
+// checking a row.
+var checkedRows = sync.Pool{New: func() any { return new(checkedRow) }}
+
 // valuesOf copies r's values, trimmed again in case r was built by hand.
 func valuesOf(r Row) rowValues {
 	return rowValues{
-		KPJ: trimSpace(r.KPJ), NIK: trimSpace(r.NIK), FullName: trimSpace(r.FullName),
-		BirthDate: trimSpace(r.BirthDate), TerminationDate: trimSpace(r.TerminationDate),
-		Reason: trimSpace(r.Reason), BankCode: trimSpace(r.BankCode),
-		BankAccount: trimSpace(r.BankAccount), AccountName: trimSpace(r.AccountName),
-		Phone: trimSpace(r.Phone), Email: trimSpace(r.Email), NPWP: trimSpace(r.NPWP),
+		kpj: trimSpace(r.KPJ), nik: trimSpace(r.NIK), fullName: trimSpace(r.FullName),
+		birthDate: trimSpace(r.BirthDate), terminationDate: trimSpace(r.TerminationDate),
+		reason: trimSpace(r.Reason), bankCode: trimSpace(r.BankCode),
+		bankAccount: trimSpace(r.BankAccount), accountName: trimSpace(r.AccountName),
+		phone: trimSpace(r.Phone), email: trimSpace(r.Email), npwp: trimSpace(r.NPWP),
 	}
 }
 
 // validateValues runs the field rules and turns each failure into an issue.
-func validateValues(v *rowValues) Issues {
-	var errs validator.ValidationErrors
-	// Struct fails with anything else only for a non-struct argument.
-	if !errors.As(rowValidator.Struct(v), &errs) {
+func validateValues(v *checkedRow) Issues {
+	// Struct fails with anything else only for a non-struct argument. A
+	// type assertion rather than errors.As: Struct does not wrap its
+	// errors, and errors.As cost an allocation per row.
+	errs, ok := rowValidator.Struct(v).(validator.ValidationErrors)
+	if !ok {
 		return nil
 	}
 	issues := make(Issues, 0, len(errs))
@@ -133,7 +188,7 @@ func validateValues(v *rowValues) Issues {
 		if i.Code == CodeDateFormat {
 			i.Arg = dateFormats
 		}
-		if i.Code == CodeReasonUnknown && IsIndividualReason(v.Reason) {
+		if i.Code == CodeReasonUnknown && IsIndividualReason(v.reason) {
 			i.Code = CodeReasonNotCollective
 		}
 		issues = append(issues, i)
@@ -142,46 +197,13 @@ func validateValues(v *rowValues) Issues {
 }
 
 // normalize returns the typed, normalised form of every value that passed
-// its rule; a value in a bad column is left zero.
-func normalize(v rowValues, bad map[Column]bool) Fields {
-	var f Fields
-	ok := func(c Column) bool { return !bad[c] }
-	if ok(ColKPJ) {
-		f.KPJ = v.KPJ
-	}
-	if ok(ColNIK) {
-		f.NIK = v.NIK
-	}
-	if ok(ColFullName) {
-		f.FullName = v.FullName
-	}
-	if ok(ColBirthDate) {
-		f.BirthDate, _ = ParseDate(v.BirthDate)
-	}
-	if ok(ColTerminationDate) {
-		f.TerminationDate, _ = ParseDate(v.TerminationDate)
-	}
-	if ok(ColReason) {
-		f.Reason, _ = ParseReason(v.Reason)
-	}
-	if ok(ColBankCode) {
-		f.BankCode = v.BankCode
-	}
-	if ok(ColBankAccount) {
-		f.BankAccount, _ = normalizeAccount(v.BankAccount)
-	}
-	if ok(ColAccountName) {
-		f.AccountName = v.AccountName
-	}
-	if ok(ColPhone) {
-		f.Phone, _ = NormalizePhone(v.Phone)
-	}
-	if ok(ColEmail) {
-		f.Email = v.Email
-	}
-	if ok(ColNPWP) && v.NPWP != "" {
-		f.NPWP, _ = CheckNPWP(v.NPWP)
-	}
+// its rule; a value in a bad column is left zero. Each rule stored its value's
+// form as it passed (fieldRules); a value that failed its rule, or was
+// required and empty, has an issue in its column and was stored by nothing.
+// The account name's only format rule is required: it is kept as it is.
+func normalize(v *checkedRow) Fields {
+	f := v.parsed
+	f.AccountName = v.accountName
 	return f
 }
 

@@ -183,3 +183,15 @@ func TestAgeAt(t *testing.T) {
 		}
 	}
 }
+
+// TestMonthDays holds monthDays to daysIn, which asks time.Date.
+func TestMonthDays(t *testing.T) {
+	t.Parallel()
+	for y := 1; y <= 10_000; y++ {
+		for m := 1; m <= 12; m++ {
+			if got, want := monthDays(y, m), daysIn(y, time.Month(m)); got != want {
+				t.Fatalf("monthDays(%d, %d) = %d, want %d", y, m, got, want)
+			}
+		}
+	}
+}

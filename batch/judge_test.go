@@ -223,3 +223,25 @@ func checkVerdict(t *testing.T, r Row, c Setting, v Verdict) {
 		}
 	}
 }
+
+// BenchmarkJudge judges a row that makes a claim and one the registry
+// rejects, with a titled name and separators in its identifiers, as real
+// files have them.
+func BenchmarkJudge(b *testing.B) {
+	created := validRow()
+	created.FullName, created.AccountName = "Dr. Budi Santoso, S.E.", "BUDI SANTOSO"
+	rejected := validRow()
+	rejected.FullName, rejected.Phone, rejected.NPWP = "Budi Santosa", "0812-3456", ""
+	for _, bc := range []struct {
+		name string
+		row  Row
+	}{{"created", created}, {"rejected", rejected}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			set, l := validContext(), validLookup()
+			for b.Loop() {
+				Judge(bc.row, set, l)
+			}
+		})
+	}
+}

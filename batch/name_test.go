@@ -162,3 +162,36 @@ func TestTrimSpaceAgrees(t *testing.T) {
 		}
 	}
 }
+
+// validName's ASCII path must agree with the general form on every value:
+// every string of one or two bytes, and longer ones from every ASCII byte
+// and some that are not.
+func TestValidNameASCIIAgrees(t *testing.T) {
+	t.Parallel()
+	check := func(s string) {
+		if got, want := validName(s), validNameRunes(s); got != want {
+			t.Fatalf("validName(%q) = %v, want %v", s, got, want)
+		}
+	}
+	for a := range 256 {
+		check(string([]byte{byte(a)}))
+		for b := range 256 {
+			check(string([]byte{byte(a), byte(b)}))
+		}
+	}
+	parts := []string{"a", "Z", " ", "'", ".", ",", "-", "\u00a0", "é", "\u2019", "\u0301", "1", "_", "\t"}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 50_000 {
+		var b strings.Builder
+		for n := rng.IntN(8); n >= 0; n-- {
+			if rng.IntN(3) == 0 {
+				b.WriteByte(byte(rng.IntN(128)))
+			} else {
+				b.WriteString(parts[rng.IntN(len(parts))])
+			}
+		}
+		check(b.String())
+	}
+	check(strings.Repeat("a", maxNameRunes))
+	check(strings.Repeat("a", maxNameRunes+1))
+}

@@ -46,38 +46,47 @@ var individualReasons = map[string]bool{
 // individually, not through the collective channel (compared as
 // ParseReason compares).
 func IsIndividualReason(s string) bool {
-	key, ok := reasonKey(s)
-	return ok && individualReasons[key]
+	var buf [reasonKeyBuf]byte
+	key, ok := appendReasonKey(buf[:0], s)
+	return ok && individualReasons[string(key)]
 }
 
 // ParseReason returns the reason code for an uploaded spelling. Case does not
 // matter, and spaces, '-' and '_' are the same separator (a run of them counts
 // as one).
 func ParseReason(s string) (Reason, bool) {
-	key, ok := reasonKey(s)
+	// The key is folded on the stack and looked up without a copy: the
+	// string it was cost an allocation per row.
+	var buf [reasonKeyBuf]byte
+	key, ok := appendReasonKey(buf[:0], s)
 	if !ok {
 		return "", false
 	}
-	r, ok := reasonSpellings[key]
+	r, ok := reasonSpellings[string(key)]
 	return r, ok
 }
 
-// reasonKey folds s to upper-case ASCII with single '_' separators. Non-ASCII
-// input is refused so that look-alike letters cannot pass as a reason.
-func reasonKey(s string) (string, bool) {
-	key := make([]byte, 0, len(s))
+// reasonKeyBuf is room on the stack for the key of any accepted spelling
+// (a longer one is folded on the heap, and found in neither map).
+const reasonKeyBuf = 32
+
+// appendReasonKey appends s folded to upper-case ASCII with single '_'
+// separators to dst. Non-ASCII input is refused so that look-alike letters
+// cannot pass as a reason.
+func appendReasonKey(key []byte, s string) ([]byte, bool) {
+	start := len(key)
 	sep := false
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case c == ' ' || c == '-' || c == '_':
-			sep = len(key) > 0
+			sep = len(key) > start
 			continue
 		case c >= 'a' && c <= 'z':
 			c -= 'a' - 'A'
 		case c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
 		default:
-			return "", false
+			return nil, false
 		}
 		if sep {
 			key = append(key, '_')
@@ -85,5 +94,5 @@ func reasonKey(s string) (string, bool) {
 		}
 		key = append(key, c)
 	}
-	return string(key), true
+	return key, true
 }

@@ -60,40 +60,31 @@ func spreadsheetIssues(v *rowValues, issues Issues) {
 // reported (LEADING_ZERO_RESTORED); the report keeps the value as uploaded.
 func restoreLeadingZeros(v *rowValues) Issues {
 	var is Issues
-	if n := len(v.BankCode); n >= 1 && n <= 2 && allDigits(v.BankCode) {
-		v.BankCode = strings.Repeat("0", 3-n) + v.BankCode
+	if n := len(v.bankCode); n >= 1 && n <= 2 && allDigits(v.bankCode) {
+		v.bankCode = strings.Repeat("0", 3-n) + v.bankCode
 		is = append(is, Issue{Code: CodeLeadingZeroRestored, Column: ColBankCode})
 	}
-	if d := stripPhoneSeparators(v.Phone); len(d) >= 9 && len(d) <= 12 && d[0] == '8' && allDigits(d) {
-		v.Phone = "0" + v.Phone
+	var buf [32]byte
+	if d := appendPhoneChars(buf[:0], v.phone); len(d) >= 9 && len(d) <= 12 && d[0] == '8' && allDigitBytes(d) {
+		v.phone = "0" + v.phone
 		is = append(is, Issue{Code: CodeLeadingZeroRestored, Column: ColPhone})
 	}
 	return is
-}
-
-// stripPhoneSeparators removes what NormalizePhone ignores.
-func stripPhoneSeparators(s string) string {
-	return strings.Map(func(r rune) rune {
-		if strings.ContainsRune(" -.()", r) {
-			return -1
-		}
-		return r
-	}, s)
 }
 
 // value returns the value of an identifier column.
 func (v *rowValues) value(c Column) string {
 	switch c {
 	case ColKPJ:
-		return v.KPJ
+		return v.kpj
 	case ColNIK:
-		return v.NIK
+		return v.nik
 	case ColBankAccount:
-		return v.BankAccount
+		return v.bankAccount
 	case ColNPWP:
-		return v.NPWP
+		return v.npwp
 	case ColPhone:
-		return v.Phone
+		return v.phone
 	}
 	return ""
 }
