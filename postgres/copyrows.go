@@ -71,9 +71,9 @@ func (r *recordSource) key(i int) string {
 // written here rather than through pgx's CopyFrom, which encoded the fields
 // (then a text[]) element by element through an interface (a boxed string
 // and a plan lookup per value: 60% of the Go CPU of an upload in
-// BenchmarkUpload's profile). It holds one buffer of rows at a time; pgx reads it from its
-// own goroutine while PostgreSQL stores what came before, so decoding and
-// storing overlap.
+// BenchmarkUpload's profile). It holds one buffer of rows at a time; pgx
+// reads it from its own goroutine while PostgreSQL stores what came before,
+// so decoding and storing overlap.
 type rowStream struct {
 	id   uuid.UUID
 	src  *recordSource
