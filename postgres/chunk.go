@@ -52,8 +52,8 @@ func (s *Store) RunChunk(ctx context.Context, c batch.Chunk) (batch.ChunkResult,
 			res.Skipped = true
 			return err
 		}
-		// The chunk's statements are index lookups or inserts: noSeqScanSQL.
-		if _, err := tx.Exec(ctx, noSeqScanSQL); err != nil {
+		// The chunk's statements are index lookups or inserts: indexPlansSQL.
+		if _, err := tx.Exec(ctx, indexPlansSQL); err != nil {
 			return fmt.Errorf("set planner options: %w", err)
 		}
 		rows, err := judgeRows(ctx, tx, c, st)

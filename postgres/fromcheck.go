@@ -50,7 +50,7 @@ func (s *Store) CreateFromCheck(ctx context.Context, companyID int64, id, by str
 			// Purged between the read above and now.
 			return batch.Conflict(batch.CodeNotACheckedBatch, "purged")
 		}
-		if _, err := tx.Exec(ctx, noSeqScanSQL); err != nil {
+		if _, err := tx.Exec(ctx, indexPlansSQL); err != nil {
 			return fmt.Errorf("set planner options: %w", err)
 		}
 		_, err = tx.Exec(ctx, `

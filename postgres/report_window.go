@@ -18,7 +18,7 @@ import (
 
 // reportWindowSQL reads one window of row numbers of a batch, table by
 // table: three range scans of one index each (sequential scans off:
-// noSeqScanSQL), which reportWindow merges by row number. One query joining the three tables costs more whatever its
+// indexPlansSQL), which reportWindow merges by row number. One query joining the three tables costs more whatever its
 // plan (a nested loop probing two indexes per row, 3-12 ms per 1,000 rows;
 // a merge join 2 ms, but only when the planner is told to), and with the
 // statistics of a freshly loaded batch the planner can pick far worse (a
@@ -51,7 +51,7 @@ func (s *Store) reportWindow(ctx context.Context, id string, onlyRejected bool, 
 	ctx, cancel := context.WithTimeout(ctx, reportPageTimeout)
 	defer cancel()
 	var b pgx.Batch
-	b.Queue(noSeqScanSQL)
+	b.Queue(indexPlansSQL)
 	for _, q := range reportWindowSQL {
 		b.Queue(q, id, after, upTo)
 	}
