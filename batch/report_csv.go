@@ -85,15 +85,6 @@ func plainBytes(comma rune) (plain, lead *[256]bool) {
 	return plain, lead
 }
 
-// plainRun reports whether the bytes of s from i on are all plain, through
-// the table alone.
-func plainRun[T string | []byte](r *CSVReport, s T, i int) bool {
-	for i < len(s) && r.plain[s[i]] {
-		i++
-	}
-	return i == len(s)
-}
-
 // Write writes the report line of one data row.
 func (r *CSVReport) Write(l ReportLine) error {
 	b := appendIntCell(r, r.buf, int64(l.Row))
@@ -118,7 +109,7 @@ func (r *CSVReport) Write(l ReportLine) error {
 		if l.EligibleOn != r.day || r.dayText == nil {
 			r.day, r.dayText = l.EligibleOn, l.EligibleOn.AppendFormat(r.dayText[:0], time.DateOnly)
 		}
-		b = appendCell(r, b, r.dayText)
+		b = r.appendBytesCell(b, r.dayText)
 	}
 	for _, v := range [...]int64{l.Gross, l.Tax, l.Net} {
 		b = r.sep(b)
@@ -204,18 +195,42 @@ func (r *CSVReport) sep(b []byte) []byte {
 //go:noinline
 func appendWideSep(b []byte, comma rune) []byte { return utf8.AppendRune(b, comma) }
 
-func (r *CSVReport) appendCell(b []byte, s string) []byte { return appendCell(r, b, s) }
-
-// appendCell appends cell s, defused and quoted as it needs. It is
-// inlined, and the long way kept out of it (appendQuoted).
-func appendCell[T string | []byte](r *CSVReport, b []byte, s T) []byte {
-	if len(s) == 0 {
-		return b
+// appendCell appends cell s, defused and quoted as it needs. It is not
+// generic, so that it is inlined in each cell of a row (an instance of a
+// generic function was called, through a dictionary), and the long way is
+// kept out of it (appendQuoted).
+func (r *CSVReport) appendCell(b []byte, s string) []byte {
+	if plainCell(r, s) {
+		return append(b, s...)
 	}
-	if r.lead[s[0]] && s[len(s)-1] != ' ' && plainRun(r, s, 1) {
+	return r.appendQuoted(b, s)
+}
+
+// appendBytesCell is appendCell for a cell held in bytes.
+func (r *CSVReport) appendBytesCell(b, s []byte) []byte {
+	if plainCell(r, s) {
 		return append(b, s...)
 	}
 	return r.appendQuoted(b, string(s))
+}
+
+// plainCell reports whether cell s is written as it is: empty, or with a
+// lead byte, plain bytes, and no space at its end. The table is read
+// through a local, so that it is loaded once a cell, not once a byte.
+func plainCell[T string | []byte](r *CSVReport, s T) bool {
+	if len(s) == 0 {
+		return true
+	}
+	if !r.lead[s[0]] || s[len(s)-1] == ' ' {
+		return false
+	}
+	plain := r.plain
+	for i := 1; i < len(s); i++ {
+		if !plain[s[i]] {
+			return false
+		}
+	}
+	return true
 }
 
 // appendQuoted appends cell s through safeCell and appendCSVField.
@@ -229,7 +244,7 @@ func appendIntCell(r *CSVReport, b []byte, v int64) []byte {
 		return appendDigits(b, uint64(v))
 	}
 	var digits [20]byte
-	return appendCell(r, b, strconv.AppendInt(digits[:0], v, 10))
+	return r.appendBytesCell(b, strconv.AppendInt(digits[:0], v, 10))
 }
 
 // appendDigits appends the decimal digits of v, as strconv.AppendUint
