@@ -206,10 +206,9 @@ func (r *CSVReport) sep(b []byte) []byte {
 //go:noinline
 func appendWideSep(b []byte, comma rune) []byte { return utf8.AppendRune(b, comma) }
 
-// appendCell appends cell s, defused and quoted as it needs. It is not
-// generic, so that it is inlined in each cell of a row (an instance of a
-// generic function was called, through a dictionary), and the long way is
-// kept out of it (appendQuoted).
+// appendCell appends cell s, defused and quoted as it needs: the header's
+// and the issues' cells (Write checks its other cells itself, plainCell
+// inlined in its loops, the long way kept out of them in appendQuoted).
 func (r *CSVReport) appendCell(b []byte, s string) []byte {
 	if plainCell(r, s) {
 		return append(b, s...)
