@@ -2,6 +2,7 @@ package batch
 
 import (
 	"bytes"
+	"math"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -184,4 +185,26 @@ func BenchmarkReportCSVCreated(b *testing.B) {
 		Outcome: OutcomeCreated, ClaimNumber: "JHT-2026-00000042", ClaimStatus: ClaimWaiting,
 		EligibleOn: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC), Gross: 75_000_000, Tax: 1_250_000, Net: 73_750_000, HasAmounts: true}
 	benchmarkCSVReport(b, m, line)
+}
+
+// TestAppendDigits holds appendDigits to strconv.AppendUint: at every
+// power of ten and next to it, and at random values of every size.
+func TestAppendDigits(t *testing.T) {
+	t.Parallel()
+	rnd := rand.New(rand.NewPCG(19, 23))
+	values := []uint64{0, 1, 9, 99, 100, 101, math.MaxInt64, math.MaxUint64, math.MaxUint64 - 1}
+	for p := uint64(10); p <= 1e19; p *= 10 {
+		values = append(values, p-1, p, p+1)
+	}
+	for range 100_000 {
+		values = append(values, rnd.Uint64()>>rnd.IntN(64))
+	}
+	for _, v := range values {
+		for _, b := range [][]byte{nil, []byte("x,"), make([]byte, 3, 4)} {
+			want := strconv.AppendUint(append([]byte(nil), b...), v, 10)
+			if got := appendDigits(b, v); !bytes.Equal(got, want) {
+				t.Fatalf("appendDigits(%q, %d) = %q, want %q", b, v, got, want)
+			}
+		}
+	}
 }
