@@ -260,7 +260,32 @@ func (s *Store) PurgeBefore(ctx context.Context, cutoff time.Time) (int64, error
 	if err != nil {
 		return 0, translate(err, "purge old batches")
 	}
+	if n > 0 {
+		if err := s.rebuildRowsIndex(ctx); err != nil {
+			return n, translate(err, fmt.Sprintf("purged %d rows", n))
+		}
+	}
 	return n, nil
+}
+
+// rebuildRowsIndex vacuums batch_rows and builds its BRIN index again,
+// after a purge. A BRIN summary only ever grows: the ids of the purged
+// batches would stay in the bloom filters of their pages, the batches later
+// stored in that freed space would add theirs, and in time a filter says
+// yes to every batch and its pages are read by every query. Vacuumed
+// first (a build still counts rows deleted but not yet vacuumed), the
+// index then summarizes only the rows that are left. Both read the table
+// once; uploads and chunks go on meanwhile (VACUUM takes no lock they
+// need, REINDEX … CONCURRENTLY none either), and a plan waits at most
+// lockWaitSummary for its summary, then goes on without it.
+func (s *Store) rebuildRowsIndex(ctx context.Context) error {
+	if _, err := s.pool.Exec(ctx, `VACUUM batch_rows`); err != nil {
+		return fmt.Errorf("vacuum batch_rows: %w", err)
+	}
+	if _, err := s.pool.Exec(ctx, `REINDEX INDEX CONCURRENTLY batch_rows_range`); err != nil {
+		return fmt.Errorf("rebuild batch_rows_range: %w", err)
+	}
+	return nil
 }
 
 // PendingChunks returns the lowest chunks of batch id not yet done, at most

@@ -100,3 +100,75 @@ func TestRawRowsAreReadThroughTheRangeIndex(t *testing.T) {
 		t.Errorf("enable_seqscan after the batch: %q, %v; want on (set for the batch only)", seq, err)
 	}
 }
+
+// TestPurgeLeavesNoSummaryOfThePurgedRows: after the retention purge, the
+// BRIN index no longer points a query for a purged batch at its old pages
+// (its summaries only ever grow; PurgeBefore builds it again).
+func TestPurgeLeavesNoSummaryOfThePurgedRows(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool, _ := testenv.DB(t)
+	s := NewStore(pool)
+	c, _, err := s.CreateCompany(ctx, "AB123456", "PT Purge")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, file := batchtest.ValidFile(2000, "AB123456")
+	var spool strings.Builder
+	info, err := batch.Inspect(strings.NewReader(file), &spool, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec, err := batch.NewDecoder(strings.NewReader(spool.String()), info.Encoding, batch.DecodeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _, err := s.CreateBatch(ctx, batch.Upload{CompanyID: c.ID, Mode: batch.ModeValidate, Filename: "f.csv", Info: info}, dec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunks, err := s.PlanBatch(ctx, b.ID, 1000, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ch := range chunks {
+		if _, err := s.RunChunk(ctx, ch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.FinalizeBatch(ctx, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	pagesRead := func() string {
+		tx, err := pool.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback(ctx) //nolint:errcheck // read-only
+		if _, err := tx.Exec(ctx, indexPlansSQL); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := tx.Query(ctx, `EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+			SELECT row_no FROM batch_rows WHERE batch_id = $1 AND row_no > 0`, b.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(plan, "\n")
+	}
+	if plan := pagesRead(); !strings.Contains(plan, "Heap Blocks: lossy=") {
+		t.Fatalf("before the purge the batch's pages are not read through the index:\n%s", plan)
+	}
+	if _, err := pool.Exec(ctx, `UPDATE batches SET finished_at = now() - interval '100 days' WHERE id = $1`, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.PurgeBefore(ctx, time.Now().AddDate(0, 0, -30)); err != nil || n != 2000 {
+		t.Fatalf("purge: %d rows, %v; want 2000", n, err)
+	}
+	if plan := pagesRead(); strings.Contains(plan, "Heap Blocks") {
+		t.Errorf("after the purge a query for the purged batch still reads its old pages:\n%s", plan)
+	}
+}
