@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -15,7 +16,7 @@ import (
 
 // TestAllSeparatesThePools runs "jhtbatch all" with DB_API_POOL_SIZE=2 and
 // DB_WORKER_POOL_SIZE=3 and hammers its API: PostgreSQL sees two pools,
-// named "jhtbatch api" and "jhtbatch worker", each within its size, so the
+// named "jhtbatch api <pid>" and "jhtbatch worker <pid>", each within its size, so the
 // API's requests cannot take the workers' connections nor the reverse. The
 // spool directory is made at start.
 func TestAllSeparatesThePools(t *testing.T) {
@@ -50,10 +51,11 @@ func TestAllSeparatesThePools(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	count := func() (apiConns, workerConns int) {
+		// "all" runs in this test's process: its sessions name this pid.
 		err := db.QueryRow(context.Background(), `SELECT
-			count(*) FILTER (WHERE application_name = 'jhtbatch api'),
-			count(*) FILTER (WHERE application_name = 'jhtbatch worker')
-			FROM pg_stat_activity WHERE datname = current_database()`).Scan(&apiConns, &workerConns)
+			count(*) FILTER (WHERE application_name = 'jhtbatch api ' || $1),
+			count(*) FILTER (WHERE application_name = 'jhtbatch worker ' || $1)
+			FROM pg_stat_activity WHERE datname = current_database()`, strconv.Itoa(os.Getpid())).Scan(&apiConns, &workerConns)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
@@ -78,7 +79,7 @@ func runServer(ctx context.Context, e env, args []string, name string, r roles, 
 		if err := api.PrepareSpool(cfg.SpoolDir); err != nil {
 			return err
 		}
-		pool, err := postgres.ConnectPool(ctx, cfg.DatabaseURL, cfg.APIPoolSize, "jhtbatch api")
+		pool, err := postgres.ConnectPool(ctx, cfg.DatabaseURL, cfg.APIPoolSize, sessionName("api"))
 		if err != nil {
 			return err
 		}
@@ -90,7 +91,7 @@ func runServer(ctx context.Context, e env, args []string, name string, r roles, 
 		services = append(services, svc)
 	}
 	if r.workers {
-		pool, err := postgres.ConnectPool(ctx, cfg.DatabaseURL, cfg.workerPoolSize(), "jhtbatch worker")
+		pool, err := postgres.ConnectPool(ctx, cfg.DatabaseURL, cfg.workerPoolSize(), sessionName("worker"))
 		if err != nil {
 			return err
 		}
@@ -247,4 +248,11 @@ func workerService(cfg Config, store *postgres.Store, log *slog.Logger, now func
 		}
 		return nil
 	}
+}
+
+// sessionName is the application_name of a pool's sessions: "jhtbatch api
+// 4711", "jhtbatch worker 4711". With the process id, pg_stat_activity says
+// which of several processes holds a session or a transaction.
+func sessionName(pool string) string {
+	return fmt.Sprintf("jhtbatch %s %d", pool, os.Getpid())
 }

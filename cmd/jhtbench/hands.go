@@ -100,27 +100,16 @@ func (k *killer) stopWatch() {
 
 // kill sends SIGKILL to the "work" process that runs the most chunks and
 // waits for it to die: a worker with nothing in flight would prove nothing.
-// A chunk task a worker listed at its last heartbeat (every 5 s) and that
-// is still active is still running there. When no worker runs one it
-// kills nobody and returns nil, unless force.
+// A chunk runs in one transaction, so a process runs as many as its
+// sessions (application_name "jhtbatch worker <pid>") have transactions
+// open in PostgreSQL at this moment. (Asynq's list of the tasks each worker
+// runs is written every 5 s, and chunks take about 150 ms: with four work
+// processes it named processes whose chunk was long done.) When no worker
+// runs one it kills nobody and returns nil, unless force.
 func (k *killer) kill(procs []*child, processed int, force bool) (*child, error) {
-	running := map[int]int{} // pid → chunk tasks
-	active, err := k.ins.ListActiveTasks(worker.QueueChunks, asynq.PageSize(1000))
+	running, err := k.openTransactions()
 	if err != nil && !force {
 		return nil, nil
-	}
-	still := map[string]bool{}
-	for _, t := range active {
-		still[t.ID] = true
-	}
-	if servers, err := k.ins.Servers(); err == nil {
-		for _, s := range servers {
-			for _, w := range s.ActiveWorkers {
-				if still[w.TaskID] {
-					running[s.PID]++
-				}
-			}
-		}
 	}
 	var victim *child
 	for _, p := range slices.Backward(procs) {
@@ -145,6 +134,38 @@ func (k *killer) kill(procs []*child, processed int, force bool) (*child, error)
 	<-k.victim.done
 	k.run.worker, k.run.atRows = k.victim.name, processed
 	return k.victim, nil
+}
+
+// openTransactions counts, by process id, the worker sessions of the run's
+// database that are in a transaction.
+func (k *killer) openTransactions() (map[int]int, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, k.dsn)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close(ctx)
+	rows, err := conn.Query(ctx, `SELECT substr(application_name, length('jhtbatch worker ') + 1), count(*)
+		FROM pg_stat_activity
+		WHERE datname = current_database() AND application_name LIKE 'jhtbatch worker %'
+			AND xact_start IS NOT NULL AND state <> 'idle'
+		GROUP BY 1`)
+	if err != nil {
+		return nil, err
+	}
+	running := map[int]int{}
+	for rows.Next() {
+		var pid string
+		var n int
+		if err := rows.Scan(&pid, &n); err != nil {
+			return nil, err
+		}
+		if p, err := strconv.Atoi(pid); err == nil {
+			running[p] = n
+		}
+	}
+	return running, rows.Err()
 }
 
 // watch polls the active chunk tasks every 50 ms from the kill until the
