@@ -56,10 +56,9 @@ func (s *Store) PlanBatch(ctx context.Context, id string, chunkRows int, today t
 // summarizeRows has PostgreSQL summarize the pages of batch_rows that its
 // BRIN index (batch_rows_range, migration 00017) does not cover yet: the
 // pages of the batches stored since the last summary, this one's among them,
-// in every partition.
-// A page range without a summary is read whole by every query of the
-// table; summarized, a chunk reads its own rows' pages and little more. It
-// reads the new pages once: 40-60 ms for 100,000 rows.
+// in every partition. A page range without a summary is read whole by every
+// query of its partition; summarized, a chunk reads its own rows' pages and
+// little more. It reads the new pages once: 40-60 ms for 100,000 rows.
 //
 // It needs a lock that VACUUM (and another summary) also takes, so it
 // waits for at most lockWaitSummary, and the plan goes on without it when

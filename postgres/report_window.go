@@ -17,8 +17,9 @@ import (
 )
 
 // reportWindowSQL reads one window of row numbers of a batch, table by
-// table: three range scans of one index each (sequential scans off:
-// indexPlansSQL), which reportWindow merges by row number. One query joining the three tables costs more whatever its
+// table: three range scans of one index each (sequential scans and
+// parallel workers off: indexPlansSQL), which reportWindow merges by row
+// number. One query joining the three tables costs more whatever its
 // plan (a nested loop probing two indexes per row, 3-12 ms per 1,000 rows;
 // a merge join 2 ms, but only when the planner is told to), and with the
 // statistics of a freshly loaded batch the planner can pick far worse (a
