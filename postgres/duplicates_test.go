@@ -9,9 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pressly/goose/v3"
-
 	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/pressly/goose/v3"
 
 	"jhtbatch/batch"
 	"jhtbatch/batch/batchtest"
@@ -62,19 +62,7 @@ func TestPlanFindsTheEarliestRepeatedRow(t *testing.T) {
 	if _, err := s.PlanBatch(ctx, b.ID, 4, today); err != nil {
 		t.Fatal(err)
 	}
-	got := make([]int, len(rows))
-	res, err := pool.Query(ctx, `SELECT row_no, coalesce(duplicate_of, 0) FROM batch_rows WHERE batch_id = $1`, b.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Close()
-	for res.Next() {
-		var no, dup int
-		if err := res.Scan(&no, &dup); err != nil {
-			t.Fatal(err)
-		}
-		got[no-1] = dup
-	}
+	got, _ := repeatsOf(t, pool, b.ID, len(rows))
 	want := make([]int, len(rows))
 	for i, r := range rows {
 		want[i] = r.want
@@ -119,26 +107,7 @@ func TestRepeatsMigrationAgreesWithTheUpload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	read := func() []int {
-		got := make([]int, rows)
-		res, err := pool.Query(ctx, `SELECT row_no, coalesce(duplicate_of, 0) FROM batch_rows WHERE batch_id = $1`, b.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Close()
-		for res.Next() {
-			var no, dup int
-			if err := res.Scan(&no, &dup); err != nil {
-				t.Fatal(err)
-			}
-			got[no-1] = dup
-		}
-		if err := res.Err(); err != nil {
-			t.Fatal(err)
-		}
-		return got
-	}
-	atUpload := read()
+	atUpload, linesAtUpload := repeatsOf(t, pool, b.ID, rows)
 	repeated := 0
 	for _, d := range atUpload {
 		if d > 0 {
@@ -149,9 +118,48 @@ func TestRepeatsMigrationAgreesWithTheUpload(t *testing.T) {
 		t.Fatalf("%d of %d rows repeat an earlier one: the file does not test the search", repeated, rows)
 	}
 
-	if _, err := pool.Exec(ctx, `UPDATE batch_rows SET duplicate_of = NULL WHERE batch_id = $1`, b.ID); err != nil {
+	if _, err := pool.Exec(ctx, `UPDATE batch_rows SET duplicate_of = NULL, duplicate_line = NULL WHERE batch_id = $1`, b.ID); err != nil {
 		t.Fatal(err)
 	}
+	migrateDownAndUp(t, dsn, 15, nil)
+	after, linesAfter := repeatsOf(t, pool, b.ID, rows)
+	if diff := cmp.Diff(atUpload, after); diff != "" {
+		t.Errorf("duplicate_of by row (-upload +migration):\n%s", diff)
+	}
+	if diff := cmp.Diff(linesAtUpload, linesAfter); diff != "" {
+		t.Errorf("duplicate_line by row (-upload +migration):\n%s", diff)
+	}
+}
+
+// repeatsOf returns, for each of the n rows of batch id, the earlier row it
+// repeats and that row's line (0 for none).
+func repeatsOf(t *testing.T, pool *pgxpool.Pool, id string, n int) (of, line []int) {
+	t.Helper()
+	of, line = make([]int, n), make([]int, n)
+	res, err := pool.Query(context.Background(), `SELECT row_no, coalesce(duplicate_of, 0), coalesce(duplicate_line, 0)
+		FROM batch_rows WHERE batch_id = $1`, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Close()
+	for res.Next() {
+		var no, dup, dupLine int
+		if err := res.Scan(&no, &dup, &dupLine); err != nil {
+			t.Fatal(err)
+		}
+		of[no-1], line[no-1] = dup, dupLine
+	}
+	if err := res.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return of, line
+}
+
+// migrateDownAndUp takes the database dsn down to migration version, calls
+// between (when not nil), then takes it up again.
+func migrateDownAndUp(t *testing.T, dsn string, version int64, between func()) {
+	t.Helper()
+	ctx := context.Background()
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -162,13 +170,13 @@ func TestRepeatsMigrationAgreesWithTheUpload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.DownTo(ctx, 15); err != nil {
-		t.Fatalf("down to 15: %v", err)
+	if _, err := p.DownTo(ctx, version); err != nil {
+		t.Fatalf("down to %d: %v", version, err)
+	}
+	if between != nil {
+		between()
 	}
 	if _, err := p.Up(ctx); err != nil {
 		t.Fatalf("up: %v", err)
-	}
-	if diff := cmp.Diff(atUpload, read()); diff != "" {
-		t.Errorf("duplicate_of by row (-upload +migration):\n%s", diff)
 	}
 }

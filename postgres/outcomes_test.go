@@ -2,18 +2,14 @@ package postgres_test
 
 import (
 	"context"
-	"database/sql"
-	"io/fs"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/pressly/goose/v3"
 
 	"jhtbatch/batch"
 	"jhtbatch/batch/batchtest"
 	"jhtbatch/postgres"
-	"jhtbatch/schemas"
 	"jhtbatch/testenv"
 )
 
@@ -42,26 +38,12 @@ func TestOutcomesMigrationKeepsReports(t *testing.T) {
 		t.Fatalf("report before the round trip: %+v", before)
 	}
 
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	migrations, _ := fs.Sub(schemas.Migrations, "migrations")
-	p, err := goose.NewProvider(goose.DialectPostgres, db, migrations)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.DownTo(ctx, 8); err != nil {
-		t.Fatalf("down to 8: %v", err)
-	}
-	var old int
-	if err := pool.QueryRow(ctx, `SELECT count(*) FROM batch_rows WHERE batch_id = $1 AND outcome IS NOT NULL`, b.ID).Scan(&old); err != nil || old != 4 {
-		t.Fatalf("rows with an outcome in batch_rows before 00009: %d, %v; want 4", old, err)
-	}
-	if _, err := p.Up(ctx); err != nil {
-		t.Fatalf("up: %v", err)
-	}
+	migrateDownAndUp(t, dsn, 8, func() {
+		var old int
+		if err := pool.QueryRow(ctx, `SELECT count(*) FROM batch_rows WHERE batch_id = $1 AND outcome IS NOT NULL`, b.ID).Scan(&old); err != nil || old != 4 {
+			t.Fatalf("rows with an outcome in batch_rows before 00009: %d, %v; want 4", old, err)
+		}
+	})
 	if diff := cmp.Diff(before, reportOf(t, s, b.ID, c.ID)); diff != "" {
 		t.Errorf("report after the migration (-before +after):\n%s", diff)
 	}

@@ -28,24 +28,7 @@ func TestRawRowsAreReadThroughTheRangeIndex(t *testing.T) {
 	if _, err := pool.Exec(ctx, `ANALYZE batch_rows`); err != nil {
 		t.Fatal(err)
 	}
-	c, _, err := s.CreateCompany(ctx, "AB123456", "PT Range")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, file := batchtest.ValidFile(3000, "AB123456")
-	var spool strings.Builder
-	info, err := batch.Inspect(strings.NewReader(file), &spool, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dec, err := batch.NewDecoder(strings.NewReader(spool.String()), info.Encoding, batch.DecodeOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _, err := s.CreateBatch(ctx, batch.Upload{CompanyID: c.ID, Mode: batch.ModeValidate, Filename: "f.csv", Info: info}, dec)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := storeValidBatch(t, s, 3000)
 	if _, err := s.PlanBatch(ctx, b.ID, 1000, time.Now()); err != nil {
 		t.Fatal(err)
 	}
@@ -109,24 +92,7 @@ func TestPurgeLeavesNoSummaryOfThePurgedRows(t *testing.T) {
 	ctx := context.Background()
 	pool, _ := testenv.DB(t)
 	s := NewStore(pool)
-	c, _, err := s.CreateCompany(ctx, "AB123456", "PT Purge")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, file := batchtest.ValidFile(2000, "AB123456")
-	var spool strings.Builder
-	info, err := batch.Inspect(strings.NewReader(file), &spool, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dec, err := batch.NewDecoder(strings.NewReader(spool.String()), info.Encoding, batch.DecodeOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _, err := s.CreateBatch(ctx, batch.Upload{CompanyID: c.ID, Mode: batch.ModeValidate, Filename: "f.csv", Info: info}, dec)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := storeValidBatch(t, s, 2000)
 	chunks, err := s.PlanBatch(ctx, b.ID, 1000, time.Now())
 	if err != nil {
 		t.Fatal(err)
@@ -171,4 +137,30 @@ func TestPurgeLeavesNoSummaryOfThePurgedRows(t *testing.T) {
 	if plan := pagesRead(); strings.Contains(plan, "Heap Blocks") {
 		t.Errorf("after the purge a query for the purged batch still reads its old pages:\n%s", plan)
 	}
+}
+
+// storeValidBatch stores a validate-only batch of n valid rows of a new
+// company, as an upload does.
+func storeValidBatch(t *testing.T, s *Store, n int) batch.Batch {
+	t.Helper()
+	ctx := context.Background()
+	c, _, err := s.CreateCompany(ctx, "AB123456", "PT Range")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, file := batchtest.ValidFile(n, "AB123456")
+	var spool strings.Builder
+	info, err := batch.Inspect(strings.NewReader(file), &spool, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec, err := batch.NewDecoder(strings.NewReader(spool.String()), info.Encoding, batch.DecodeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _, err := s.CreateBatch(ctx, batch.Upload{CompanyID: c.ID, Mode: batch.ModeValidate, Filename: "f.csv", Info: info}, dec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
