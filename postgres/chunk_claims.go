@@ -18,16 +18,19 @@ const copyClaimsSQL = `COPY claims (claim_number, batch_id, row_no, company_id, 
 	gross_amount, tax_amount, net_amount, rules_version) FROM STDIN (FORMAT binary)`
 
 // insertClaims creates the claims of the chunk's accepted rows. The usual
-// case, no other batch claiming one of these KPJs meanwhile, is one COPY:
+// case, no active claim of another batch for one of these KPJs (the chunk
+// did not look them up: judgeRows), is one COPY:
 // the claim numbers are drawn from the sequence in one query and the rows
 // go in as binary. That costs PostgreSQL a third of one INSERT … ON CONFLICT
 // over unnest (speculative insertion writes and confirms every tuple, and
 // unnest decodes seventeen arrays): 100,000 claims 2.4 s -> 0.9 s, measured
 // 50 chunks of 2,000 on this schema. The COPY runs under a savepoint; when it
-// meets a claim committed meanwhile by another batch (the unique index of
-// active claims), the savepoint is rolled back and the chunk falls back to
-// insertClaimsRacing, which decides every row of the race.
-func insertClaims(ctx context.Context, tx pgx.Tx, batchID string, companyID int64, rows []judged, today time.Time) error {
+// meets an active claim of another batch (the unique index of active
+// claims: committed before, or meanwhile), the savepoint is rolled back and
+// the chunk falls back to insertClaimsRacing, which decides every row (the
+// numbers drawn for the COPY are left unused).
+func insertClaims(ctx context.Context, tx pgx.Tx, batchID string, companyID int64, rows []judged, set batch.Setting) error {
+	today := set.Today
 	a := newClaimArrays(len(rows))
 	for i := range rows {
 		if c := rows[i].verdict.Claim; c != nil && rows[i].verdict.Outcome == batch.OutcomeCreated {
@@ -59,7 +62,7 @@ func insertClaims(ctx context.Context, tx pgx.Tx, batchID string, companyID int6
 		if err := sp.Rollback(ctx); err != nil {
 			return fmt.Errorf("insert claims: roll back to savepoint: %w", err)
 		}
-		return insertClaimsRacing(ctx, tx, batchID, companyID, rows, today, &a)
+		return insertClaimsRacing(ctx, tx, batchID, companyID, rows, set, &a)
 	default:
 		return fmt.Errorf("insert claims: %w", err)
 	}
@@ -67,7 +70,7 @@ func insertClaims(ctx context.Context, tx pgx.Tx, batchID string, companyID int6
 	for i, no := range a.rowNo {
 		byRow[no] = numbers[i]
 	}
-	setNumbers(rows, byRow)
+	setNumbers(rows, byRow, set)
 	return nil
 }
 
@@ -90,13 +93,15 @@ func claimNumbers(ctx context.Context, tx pgx.Tx, n, year int) ([]string, error)
 }
 
 // insertClaimsRacing inserts the claims with one statement whose ON CONFLICT
-// on the partial unique index of active claims decides races between
-// batches: a row whose claim was not inserted lost to a claim committed
-// meanwhile and becomes CLAIM_ALREADY_ACTIVE. Naming that index (rather than
+// on the partial unique index of active claims decides, row by row, against
+// the claims of other batches: a row whose claim was not inserted has an
+// active claim already (committed before, or by a race) and becomes
+// CLAIM_ALREADY_ACTIVE. Naming that index (rather than
 // any conflict) checks one index ahead of each insert instead of four, and a
 // clash on any other unique key is an error, not a row silently reported as
 // an active claim.
-func insertClaimsRacing(ctx context.Context, tx pgx.Tx, batchID string, companyID int64, rows []judged, today time.Time, a *claimArrays) error {
+func insertClaimsRacing(ctx context.Context, tx pgx.Tx, batchID string, companyID int64, rows []judged, set batch.Setting, a *claimArrays) error {
+	today := set.Today
 	res, err := tx.Query(ctx, `
 		INSERT INTO claims (claim_number, batch_id, row_no, company_id, kpj, nik, full_name, reason,
 			termination_date, eligible_on, status, bank_code, bank_account, account_name, phone, email, npwp,
@@ -130,20 +135,25 @@ func insertClaimsRacing(ctx context.Context, tx pgx.Tx, batchID string, companyI
 	if err := res.Err(); err != nil {
 		return fmt.Errorf("insert claims: %w", err)
 	}
-	setNumbers(rows, numbers)
+	setNumbers(rows, numbers, set)
 	return nil
 }
 
-// setNumbers gives each created row its claim number; a created row without
-// one lost a race to a claim of another batch and is CLAIM_ALREADY_ACTIVE.
-func setNumbers(rows []judged, numbers map[int]string) {
+// setNumbers gives each created row its claim number. A created row without
+// one met an active claim of another batch (committed before, or meanwhile)
+// and is judged again knowing it: CLAIM_ALREADY_ACTIVE, among its issues
+// where a check would list it.
+func setNumbers(rows []judged, numbers map[int]string, set batch.Setting) {
 	for i := range rows {
 		if rows[i].verdict.Outcome != batch.OutcomeCreated {
 			continue
 		}
 		if n, ok := numbers[rows[i].row.No]; ok {
 			rows[i].number = n
-		} else {
+			continue
+		}
+		rows[i].withActiveClaim(set)
+		if rows[i].verdict.Outcome == batch.OutcomeCreated { // cannot be: the issue is an error
 			rows[i].verdict.Reject(batch.Issue{Code: batch.CodeClaimAlreadyActive, Column: batch.ColKPJ})
 		}
 	}

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -128,4 +129,57 @@ func waitForLockWait(t *testing.T, pool *pgxpool.Pool) {
 		}
 	}
 	t.Fatal("the chunk never waited for the other transaction")
+}
+
+// TestActiveClaimsReadAsInACheck: a batch that creates claims does not look
+// up its rows' active claims before judging them (the index of active
+// claims refuses the claim of a row that has one, and the rows rejected for
+// other reasons are looked up after judging). Its rows must still read as a
+// check of the same file reads them: CLAIM_ALREADY_ACTIVE alone on an
+// otherwise valid row, beside the other issues of a row rejected for them
+// too, nothing on the rest. Rows 1 and 2 have active claims of an earlier
+// batch; rows 2 and 4 have a name the registry does not know.
+func TestActiveClaimsReadAsInACheck(t *testing.T) {
+	t.Parallel()
+	reg := newRegistered(t, 4)
+	s, c := reg.s, reg.company
+	lines := strings.Split(strings.TrimSuffix(reg.file, "\n"), "\n")
+	earlier, _, err := upload(t, s, c.ID, strings.Join(lines[:3], "\n")+"\n", batch.ModeCreate, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	process(t, s, earlier.ID, 10)
+	for _, i := range []int{2, 4} {
+		fields := strings.Split(lines[i], ",")
+		fields[2], fields[8] = "Nama Lain", "Nama Lain" // full_name and account_name
+		lines[i] = strings.Join(fields, ",")
+	}
+	file := strings.Join(lines, "\n") + "\n"
+	issues := func(mode batch.Mode, file string) ([]batch.Issues, []batch.Outcome) {
+		b, _, err := upload(t, s, c.ID, file, mode, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		process(t, s, b.ID, 10)
+		var is []batch.Issues
+		var outcomes []batch.Outcome
+		for _, l := range reportOf(t, s, b.ID, c.ID) {
+			is, outcomes = append(is, l.Issues), append(outcomes, l.Outcome)
+		}
+		return is, outcomes
+	}
+	inCheck, checked := issues(batch.ModeValidate, file)
+	created, outcomes := issues(batch.ModeCreate, file+"\n")
+	if diff := cmp.Diff(inCheck, created); diff != "" {
+		t.Errorf("issues by row (-check +create):\n%s", diff)
+	}
+	active := batch.Issue{Code: batch.CodeClaimAlreadyActive, Column: batch.ColKPJ}
+	if len(created) != 4 || !slices.Contains(created[0], active) || len(created[0]) != 1 ||
+		!slices.Contains(created[1], active) || len(created[1]) < 2 || slices.Contains(created[3], active) {
+		t.Errorf("issues by row: %+v", created)
+	}
+	want := []batch.Outcome{batch.OutcomeRejected, batch.OutcomeRejected, batch.OutcomeCreated, batch.OutcomeRejected}
+	if !slices.Equal(outcomes, want) {
+		t.Errorf("outcomes %v, want %v (the check's: %v)", outcomes, want, checked)
+	}
 }
