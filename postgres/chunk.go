@@ -200,13 +200,14 @@ func judgeRows(ctx context.Context, tx pgx.Tx, c batch.Chunk, st chunkState, set
 // claim is inserted: insertClaims.) Only a row whose participant was found
 // can have one.
 func judgeActiveClaims(ctx context.Context, tx pgx.Tx, batchID string, rows []judged, set batch.Setting) error {
+	var at []int // the rows to look up
 	var kpjs []string
-	for _, r := range rows {
+	for i, r := range rows {
 		if r.verdict.Outcome == batch.OutcomeRejected && r.lookup.Participant != nil {
-			kpjs = append(kpjs, r.lookup.Participant.KPJ)
+			at, kpjs = append(at, i), append(kpjs, r.lookup.Participant.KPJ)
 		}
 	}
-	if len(kpjs) == 0 {
+	if len(at) == 0 {
 		return nil
 	}
 	res, err := tx.Query(ctx, `SELECT DISTINCT kpj FROM claims
@@ -222,10 +223,9 @@ func judgeActiveClaims(ctx context.Context, tx pgx.Tx, batchID string, rows []ju
 	for _, k := range active {
 		has[k] = true
 	}
-	for i := range rows {
-		if r := &rows[i]; r.verdict.Outcome == batch.OutcomeRejected && r.lookup.Participant != nil &&
-			has[r.lookup.Participant.KPJ] {
-			r.withActiveClaim(set)
+	for _, i := range at {
+		if has[rows[i].lookup.Participant.KPJ] {
+			rows[i].withActiveClaim(set)
 		}
 	}
 	return nil
