@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -116,5 +117,49 @@ func TestChunkOnTheSimpleProtocol(t *testing.T) {
 		if l.Outcome != batch.OutcomeCreated || l.ClaimNumber == "" || len(l.Fields) != 12 {
 			t.Errorf("row %d: %+v, want CREATED with its 12 fields", i+1, l)
 		}
+	}
+}
+
+// TestChunkRowsOutOfPageOrder: a chunk reads its rows in the order of their
+// pages (no ORDER BY), which is the upload's order until a row is moved.
+// Rows moved to the end of the table (an UPDATE writes a new version there)
+// are still judged in row order: the claims are numbered by row, and every
+// row has its claim.
+func TestChunkRowsOutOfPageOrder(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	reg := newRegistered(t, 6)
+	b, _, err := uploadWith(t, reg.s, reg.company.ID, reg.file, batch.ModeCreate, "", 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Rows 1 and 2 now come last from their pages.
+	if _, err := reg.db.Exec(ctx, `UPDATE batch_rows SET line_no = line_no WHERE batch_id = $1 AND row_no IN (1, 2)`,
+		b.ID); err != nil {
+		t.Fatal(err)
+	}
+	var first int
+	if err := reg.db.QueryRow(ctx, `SELECT row_no FROM batch_rows WHERE batch_id = $1 LIMIT 1`, b.ID).Scan(&first); err != nil {
+		t.Fatal(err)
+	}
+	if first == 1 {
+		t.Fatal("row 1 still comes first from the table: the test moves nothing")
+	}
+	process(t, reg.s, b.ID, 6)
+	rows, err := reg.db.Query(ctx, `SELECT row_no, claim_number FROM claims WHERE batch_id = $1 ORDER BY claim_number`, b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var order []int
+	for rows.Next() {
+		var no int
+		var number string
+		if err := rows.Scan(&no, &number); err != nil {
+			t.Fatal(err)
+		}
+		order = append(order, no)
+	}
+	if want := []int{1, 2, 3, 4, 5, 6}; !slices.Equal(order, want) {
+		t.Errorf("rows in the order of their claim numbers: %v, want %v", order, want)
 	}
 }

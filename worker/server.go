@@ -54,8 +54,13 @@ const (
 )
 
 // taskCheckInterval is how often an idle worker asks Redis for a task
-// (docs/benchmarks.md: the 1 s default idles between chunks).
-const taskCheckInterval = 50 * time.Millisecond
+// (docs/benchmarks.md: the 1 s default idles between chunks). Asynq sleeps
+// between a half and one and a half of it when it finds no task, and a batch
+// waits for that twice before its first chunk runs (its plan, then its
+// chunks): 50 ms cost a 100,000-row batch about 0.1 s, 20 ms costs 0.04 s.
+// An idle `jhtbatch all` then uses 2.4% of a CPU instead of 1.5% (and Redis
+// 0.7% instead of 0.5%), measured over 10 s.
+const taskCheckInterval = 20 * time.Millisecond
 
 // shutdownTimeout is how long running tasks get to finish at shutdown.
 const shutdownTimeout = 20 * time.Second
