@@ -123,23 +123,28 @@ func pendingChunks(ctx context.Context, q querier, id string, limit int) ([]batc
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[batch.Chunk])
 }
 
-// FinalizeBatch closes a batch whose chunks are all done: its counters are
-// set from what its rows say, and its status is batch.FinalStatus of them.
-// It returns whether the batch is finished (already, or by this call). A
-// batch with chunks still pending is left alone.
+// FinalizeBatch closes a batch whose chunks are all done: its status
+// becomes batch.FinalStatus of its counters. It returns whether the batch
+// is finished (already, or by this call). A batch with chunks still
+// pending is left alone.
 //
-// The batch's row is locked first: a chunk updates it in the transaction
-// that records its outcomes and marks it done, so once the lock is held no
-// chunk is half-committed, and the counts read next are every outcome of
-// a batch whose chunks are all done.
+// The counters are what the rows say: each chunk adds its outcomes to them
+// in the transaction that stores those outcomes and marks it done
+// (closeChunk), and only chunks store outcomes. Counting the rows again
+// here cost 20-25 ms at 100,000 rows, between the last chunk and the
+// batch's end. The batch's row is locked first, so no chunk is
+// half-committed while it is read.
 func (s *Store) FinalizeBatch(ctx context.Context, id string) (bool, error) {
 	finished := false
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var status batch.Status
 		var pending bool
+		var c batch.Counts
 		err := tx.QueryRow(ctx, `SELECT status,
-				EXISTS (SELECT 1 FROM batch_chunks WHERE batch_id = $1 AND done_at IS NULL)
-			FROM batches WHERE id = $1 FOR UPDATE`, id).Scan(&status, &pending)
+				EXISTS (SELECT 1 FROM batch_chunks WHERE batch_id = $1 AND done_at IS NULL),
+				processed_rows, created, valid, rejected, warnings
+			FROM batches WHERE id = $1 FOR UPDATE`, id).Scan(&status, &pending,
+			&c.Processed, &c.Created, &c.Valid, &c.Rejected, &c.Warnings)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return batch.NotFound("batch")
 		}
@@ -147,24 +152,8 @@ func (s *Store) FinalizeBatch(ctx context.Context, id string) (bool, error) {
 			finished = status.Finished()
 			return err
 		}
-		var c batch.Counts
-		// A claim of the batch without an outcome row is a row created
-		// without any issue (saveOutcomes stores no outcome for it).
-		if err := tx.QueryRow(ctx, `
-			SELECT o.n + clean.n, o.created + clean.n, o.valid, o.rejected, o.warnings
-			FROM (SELECT count(*) AS n, count(*) FILTER (WHERE outcome = 'CREATED') AS created,
-					count(*) FILTER (WHERE outcome = 'VALID') AS valid,
-					count(*) FILTER (WHERE outcome = 'REJECTED') AS rejected,
-					count(*) FILTER (WHERE has_warnings) AS warnings
-				FROM batch_outcomes WHERE batch_id = $1) o,
-				(SELECT count(*) AS n FROM claims c WHERE c.batch_id = $1
-					AND NOT EXISTS (SELECT FROM batch_outcomes o WHERE o.batch_id = $1 AND o.row_no = c.row_no)) clean`,
-			id).Scan(&c.Processed, &c.Created, &c.Valid, &c.Rejected, &c.Warnings); err != nil {
-			return err
-		}
-		_, err = tx.Exec(ctx, `UPDATE batches SET processed_rows = $2, created = $3, valid = $4,
-				rejected = $5, warnings = $6, status = $7, finished_at = now()
-			WHERE id = $1`, id, c.Processed, c.Created, c.Valid, c.Rejected, c.Warnings, batch.FinalStatus(c))
+		_, err = tx.Exec(ctx, `UPDATE batches SET status = $2, finished_at = now() WHERE id = $1`,
+			id, batch.FinalStatus(c))
 		finished = err == nil
 		return err
 	})
