@@ -177,9 +177,12 @@ func readChunkRows(res pgx.Rows, sc *chunkScratch) error {
 	if !raw {
 		scanFields = &packed
 	}
+	// One slice of destinations for every row: Scan's variadic argument,
+	// built per call, went to the heap (an interface method), 200 bytes a row.
+	dest := []any{&m.no, &m.line, scanFields, &m.dup, &m.dupLine, nil, nil, nil, &birth,
+		nil, &m.balance, &start, &m.active}
 	for res.Next() {
-		if err := res.Scan(&m.no, &m.line, scanFields, &m.dup, &m.dupLine, nil, nil, nil, &birth,
-			nil, &m.balance, &start, &m.active); err != nil {
+		if err := res.Scan(dest...); err != nil {
 			return err
 		}
 		vals := res.RawValues()

@@ -95,8 +95,20 @@ func claimNumbers(ctx context.Context, tx pgx.Tx, n, year int) ([]string, error)
 	if err != nil {
 		return nil, fmt.Errorf("draw claim numbers: %w", err)
 	}
-	serials, err := pgx.AppendRows(make([]int64, 0, n), res, pgx.RowTo[int64])
-	if err != nil {
+	// Scanned into one variable through one slice of destinations:
+	// pgx.RowTo's variable, and Scan's variadic slice made per call, were an
+	// allocation per number each.
+	serials := make([]int64, 0, n)
+	var serial int64
+	dest := []any{&serial}
+	for res.Next() {
+		if err := res.Scan(dest...); err != nil {
+			res.Close()
+			return nil, fmt.Errorf("draw claim numbers: %w", err)
+		}
+		serials = append(serials, serial)
+	}
+	if err := res.Err(); err != nil {
 		return nil, fmt.Errorf("draw claim numbers: %w", err)
 	}
 	prefix := batch.ClaimNumberPrefix(year)
