@@ -1,9 +1,9 @@
 package postgres
 
 import (
-	"bytes"
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -12,7 +12,7 @@ import (
 	"jhtbatch/batch"
 )
 
-// copyClaimsSQL stores a chunk's claims; claimArrays.copy writes its input.
+// copyClaimsSQL stores a chunk's claims; copyClaims writes its input.
 const copyClaimsSQL = `COPY claims (claim_number, batch_id, row_no, company_id, kpj, nik, full_name, reason,
 	termination_date, eligible_on, status, bank_code, bank_account, account_name, phone, email, npwp,
 	gross_amount, tax_amount, net_amount, rules_version) FROM STDIN (FORMAT binary)`
@@ -29,18 +29,21 @@ const copyClaimsSQL = `COPY claims (claim_number, batch_id, row_no, company_id, 
 // claims: committed before, or meanwhile), the savepoint is rolled back and
 // the chunk falls back to insertClaimsRacing, which decides every row (the
 // numbers drawn for the COPY are left unused).
+//
+// The COPY's input is written from the rows themselves; the column arrays
+// of the fallback's unnest are built only by the fallback.
 func insertClaims(ctx context.Context, tx pgx.Tx, batchID string, companyID int64, rows []judged, set batch.Setting) error {
 	today := set.Today
-	a := newClaimArrays(len(rows))
+	n := 0
 	for i := range rows {
-		if c := rows[i].verdict.Claim; c != nil && rows[i].verdict.Outcome == batch.OutcomeCreated {
-			a.add(rows[i].row.No, c)
+		if claimOf(&rows[i]) != nil {
+			n++
 		}
 	}
-	if len(a.rowNo) == 0 {
+	if n == 0 {
 		return nil
 	}
-	numbers, err := claimNumbers(ctx, tx, len(a.rowNo), today.Year())
+	numbers, err := claimNumbers(ctx, tx, n, today.Year())
 	if err != nil {
 		return err
 	}
@@ -52,7 +55,7 @@ func insertClaims(ctx context.Context, tx pgx.Tx, batchID string, companyID int6
 	if err != nil {
 		return fmt.Errorf("insert claims: savepoint: %w", err)
 	}
-	_, err = sp.Conn().PgConn().CopyFrom(ctx, bytes.NewReader(a.copy(numbers, id, companyID)), copyClaimsSQL)
+	err = copyFrom(ctx, sp.Conn().PgConn(), copyClaims(rows, numbers, id, companyID), copyClaimsSQL)
 	switch {
 	case err == nil:
 		if err := sp.Commit(ctx); err != nil {
@@ -62,34 +65,81 @@ func insertClaims(ctx context.Context, tx pgx.Tx, batchID string, companyID int6
 		if err := sp.Rollback(ctx); err != nil {
 			return fmt.Errorf("insert claims: roll back to savepoint: %w", err)
 		}
-		return insertClaimsRacing(ctx, tx, batchID, companyID, rows, set, &a)
+		return insertClaimsRacing(ctx, tx, batchID, companyID, rows, set)
 	default:
 		return fmt.Errorf("insert claims: %w", err)
 	}
-	byRow := make(map[int]string, len(numbers))
-	for i, no := range a.rowNo {
-		byRow[no] = numbers[i]
+	k := 0
+	for i := range rows {
+		if claimOf(&rows[i]) != nil {
+			rows[i].number, k = numbers[k], k+1
+		}
 	}
-	setNumbers(rows, byRow, set)
+	setNumbers(rows, nil, set)
+	return nil
+}
+
+// claimOf is the claim that row j becomes, nil when it becomes none.
+func claimOf(j *judged) *batch.Claim {
+	if c := j.verdict.Claim; c != nil && j.verdict.Outcome == batch.OutcomeCreated {
+		return c
+	}
 	return nil
 }
 
 // claimNumbers draws n serials from claim_number_seq, in one query, and
-// formats them as claim numbers of year.
+// formats them as claim numbers of year (batch.FormatClaimNumber), cut out
+// of one string: fmt per number was two allocations each.
 func claimNumbers(ctx context.Context, tx pgx.Tx, n, year int) ([]string, error) {
 	res, err := tx.Query(ctx, `SELECT nextval('claim_number_seq') FROM generate_series(1, $1)`, n)
 	if err != nil {
 		return nil, fmt.Errorf("draw claim numbers: %w", err)
 	}
-	serials, err := pgx.CollectRows(res, pgx.RowTo[int64])
-	if err != nil {
+	// Scanned into one variable through one slice of destinations:
+	// pgx.RowTo's variable, and Scan's variadic slice made per call, were an
+	// allocation per number each.
+	serials := make([]int64, 0, n)
+	var serial int64
+	dest := []any{&serial}
+	for res.Next() {
+		if err := res.Scan(dest...); err != nil {
+			res.Close()
+			return nil, fmt.Errorf("draw claim numbers: %w", err)
+		}
+		serials = append(serials, serial)
+	}
+	if err := res.Err(); err != nil {
 		return nil, fmt.Errorf("draw claim numbers: %w", err)
 	}
-	numbers := make([]string, len(serials))
+	prefix := batch.ClaimNumberPrefix(year)
+	buf := make([]byte, 0, len(serials)*(len(prefix)+batch.ClaimSerialDigits))
+	ends := make([]int32, len(serials))
 	for i, s := range serials {
-		numbers[i] = batch.FormatClaimNumber(year, s)
+		buf = appendClaimNumber(buf, prefix, year, s)
+		ends[i] = int32(len(buf))
+	}
+	all := string(buf)
+	numbers := make([]string, len(serials))
+	begin := int32(0)
+	for i, end := range ends {
+		numbers[i], begin = all[begin:end], end
 	}
 	return numbers, nil
+}
+
+// appendClaimNumber appends batch.FormatClaimNumber(year, serial), whose
+// prefix is given: the serial zero-padded to batch.ClaimSerialDigits.
+func appendClaimNumber(b []byte, prefix string, year int, serial int64) []byte {
+	if serial < 0 { // never drawn from the sequence; formatted as fmt does
+		return append(b, batch.FormatClaimNumber(year, serial)...)
+	}
+	var digits [20]byte
+	d := strconv.AppendInt(digits[:0], serial, 10)
+	b = append(b, prefix...)
+	for range batch.ClaimSerialDigits - len(d) {
+		b = append(b, '0')
+	}
+	return append(b, d...)
 }
 
 // insertClaimsRacing inserts the claims with one statement whose ON CONFLICT
@@ -100,8 +150,14 @@ func claimNumbers(ctx context.Context, tx pgx.Tx, n, year int) ([]string, error)
 // any conflict) checks one index ahead of each insert instead of four, and a
 // clash on any other unique key is an error, not a row silently reported as
 // an active claim.
-func insertClaimsRacing(ctx context.Context, tx pgx.Tx, batchID string, companyID int64, rows []judged, set batch.Setting, a *claimArrays) error {
+func insertClaimsRacing(ctx context.Context, tx pgx.Tx, batchID string, companyID int64, rows []judged, set batch.Setting) error {
 	today := set.Today
+	a := newClaimArrays(len(rows))
+	for i := range rows {
+		if c := claimOf(&rows[i]); c != nil {
+			a.add(rows[i].row.No, c)
+		}
+	}
 	res, err := tx.Query(ctx, `
 		INSERT INTO claims (claim_number, batch_id, row_no, company_id, kpj, nik, full_name, reason,
 			termination_date, eligible_on, status, bank_code, bank_account, account_name, phone, email, npwp,
@@ -139,13 +195,14 @@ func insertClaimsRacing(ctx context.Context, tx pgx.Tx, batchID string, companyI
 	return nil
 }
 
-// setNumbers gives each created row its claim number. A created row without
+// setNumbers gives each created row its claim number (numbers by row
+// number; a row numbered already keeps its own). A created row without
 // one met an active claim of another batch (committed before, or meanwhile)
 // and is judged again knowing it: CLAIM_ALREADY_ACTIVE, among its issues
 // where a check would list it.
 func setNumbers(rows []judged, numbers map[int]string, set batch.Setting) {
 	for i := range rows {
-		if rows[i].verdict.Outcome != batch.OutcomeCreated {
+		if rows[i].verdict.Outcome != batch.OutcomeCreated || rows[i].number != "" {
 			continue
 		}
 		if n, ok := numbers[rows[i].row.No]; ok {
@@ -159,7 +216,7 @@ func setNumbers(rows []judged, numbers map[int]string, set batch.Setting) {
 	}
 }
 
-// claimArrays holds claims column by column, for unnest (or COPY).
+// claimArrays holds claims column by column, for unnest.
 type claimArrays struct {
 	rowNo                                                          []int
 	kpj, nik, name, reason                                         []string
@@ -195,33 +252,39 @@ func (a *claimArrays) args() []any {
 		a.bankAccount, a.accountName, a.phone, a.email, a.npwp, a.gross, a.tax, a.net}
 }
 
-// copy is the claims as the input of copyClaimsSQL, claim i numbered
-// numbers[i].
-func (a *claimArrays) copy(numbers []string, batchID pgtype.UUID, companyID int64) []byte {
-	c := newBinaryCopy(len(a.rowNo) * 320)
-	for i := range a.rowNo {
+// copyClaims writes the claims of the rows (claimOf) as the input of
+// copyClaimsSQL, the k-th numbered numbers[k].
+func copyClaims(rows []judged, numbers []string, batchID pgtype.UUID, companyID int64) *binaryCopy {
+	c := newBinaryCopy(len(numbers) * 320)
+	k := 0
+	for i := range rows {
+		cl := claimOf(&rows[i])
+		if cl == nil {
+			continue
+		}
 		c.tuple(21)
-		c.text(numbers[i])
+		c.text(numbers[k])
 		c.uuid(batchID.Bytes)
-		c.int4(a.rowNo[i])
+		c.int4(rows[i].row.No)
 		c.int8(companyID)
-		c.text(a.kpj[i])
-		c.text(a.nik[i])
-		c.text(a.name[i])
-		c.text(a.reason[i])
-		c.date(a.termination[i])
-		c.date(a.eligible[i])
-		c.text(a.status[i])
-		c.text(a.bankCode[i])
-		c.text(a.bankAccount[i])
-		c.text(a.accountName[i])
-		c.text(a.phone[i])
-		c.text(a.email[i])
-		c.text(a.npwp[i])
-		c.int8(a.gross[i])
-		c.int8(a.tax[i])
-		c.int8(a.net[i])
+		c.text(cl.KPJ)
+		c.text(cl.NIK)
+		c.text(cl.FullName)
+		c.text(string(cl.Reason))
+		c.date(cl.TerminationDate)
+		c.date(cl.EligibleOn)
+		c.text(string(cl.Status))
+		c.text(cl.BankCode)
+		c.text(cl.BankAccount)
+		c.text(cl.AccountName)
+		c.text(cl.Phone)
+		c.text(cl.Email)
+		c.text(cl.NPWP)
+		c.int8(cl.Gross)
+		c.int8(cl.Tax)
+		c.int8(cl.Net)
 		c.text(batch.RulesVersion)
+		k++
 	}
-	return c.bytes()
+	return c
 }

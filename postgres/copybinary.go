@@ -1,8 +1,14 @@
 package postgres
 
 import (
+	"bytes"
+	"context"
 	"encoding/binary"
+	"slices"
+	"sync"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // binaryCopy builds, in memory, the input of a COPY … FROM STDIN (FORMAT
@@ -17,8 +23,27 @@ type binaryCopy struct{ b []byte }
 // pgEpoch is day 0 of PostgreSQL's date.
 var pgEpoch = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC).Unix()
 
+// binaryCopies are the inputs of earlier COPYs, given back by copyFrom:
+// a new buffer per COPY was 14% of the bytes the chunk path allocated.
+var binaryCopies = sync.Pool{New: func() any { return new(binaryCopy) }}
+
+// newBinaryCopy is an input with its header written and room for size
+// bytes, reused from an earlier COPY when one was given back.
 func newBinaryCopy(size int) *binaryCopy {
-	return &binaryCopy{b: appendCopyHeader(make([]byte, 0, size))}
+	c := binaryCopies.Get().(*binaryCopy)
+	c.b = appendCopyHeader(slices.Grow(c.b[:0], size))
+	return c
+}
+
+// copyFrom runs the COPY sql with c's tuples as its input, and gives c back
+// for reuse when the COPY succeeded. Only then: pgconn's CopyFrom returns
+// on some errors without waiting for its goroutine that reads the input.
+func copyFrom(ctx context.Context, conn *pgconn.PgConn, c *binaryCopy, sql string) error {
+	_, err := conn.CopyFrom(ctx, bytes.NewReader(c.bytes()), sql)
+	if err == nil {
+		binaryCopies.Put(c)
+	}
+	return err
 }
 
 // appendCopyHeader appends the header of a binary COPY input: its

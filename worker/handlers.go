@@ -47,11 +47,12 @@ func (h *Handlers) HandlePlan(ctx context.Context, t *asynq.Task) error {
 	if err := decode(t, &p); err != nil {
 		return err
 	}
+	start := time.Now()
 	chunks, err := h.store.PlanBatch(ctx, p.BatchID, h.rows, h.today())
 	if err != nil {
 		return permanentIfNotFound(err)
 	}
-	h.log.Info("batch planned", "batch_id", p.BatchID, "chunks_pending", len(chunks))
+	h.log.Info("batch planned", "batch_id", p.BatchID, "chunks_pending", len(chunks), "duration", time.Since(start))
 	if len(chunks) == 0 {
 		return h.enq.enqueueFinalize(ctx, p.BatchID)
 	}
