@@ -7,8 +7,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"jhtbatch/batch"
+	"jhtbatch/testenv"
 )
 
 // TestKeysCompareAsBytes: the KPJ, NIK and claim-number keys have the "C"
@@ -34,30 +36,7 @@ func TestKeysCompareAsBytes(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	res, err := r.db.Query(ctx, `SELECT c.relname || '.' || a.attname, a.attcollation::regcollation::text
-		FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
-		WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p') AND NOT a.attisdropped
-			AND (c.relname, a.attname) IN (('participants', 'kpj'), ('claims', 'kpj'), ('claims', 'claim_number'),
-				('batch_rows', 'kpj_key'), ('batch_rows', 'nik_key'), ('batch_outcomes', 'claim_number'))`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := pgx.CollectRows(res, func(row pgx.CollectableRow) ([2]string, error) {
-		var c [2]string
-		return c, row.Scan(&c[0], &c[1])
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	collations := map[string]string{}
-	for _, c := range got {
-		collations[c[0]] = c[1]
-	}
-	want := map[string]string{
-		"participants.kpj": `"C"`, "claims.kpj": `"C"`, "claims.claim_number": `"C"`,
-		"batch_rows.kpj_key": `"C"`, "batch_rows.nik_key": `"C"`, "batch_outcomes.claim_number": `"C"`,
-	}
-	if diff := cmp.Diff(want, collations); diff != "" {
+	if diff := cmp.Diff(keyCollations(`"C"`), collationsOf(t, r.db)); diff != "" {
 		t.Errorf("collations of the key columns (-want +got):\n%s", diff)
 	}
 
@@ -114,4 +93,55 @@ func TestKeysCompareAsBytes(t *testing.T) {
 			t.Fatalf("%s: %v", l.name, err)
 		}
 	}
+}
+
+// TestKeysCollationDownAndUp takes a database below 00018 and up again:
+// the key columns go back to the default collation and return to "C".
+func TestKeysCollationDownAndUp(t *testing.T) {
+	t.Parallel()
+	pool, dsn := testenv.DB(t)
+	migrateDownAndUp(t, dsn, 17, func() {
+		if diff := cmp.Diff(keyCollations(`"default"`), collationsOf(t, pool)); diff != "" {
+			t.Errorf("collations of the key columns below 00018 (-want +got):\n%s", diff)
+		}
+	})
+	if diff := cmp.Diff(keyCollations(`"C"`), collationsOf(t, pool)); diff != "" {
+		t.Errorf("collations of the key columns after 00018 again (-want +got):\n%s", diff)
+	}
+}
+
+// keyCollations is collation for each key column of migration 00018.
+func keyCollations(collation string) map[string]string {
+	m := map[string]string{}
+	for _, c := range []string{"participants.kpj", "claims.kpj", "claims.claim_number",
+		"batch_rows.kpj_key", "batch_rows.nik_key", "batch_outcomes.claim_number"} {
+		m[c] = collation
+	}
+	return m
+}
+
+// collationsOf returns the collation of each column of keyCollations, by
+// "table.column".
+func collationsOf(t *testing.T, db *pgxpool.Pool) map[string]string {
+	t.Helper()
+	res, err := db.Query(context.Background(), `SELECT c.relname || '.' || a.attname, a.attcollation::regcollation::text
+		FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+		WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p') AND NOT a.attisdropped
+			AND (c.relname, a.attname) IN (('participants', 'kpj'), ('claims', 'kpj'), ('claims', 'claim_number'),
+				('batch_rows', 'kpj_key'), ('batch_rows', 'nik_key'), ('batch_outcomes', 'claim_number'))`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := pgx.CollectRows(res, func(row pgx.CollectableRow) ([2]string, error) {
+		var c [2]string
+		return c, row.Scan(&c[0], &c[1])
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string]string{}
+	for _, c := range got {
+		m[c[0]] = c[1]
+	}
+	return m
 }
