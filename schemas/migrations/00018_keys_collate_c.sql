@@ -5,12 +5,12 @@
 -- PostgreSQL 15 does not take for "C": every comparison of two such texts,
 -- each step down a B-tree included, went through strcoll. In a profile of
 -- the chunks, text comparisons in B-trees were about 10% of PostgreSQL's
--- CPU. In psql, a database at 00017 against one at 00018, 16 rounds taking
+-- CPU. In psql, a database at 00017 against one at 00018, 24 rounds taking
 -- turns on a busy 2-core machine (medians; the ratio is the median of each
--- round's pair):
--- - 100,000 claims in 50 inserts of 2,000: 669 ms -> 613 ms (0.91);
+-- round's pair; faster in 22 and 21 rounds of 24):
+-- - 100,000 claims in 50 inserts of 2,000: 588 ms -> 546 ms (0.91);
 -- - 50 lookups of 2,000 KPJs in a registry of 100,000, as a chunk makes
---   them: 276 ms -> 262 ms (0.88).
+--   them: 260 ms -> 237 ms (0.92).
 --
 -- The columns go together. A comparison of a "C" column with one of the
 -- database's default collation is made in "C" (a column's own collation
