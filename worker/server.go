@@ -32,7 +32,11 @@ type Config struct {
 
 // DefaultChunkRows is the chunk size when none is configured: large chunks
 // are faster (docs/benchmarks.md), small ones spread a batch over the workers.
-const DefaultChunkRows = 2000
+// A chunk costs about 1.5 ms of PostgreSQL's CPU and 1 ms of the worker's
+// besides its rows (its statements, plans, commit and task); 100,000 rows,
+// same runs, alternating: 0.81-0.82 s to finished with 4,000, 0.86-0.89 s
+// with 2,000, 0.84-0.85 s with 5,000 (fewer chunks to share at the end).
+const DefaultChunkRows = 4000
 
 // DefaultConcurrency is the number of tasks a worker process runs at once
 // when none is configured: twice the number of CPUs. A chunk's time is
