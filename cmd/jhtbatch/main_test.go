@@ -82,7 +82,7 @@ func TestConfigLoad(t *testing.T) {
 	}{
 		{"defaults", nil, nil, func(t *testing.T, c Config) {
 			want := []any{"postgres://postgres@127.0.0.1:5432/jhtbatch?sslmode=disable", "127.0.0.1:8080", "Asia/Jakarta",
-				int64(64 << 20), 200000, 2000, 0, slog.LevelInfo, "text"}
+				int64(64 << 20), 200000, 4000, 0, slog.LevelInfo, "text"}
 			got := []any{c.DatabaseURL, c.HTTPAddr, c.Location.String(), c.MaxUploadBytes, c.MaxRows, c.ChunkRows,
 				c.RetentionDays, c.LogLevel, c.LogFormat}
 			if diff := cmp.Diff(want, got); diff != "" {
