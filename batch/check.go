@@ -39,18 +39,17 @@ type rowValues struct {
 	// absent e-mail is not checked), as is npwp.
 	email string `col:"email" validate:"jhtemail"`
 	npwp  string `col:"npwp" validate:"npwp"`
+
+	// parsed is, beside the values, the normalised form of each value
+	// that passed its rule, which the rule itself stores (fieldRules):
+	// normalising parsed every value again. It is here rather than in a
+	// struct that embeds the values: the validator walked that outer
+	// struct as one more field, a nested struct, for every row.
+	parsed Fields `validate:"-"`
 }
 
 // optionalTags are the rules of optional columns: an empty value passes.
 var optionalTags = map[string]bool{"jhtemail": true, "npwp": true}
-
-// checkedRow is what the validator is given: a row's values and, beside
-// them, the normalised form of each value that passed its rule, which the
-// rule itself stores (fieldRules): normalising parsed every value again.
-type checkedRow struct {
-	rowValues
-	parsed Fields `validate:"-"`
-}
 
 // fieldRules are the custom validator tags: one JHT format rule each. A
 // rule that passes stores the value's normalised form in f; one that fails
@@ -140,8 +139,8 @@ func newRowValidator() *validator.Validate {
 			if s == "" {
 				return emptyOK
 			}
-			// Top is the *checkedRow given to Struct (validateValues).
-			return rule(&fl.Top().Interface().(*checkedRow).parsed, s)
+			// Top is the *rowValues given to Struct (validateValues).
+			return rule(&fl.Top().Interface().(*rowValues).parsed, s)
 		})
 		if err != nil {
 			// Only a malformed tag name fails here: a bug, found by any test.
@@ -161,22 +160,22 @@ func Check(r Row, today time.Time) (Fields, Issues) {
 	if r.FieldCount != r.HeaderFields {
 		return Fields{}, Issues{{Code: CodeFieldCount, Arg: fmt.Sprintf("%d/%d", r.FieldCount, r.HeaderFields)}}
 	}
-	c := checkedRows.Get().(*checkedRow)
-	defer checkedRows.Put(c)
-	*c = checkedRow{rowValues: valuesOf(r)}
-	repairs := restoreLeadingZeros(&c.rowValues)
-	issues := validateValues(c)
-	spreadsheetIssues(&c.rowValues, issues)
-	f := normalize(c)
+	v := checkedRows.Get().(*rowValues)
+	defer checkedRows.Put(v)
+	*v = valuesOf(r)
+	repairs := restoreLeadingZeros(v)
+	issues := validateValues(v)
+	spreadsheetIssues(v, issues)
+	f := normalize(v)
 	issues = append(issues, repairs...)
 	issues = append(issues, crossIssues(f, civilDate(today))...)
 	return f, issues
 }
 
-// checkedRows are reused: the validator keeps what it is given, so a
-// checkedRow made per row went to the heap, the largest allocation of
-// checking a row.
-var checkedRows = sync.Pool{New: func() any { return new(checkedRow) }}
+// checkedRows are reused: the validator keeps what it is given, so the
+// values made per row went to the heap, the largest allocation of checking
+// a row.
+var checkedRows = sync.Pool{New: func() any { return new(rowValues) }}
 
 // valuesOf copies r's values, trimmed again in case r was built by hand.
 func valuesOf(r Row) rowValues {
@@ -190,7 +189,7 @@ func valuesOf(r Row) rowValues {
 }
 
 // validateValues runs the field rules and turns each failure into an issue.
-func validateValues(v *checkedRow) Issues {
+func validateValues(v *rowValues) Issues {
 	// Struct fails with anything else only for a non-struct argument. A
 	// type assertion rather than errors.As: Struct does not wrap its
 	// errors, and errors.As cost an allocation per row.
@@ -221,7 +220,7 @@ func validateValues(v *checkedRow) Issues {
 // form as it passed (fieldRules); a value that failed its rule, or was
 // required and empty, has an issue in its column and was stored by nothing.
 // The account name's only format rule is required: it is kept as it is.
-func normalize(v *checkedRow) Fields {
+func normalize(v *rowValues) Fields {
 	f := v.parsed
 	f.AccountName = v.accountName
 	return f
