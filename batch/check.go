@@ -129,7 +129,6 @@ var rowValidator = newRowValidator()
 
 func newRowValidator() *validator.Validate {
 	v := validator.New(validator.WithRequiredStructEnabled(), validator.WithPrivateFieldValidation())
-	v.RegisterTagNameFunc(func(f reflect.StructField) string { return f.Tag.Get("col") })
 	for tag, rule := range fieldRules {
 		// The values are trimmed (valuesOf): empty is what the required
 		// tag's test (a string's length) meant.
@@ -188,6 +187,20 @@ func valuesOf(r Row) rowValues {
 	}
 }
 
+// fieldColumns maps a rowValues field's name to its column (its col tag).
+// The validator is not given the col tag as each field's name
+// (RegisterTagNameFunc): it then built a second name string for every
+// error.
+var fieldColumns = func() map[string]Column {
+	typ := reflect.TypeFor[rowValues]()
+	m := make(map[string]Column, typ.NumField())
+	for i := range typ.NumField() {
+		f := typ.Field(i)
+		m[f.Name] = Column(f.Tag.Get("col"))
+	}
+	return m
+}()
+
 // validateValues runs the field rules and turns each failure into an issue.
 func validateValues(v *rowValues) Issues {
 	// Struct fails with anything else only for a non-struct argument. A
@@ -199,7 +212,7 @@ func validateValues(v *rowValues) Issues {
 	}
 	issues := make(Issues, 0, len(errs))
 	for _, fe := range errs {
-		i := Issue{Code: tagCodes[fe.Tag()], Column: Column(fe.Field())}
+		i := Issue{Code: tagCodes[fe.Tag()], Column: fieldColumns[fe.StructField()]}
 		if fe.Value() == "" {
 			// A rule fails an empty value only in a required column.
 			i.Code = CodeRequired
