@@ -18,30 +18,38 @@ import (
 // (WithPrivateFieldValidation): it then cannot box each value into an
 // interface to look for a Valuer, which cost one allocation per field and
 // an eighth of checking a row.
+//
+// A required column's rule also does the work of the required tag: it fails
+// on an empty value (validateValues reports that as REQUIRED), and an
+// optional column's rule passes one (as omitempty would skip it). One tag
+// per field instead of two: the validator's walk of each tag, not the rules,
+// was most of its cost per row.
 type rowValues struct {
-	kpj             string `col:"kpj" validate:"required,kpj"`
-	nik             string `col:"nik" validate:"required,nik"`
-	fullName        string `col:"full_name" validate:"required,jhtname"`
-	birthDate       string `col:"birth_date" validate:"required,birthdate"`
-	terminationDate string `col:"termination_date" validate:"required,terminationdate"`
-	reason          string `col:"reason" validate:"required,reason"`
-	bankCode        string `col:"bank_code" validate:"required,bankcode"`
-	bankAccount     string `col:"bank_account" validate:"required,bankaccount"`
+	kpj             string `col:"kpj" validate:"kpj"`
+	nik             string `col:"nik" validate:"nik"`
+	fullName        string `col:"full_name" validate:"jhtname"`
+	birthDate       string `col:"birth_date" validate:"birthdate"`
+	terminationDate string `col:"termination_date" validate:"terminationdate"`
+	reason          string `col:"reason" validate:"reason"`
+	bankCode        string `col:"bank_code" validate:"bankcode"`
+	bankAccount     string `col:"bank_account" validate:"bankaccount"`
 	accountName     string `col:"account_name" validate:"required"` // its one rule: the same name as full_name (docs/file-format.md)
-	phone           string `col:"phone" validate:"required,idphone"`
-	// jhtemail is the library's email rule (validEmail); omitempty: an
-	// absent e-mail is not checked.
-	email string `col:"email" validate:"omitempty,jhtemail"`
-	npwp  string `col:"npwp" validate:"omitempty,npwp"`
-}
+	phone           string `col:"phone" validate:"idphone"`
+	// jhtemail is the library's email rule (validEmail); optional (an
+	// absent e-mail is not checked), as is npwp.
+	email string `col:"email" validate:"jhtemail"`
+	npwp  string `col:"npwp" validate:"npwp"`
 
-// checkedRow is what the validator is given: a row's values and, beside
-// them, the normalised form of each value that passed its rule, which the
-// rule itself stores (fieldRules): normalising parsed every value again.
-type checkedRow struct {
-	rowValues
+	// parsed is, beside the values, the normalised form of each value
+	// that passed its rule, which the rule itself stores (fieldRules):
+	// normalising parsed every value again. It is here rather than in a
+	// struct that embeds the values: the validator walked that outer
+	// struct as one more field, a nested struct, for every row.
 	parsed Fields `validate:"-"`
 }
+
+// optionalTags are the rules of optional columns: an empty value passes.
+var optionalTags = map[string]bool{"jhtemail": true, "npwp": true}
 
 // fieldRules are the custom validator tags: one JHT format rule each. A
 // rule that passes stores the value's normalised form in f; one that fails
@@ -121,11 +129,17 @@ var rowValidator = newRowValidator()
 
 func newRowValidator() *validator.Validate {
 	v := validator.New(validator.WithRequiredStructEnabled(), validator.WithPrivateFieldValidation())
-	v.RegisterTagNameFunc(func(f reflect.StructField) string { return f.Tag.Get("col") })
 	for tag, rule := range fieldRules {
+		// The values are trimmed (valuesOf): empty is what the required
+		// tag's test (a string's length) meant.
+		emptyOK := optionalTags[tag]
 		err := v.RegisterValidation(tag, func(fl validator.FieldLevel) bool {
-			// Top is the *checkedRow given to Struct (validateValues).
-			return rule(&fl.Top().Interface().(*checkedRow).parsed, fl.Field().String())
+			s := fl.Field().String()
+			if s == "" {
+				return emptyOK
+			}
+			// Top is the *rowValues given to Struct (validateValues).
+			return rule(&fl.Top().Interface().(*rowValues).parsed, s)
 		})
 		if err != nil {
 			// Only a malformed tag name fails here: a bug, found by any test.
@@ -145,22 +159,22 @@ func Check(r Row, today time.Time) (Fields, Issues) {
 	if r.FieldCount != r.HeaderFields {
 		return Fields{}, Issues{{Code: CodeFieldCount, Arg: fmt.Sprintf("%d/%d", r.FieldCount, r.HeaderFields)}}
 	}
-	c := checkedRows.Get().(*checkedRow)
-	defer checkedRows.Put(c)
-	*c = checkedRow{rowValues: valuesOf(r)}
-	repairs := restoreLeadingZeros(&c.rowValues)
-	issues := validateValues(c)
-	spreadsheetIssues(&c.rowValues, issues)
-	f := normalize(c)
+	v := checkedRows.Get().(*rowValues)
+	defer checkedRows.Put(v)
+	*v = valuesOf(r)
+	repairs := restoreLeadingZeros(v)
+	issues := validateValues(v)
+	spreadsheetIssues(v, issues)
+	f := normalize(v)
 	issues = append(issues, repairs...)
 	issues = append(issues, crossIssues(f, civilDate(today))...)
 	return f, issues
 }
 
-// checkedRows are reused: the validator keeps what it is given, so a
-// checkedRow made per row went to the heap, the largest allocation of
-// checking a row.
-var checkedRows = sync.Pool{New: func() any { return new(checkedRow) }}
+// checkedRows are reused: the validator keeps what it is given, so the
+// values made per row went to the heap, the largest allocation of checking
+// a row.
+var checkedRows = sync.Pool{New: func() any { return new(rowValues) }}
 
 // valuesOf copies r's values, trimmed again in case r was built by hand.
 func valuesOf(r Row) rowValues {
@@ -173,8 +187,22 @@ func valuesOf(r Row) rowValues {
 	}
 }
 
+// fieldColumns maps a rowValues field's name to its column (its col tag).
+// The validator is not given the col tag as each field's name
+// (RegisterTagNameFunc): it then built a second name string for every
+// error.
+var fieldColumns = func() map[string]Column {
+	typ := reflect.TypeFor[rowValues]()
+	m := make(map[string]Column, typ.NumField())
+	for i := range typ.NumField() {
+		f := typ.Field(i)
+		m[f.Name] = Column(f.Tag.Get("col"))
+	}
+	return m
+}()
+
 // validateValues runs the field rules and turns each failure into an issue.
-func validateValues(v *checkedRow) Issues {
+func validateValues(v *rowValues) Issues {
 	// Struct fails with anything else only for a non-struct argument. A
 	// type assertion rather than errors.As: Struct does not wrap its
 	// errors, and errors.As cost an allocation per row.
@@ -184,7 +212,11 @@ func validateValues(v *checkedRow) Issues {
 	}
 	issues := make(Issues, 0, len(errs))
 	for _, fe := range errs {
-		i := Issue{Code: tagCodes[fe.Tag()], Column: Column(fe.Field())}
+		i := Issue{Code: tagCodes[fe.Tag()], Column: fieldColumns[fe.StructField()]}
+		if fe.Value() == "" {
+			// A rule fails an empty value only in a required column.
+			i.Code = CodeRequired
+		}
 		if i.Code == CodeDateFormat {
 			i.Arg = dateFormats
 		}
@@ -201,7 +233,7 @@ func validateValues(v *checkedRow) Issues {
 // form as it passed (fieldRules); a value that failed its rule, or was
 // required and empty, has an issue in its column and was stored by nothing.
 // The account name's only format rule is required: it is kept as it is.
-func normalize(v *checkedRow) Fields {
+func normalize(v *rowValues) Fields {
 	f := v.parsed
 	f.AccountName = v.accountName
 	return f

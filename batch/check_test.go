@@ -195,6 +195,9 @@ func TestTagCodes(t *testing.T) {
 	typ := reflect.TypeOf(rowValues{})
 	for i := range typ.NumField() {
 		f := typ.Field(i)
+		if f.Tag.Get("validate") == "-" {
+			continue // parsed: not a value
+		}
 		if Column(f.Tag.Get("col")) == "" {
 			t.Errorf("field %s has no col tag", f.Name)
 		}
@@ -221,5 +224,97 @@ func BenchmarkCheck(b *testing.B) {
 				Check(r, ruleToday)
 			}
 		})
+	}
+}
+
+// TestCheckEmptyBlankBad pins, for every column, what an empty value, one
+// of white space only and a bad one give: REQUIRED for a required column
+// empty or blank (its rule fails an empty value, and validateValues names
+// that REQUIRED), nothing for an optional one, the column's own code for a
+// bad value; and the column's normalised field left zero in each case,
+// the others as for the valid row.
+func TestCheckEmptyBlankBad(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		col Column
+		bad string
+		// wantBad is the issues of the bad value; the empty and blank
+		// values give REQUIRED in a required column, nothing otherwise.
+		wantBad  Issues
+		optional bool
+	}{
+		{ColKPJ, "12", Issues{{CodeKPJFormat, ColKPJ, ""}}, false},
+		{ColNIK, "31710115088", Issues{{CodeNIKFormat, ColNIK, ""}}, false},
+		{ColFullName, "Budi 5antoso", Issues{{CodeNameFormat, ColFullName, ""}}, false},
+		{ColBirthDate, "15/15/1980", Issues{{CodeDateFormat, ColBirthDate, dateFormats}}, false},
+		{ColTerminationDate, "kemarin", Issues{{CodeDateFormat, ColTerminationDate, dateFormats}}, false},
+		{ColReason, "DIPECAT", Issues{{CodeReasonUnknown, ColReason, ""}}, false},
+		{ColBankCode, "999", Issues{{CodeBankCodeUnknown, ColBankCode, ""}}, false},
+		{ColBankAccount, "12AB", Issues{{CodeBankAccountFormat, ColBankAccount, ""}}, false},
+		// The account name's only rule spans columns: the same name as full_name.
+		{ColAccountName, "Siti Aminah", Issues{{CodeAccountNameMismatch, ColAccountName, ""}}, false},
+		{ColPhone, "021-5551234", Issues{{CodePhoneFormat, ColPhone, ""}}, false},
+		{ColEmail, "budi@", Issues{{CodeEmailFormat, ColEmail, ""}}, true},
+		{ColNPWP, "12", Issues{{CodeNPWPFormat, ColNPWP, ""}}, true},
+	}
+	validFields, _ := Check(validRow(), ruleToday)
+	for _, tt := range tests {
+		for _, v := range []struct{ kind, value string }{{"empty", ""}, {"blank", " \t\u00a0\u200b "}, {"bad", tt.bad}} {
+			t.Run(string(tt.col)+"/"+v.kind, func(t *testing.T) {
+				t.Parallel()
+				r := validRow()
+				*r.field(tt.col) = v.value
+				var want Issues
+				switch {
+				case v.kind == "bad":
+					want = tt.wantBad
+				case !tt.optional:
+					want = Issues{{CodeRequired, tt.col, ""}}
+				}
+				wantFields := validFields
+				if tt.col != ColAccountName || v.kind != "bad" {
+					clearField(&wantFields, tt.col)
+				} else {
+					wantFields.AccountName = v.value // kept as it is: it has no format rule
+				}
+				f, got := Check(r, ruleToday)
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("Check(%s = %q) issues (-want +got):\n%s", tt.col, v.value, diff)
+				}
+				if diff := cmp.Diff(wantFields, f); diff != "" {
+					t.Errorf("Check(%s = %q) fields (-want +got):\n%s", tt.col, v.value, diff)
+				}
+			})
+		}
+	}
+}
+
+// clearField sets the normalised field of column c to its zero value.
+func clearField(f *Fields, c Column) {
+	switch c {
+	case ColKPJ:
+		f.KPJ = ""
+	case ColNIK:
+		f.NIK = ""
+	case ColFullName:
+		f.FullName = ""
+	case ColBirthDate:
+		f.BirthDate = time.Time{}
+	case ColTerminationDate:
+		f.TerminationDate = time.Time{}
+	case ColReason:
+		f.Reason = ""
+	case ColBankCode:
+		f.BankCode = ""
+	case ColBankAccount:
+		f.BankAccount = ""
+	case ColAccountName:
+		f.AccountName = ""
+	case ColPhone:
+		f.Phone = ""
+	case ColEmail:
+		f.Email = ""
+	case ColNPWP:
+		f.NPWP = ""
 	}
 }
