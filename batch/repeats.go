@@ -13,7 +13,9 @@ import "hash/maphash"
 // hash with a probability of about n²/2¹²⁹, for n keys: 10⁻²⁸ for 200,000
 // rows. Each column has its own table of first rows (firsts), not a Go map:
 // the map took a lookup and then an insert for each new key, the table finds
-// or adds in one pass over adjacent slots.
+// or adds in one pass over adjacent slots (BenchmarkRepeats: half the time a
+// row). The two tables hold 6.3 MB for a 100,000-row file and 12.6 MB for
+// 200,000 (the maps: 7.0 and 14.0), and no allocation is made per row.
 type Repeats struct {
 	seeds    [2]maphash.Seed
 	kpj, nik firsts
@@ -64,12 +66,14 @@ func (r *Repeats) hash(key string) [2]uint64 {
 // a new key costs one run over adjacent slots that both looks and finds
 // room. A slot is 24 bytes and empty while its row is 0 (rows start at 1).
 //
-// It doubles when more than 7/8 of its slots are taken, as the Go map's
-// tables grow at 7/8: 2¹⁷ slots (3.1 MB) hold up to 114,688 keys, where
-// the map[[2]uint64]rowAt it replaced held 3.5 MB from about 57,000 keys to
-// about 114,000 (measured), and 6.3 MB hold up to 229,376 keys (the map:
-// 7.0 MB). Growing holds the old slots and the new at once, 1.5 times the
-// new size, for as long as the copy takes.
+// It doubles when 7/8 of its slots are taken, as the Go map's tables grow
+// at 7/8, so that it holds no more than the map[[2]uint64]rowAt it
+// replaced: 2¹⁷ slots (3.1 MB) hold up to 114,688 keys, where the map held
+// 3.5 MB at 100,000 keys, and 2¹⁸ slots (6.3 MB) up to 229,376, where the
+// map held 7.0 MB at 200,000 (measured after a GC). A lower bound would
+// shorten the probes but pass the map's memory. While it grows it holds the
+// old slots and the new, 1.5 times the new size, for as long as the copy
+// takes; the map grows a 1,024-slot table at a time.
 type firsts struct {
 	slots []slot // a power of two of them, or none
 	n     int    // slots taken
