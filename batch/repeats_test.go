@@ -65,3 +65,57 @@ func TestRepeatsOf(t *testing.T) {
 		t.Error("a key is compared with the same column's keys only")
 	}
 }
+
+// TestFirstsGrows drives the table behind Repeats through eight doublings
+// (64 to 16,384 slots) against a map of the keys themselves, with hashes
+// made to collide: a key's hash is chosen, not computed, so that many keys
+// share a home slot at every size and some start at the last slot, where a
+// probe wraps to the first. Keys repeat often, and a third of the calls
+// carry the empty key ("" is never stored: Of skips it).
+func TestFirstsGrows(t *testing.T) {
+	t.Parallel()
+	rnd := rand.New(rand.NewPCG(5, 6))
+	hash := func(k int) [2]uint64 {
+		// The eight keys of a group share h[0], so they share a home slot
+		// in any table; in every seventh group h[0]'s low bits are all 1:
+		// the home is the last slot.
+		g := uint64(k / 8)
+		h0 := g * 0x9e3779b97f4a7c15
+		if g%7 == 0 {
+			h0 |= 1<<20 - 1
+		}
+		return [2]uint64{h0, uint64(k)}
+	}
+	var tab firsts
+	first := map[string]int{}
+	grew, found := 0, 0
+	for row := 1; row <= 30000; row++ {
+		k := rnd.IntN(14000)
+		key := fmt.Sprint(k)
+		if rnd.IntN(3) == 0 {
+			key = ""
+		}
+		want := first[key]
+		if key != "" && want == 0 {
+			first[key] = row
+		}
+		size := len(tab.slots)
+		var got rowAt
+		if key != "" {
+			got = tab.firstOf(hash(k), rowAt{int32(row), int32(row + 1)})
+		}
+		if len(tab.slots) > size {
+			grew++
+		}
+		if int(got.row) != want || (want != 0 && int(got.line) != want+1) {
+			t.Fatalf("row %d, key %q: first row %d on line %d, want %d", row, key, got.row, got.line, want)
+		}
+		if want != 0 {
+			found++
+		}
+	}
+	if grew < 8 || found < 5000 || tab.n != len(first) {
+		t.Fatalf("grew %d times, found %d repeats, holds %d keys of %d: the keys do not test the table",
+			grew, found, tab.n, len(first))
+	}
+}
