@@ -255,14 +255,6 @@ func readCSVVerbatim(t *testing.T, b []byte, comma byte) [][]string {
 	return rows
 }
 
-func trimmed(s []string) []string {
-	out := make([]string, len(s))
-	for i, v := range s {
-		out[i] = strings.TrimSpace(v)
-	}
-	return out
-}
-
 // shortDiff keeps a diff of 40,000-character cells readable.
 func shortDiff(d string) string {
 	if len(d) > 4000 {

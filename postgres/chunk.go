@@ -178,10 +178,10 @@ func judgeRows(ctx context.Context, tx pgx.Tx, c batch.Chunk, st chunkState, set
 	return rows, nil
 }
 
-// readChunkRows reads judgeRows's rows into sc. The fields (decoded as
-// decodePackedFields does) are read in place from pgx's buffer; only pgx's
-// text form (a pool set to the simple protocol) goes through Scan, into a
-// copy. The participant's text columns read the same in both forms and are
+// readChunkRows reads judgeRows's rows into sc. The fields (decoded by
+// windowReader.addPacked, as the report reads them) are read in place from
+// pgx's buffer; only pgx's text form (a pool set to the simple protocol)
+// goes through Scan, into a copy. The participant's text columns read the same in both forms and are
 // copied from pgx's buffer as they are.
 func readChunkRows(res pgx.Rows, sc *chunkScratch) error {
 	var (

@@ -6,8 +6,21 @@ import (
 	"strings"
 	"testing"
 
+	"jhtbatch/batch"
 	"jhtbatch/testenv"
 )
+
+// decodePackedFields reads one packed row as the readers do
+// (windowReader.addPacked, then placeFields).
+func decodePackedFields(src []byte) ([]string, error) {
+	var w windowReader
+	if err := w.addPacked(src); err != nil {
+		return nil, err
+	}
+	line := make([]batch.ReportLine, 1)
+	w.placeFields(line)
+	return line[0].Fields, nil
+}
 
 // packedCases are rows of fields as the upload may store them: none, empty
 // fields, UTF-8, and fields whose lengths take one, two and three bytes as

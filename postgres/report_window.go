@@ -195,18 +195,6 @@ func (w *windowReader) placeClaims(lines []batch.ReportLine) {
 	w.text, w.claims = w.text[:0], w.claims[:0]
 }
 
-// decodePackedFields decodes the fields of a row packed as
-// appendPackedFields writes them.
-func decodePackedFields(src []byte) ([]string, error) {
-	var w windowReader
-	if err := w.addPacked(src); err != nil {
-		return nil, err
-	}
-	line := make([]batch.ReportLine, 1)
-	w.placeFields(line)
-	return line[0].Fields, nil
-}
-
 // binaryColumns reports whether the columns the raw decoders read as
 // binary came so; a text column reads the same in both formats.
 func binaryColumns(rows pgx.Rows, cols ...int) bool {
