@@ -31,7 +31,7 @@ type Handlers struct {
 func NewHandlers(store Store, enq *Enqueuer, cfg Config) *Handlers {
 	cfg = cfg.withDefaults()
 	return &Handlers{store: store, enq: enq, log: cfg.Logger, now: cfg.Now, loc: cfg.Location,
-		rows: cfg.ChunkRows, inFlight: cfg.Concurrency, keepDays: cfg.RetentionDays,
+		rows: cfg.ChunkRows, inFlight: cfg.BatchChunks, keepDays: cfg.RetentionDays,
 		metrics: newMetrics(cfg.Registry)}
 }
 

@@ -35,6 +35,7 @@ type Config struct {
 	MaxRows        int
 	ChunkRows      int
 	Concurrency    int
+	BatchChunks    int // BATCH_CHUNKS: chunks of one batch queued at a time; 0 = worker.DefaultBatchChunks
 	RetentionDays  int
 	StuckAfter     time.Duration // STUCK_AFTER: when the operators' views call a batch stuck
 	LogLevel       slog.Level
@@ -54,10 +55,13 @@ type setting struct {
 }
 
 func (s setting) defaultText() string {
-	if s.def == "" {
-		return "twice the number of CPUs"
+	switch {
+	case s.def != "":
+		return s.def
+	case s.env == "BATCH_CHUNKS":
+		return "the number of CPUs"
 	}
-	return s.def
+	return "twice the number of CPUs"
 }
 
 // settings lists every configuration variable in usage order.
@@ -72,6 +76,7 @@ var settings = []setting{
 	{"MAX_ROWS", "max-rows", strconv.Itoa(api.DefaultMaxRows), "most data rows in one file", false, positiveInt(func(c *Config, n int) { c.MaxRows = n })},
 	{"CHUNK_ROWS", "chunk-rows", strconv.Itoa(worker.DefaultChunkRows), "rows per worker task", false, positiveInt(func(c *Config, n int) { c.ChunkRows = n })},
 	{"WORKER_CONCURRENCY", "worker-concurrency", "", "tasks a worker process runs at once", false, setConcurrency},
+	{"BATCH_CHUNKS", "batch-chunks", "", "chunks of one batch queued at a time (over all worker processes)", false, positiveInt(func(c *Config, n int) { c.BatchChunks = n })},
 	{"RETENTION_DAYS", "retention-days", "0", "days before raw rows and reports are purged; 0 keeps them", false, setRetentionDays},
 	{"DB_API_POOL_SIZE", "db-api-pool-size", "10", "PostgreSQL connections of the API (its own pool)", false, positiveInt(func(c *Config, n int) { c.APIPoolSize = n })},
 	{"DB_WORKER_POOL_SIZE", "db-worker-pool-size", "WORKER_CONCURRENCY+2", "PostgreSQL connections of the workers (their own pool)", false, setWorkerPoolSize},
@@ -96,7 +101,7 @@ func durationText(d time.Duration) string {
 // Which settings each kind of command reads.
 var (
 	serverSettings = []string{"DATABASE_URL", "REDIS_URL", "HTTP_ADDR", "METRICS_ADDR", "BUSINESS_TZ", "MAX_UPLOAD_BYTES",
-		"MAX_ROWS", "CHUNK_ROWS", "WORKER_CONCURRENCY", "RETENTION_DAYS", "DB_API_POOL_SIZE", "DB_WORKER_POOL_SIZE",
+		"MAX_ROWS", "CHUNK_ROWS", "WORKER_CONCURRENCY", "BATCH_CHUNKS", "RETENTION_DAYS", "DB_API_POOL_SIZE", "DB_WORKER_POOL_SIZE",
 		"REPORT_CONCURRENCY", "SPOOL_DIR", "STUCK_AFTER", "LOG_LEVEL", "LOG_FORMAT"}
 	databaseSettings = []string{"DATABASE_URL", "LOG_LEVEL", "LOG_FORMAT"}
 )

@@ -91,12 +91,17 @@ func TestConfigLoad(t *testing.T) {
 			if c.Concurrency < 1 || c.Redis == nil {
 				t.Errorf("Concurrency = %d, Redis = %v; want at least 1 and a parsed URL", c.Concurrency, c.Redis)
 			}
+			if c.BatchChunks != 0 {
+				t.Errorf("BatchChunks = %d; want 0, the workers' default (one per CPU)", c.BatchChunks)
+			}
 		}},
 		{"environment", map[string]string{"HTTP_ADDR": ":9090", "MAX_UPLOAD_BYTES": "10MiB", "CHUNK_ROWS": "7",
-			"WORKER_CONCURRENCY": "3", "RETENTION_DAYS": "30", "LOG_LEVEL": "debug", "LOG_FORMAT": "JSON", "BUSINESS_TZ": "Asia/Makassar"},
+			"WORKER_CONCURRENCY": "3", "BATCH_CHUNKS": "5", "RETENTION_DAYS": "30", "LOG_LEVEL": "debug", "LOG_FORMAT": "JSON",
+			"BUSINESS_TZ": "Asia/Makassar"},
 			nil, func(t *testing.T, c Config) {
-				want := []any{":9090", int64(10 << 20), 7, 3, 30, slog.LevelDebug, "json", "Asia/Makassar"}
-				got := []any{c.HTTPAddr, c.MaxUploadBytes, c.ChunkRows, c.Concurrency, c.RetentionDays, c.LogLevel, c.LogFormat, c.Location.String()}
+				want := []any{":9090", int64(10 << 20), 7, 3, 5, 30, slog.LevelDebug, "json", "Asia/Makassar"}
+				got := []any{c.HTTPAddr, c.MaxUploadBytes, c.ChunkRows, c.Concurrency, c.BatchChunks, c.RetentionDays,
+					c.LogLevel, c.LogFormat, c.Location.String()}
 				if diff := cmp.Diff(want, got); diff != "" {
 					t.Errorf("from the environment (-want +got):\n%s", diff)
 				}
@@ -133,6 +138,7 @@ func TestConfigErrorsNameTheVariable(t *testing.T) {
 		{map[string]string{"MAX_ROWS": "many"}, []string{"MAX_ROWS", "-max-rows", `"many"`}, ""},
 		{map[string]string{"CHUNK_ROWS": "0"}, []string{"CHUNK_ROWS", "above 0"}, ""},
 		{map[string]string{"WORKER_CONCURRENCY": "-2"}, []string{"WORKER_CONCURRENCY"}, ""},
+		{map[string]string{"BATCH_CHUNKS": "0"}, []string{"BATCH_CHUNKS", "-batch-chunks", "above 0"}, ""},
 		{map[string]string{"RETENTION_DAYS": "-1"}, []string{"RETENTION_DAYS"}, ""},
 		{map[string]string{"MAX_UPLOAD_BYTES": "64MB"}, []string{"MAX_UPLOAD_BYTES", "64MiB"}, ""},
 		{map[string]string{"BUSINESS_TZ": "Asia/Atlantis"}, []string{"BUSINESS_TZ", "Asia/Atlantis"}, ""},

@@ -234,6 +234,7 @@ func workerService(cfg Config, store *postgres.Store, log *slog.Logger, now func
 		err := worker.Run(ctx, store, worker.Config{
 			Redis:         cfg.Redis,
 			Concurrency:   cfg.Concurrency,
+			BatchChunks:   cfg.BatchChunks,
 			ChunkRows:     cfg.ChunkRows,
 			Location:      cfg.Location,
 			Now:           now,
