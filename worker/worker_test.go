@@ -3,6 +3,7 @@ package worker_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -94,11 +95,18 @@ func (e env) upload(t *testing.T, csv string, mode batch.Mode) batch.Batch {
 // run starts workers until the test ends.
 func (e env) run(t *testing.T, chunkRows int) {
 	t.Helper()
+	e.runWith(t, worker.Config{Concurrency: 2, ChunkRows: chunkRows})
+}
+
+// runWith starts workers configured by cfg (its Redis, Now and Logger are
+// the test's) until the test ends.
+func (e env) runWith(t *testing.T, cfg worker.Config) {
+	t.Helper()
+	cfg.Redis, cfg.Now, cfg.Logger = e.redis, func() time.Time { return today }, slog.New(slog.DiscardHandler)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- worker.Run(ctx, e.store, worker.Config{Redis: e.redis, Concurrency: 2, ChunkRows: chunkRows,
-			Now: func() time.Time { return today }, Logger: slog.New(slog.DiscardHandler)})
+		done <- worker.Run(ctx, e.store, cfg)
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -318,6 +326,49 @@ func TestSmallBatchIsNotStarvedByABigOne(t *testing.T) {
 	}
 	if b.Status.Finished() || b.ProcessedRows > n/2 {
 		t.Errorf("the small batch finished only after the big one had %d of %d rows (%s)", b.ProcessedRows, n, b.Status)
+	}
+}
+
+// BATCH_CHUNKS bounds the chunks of one batch that run at once, below
+// WORKER_CONCURRENCY: with one chunk at a time and four task slots, at most
+// two chunk tasks of the batch are ever active (a chunk queues the next
+// once its own is committed, just before its task ends). With the bound
+// taken from WORKER_CONCURRENCY, four are.
+func TestBatchChunksBoundsTheChunksRunningAtOnce(t *testing.T) {
+	const n = 3000
+	e := newEnv(t)
+	big := e.validBatch(t, n)
+	e.runWith(t, worker.Config{Concurrency: 4, BatchChunks: 1, ChunkRows: 50})
+	insp := asynq.NewInspector(e.redis)
+	defer insp.Close()
+	e.enqueuePlan(t, big.ID)
+	most, samples := 0, 0
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		active, err := insp.ListActiveTasks(worker.QueueChunks)
+		if err != nil && !errors.Is(err, asynq.ErrQueueNotFound) {
+			t.Fatal(err)
+		}
+		if len(active) > 0 {
+			samples++
+		}
+		most = max(most, len(active))
+		b, err := e.store.Batch(context.Background(), e.company.ID, big.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.Status.Finished() {
+			break
+		}
+	}
+	if samples < 10 {
+		t.Fatalf("saw chunk tasks running %d times only; the sampling says nothing", samples)
+	}
+	if most > 2 {
+		t.Errorf("%d chunk tasks of one batch ran at once with BatchChunks 1; want at most 2", most)
+	}
+	if b := e.wait(t, big.ID); b.Created != n {
+		t.Errorf("created %d claims of %d rows", b.Created, n)
 	}
 }
 
