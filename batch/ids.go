@@ -1,6 +1,9 @@
 package batch
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // Identifiers that reach the service in URL paths. What a path value may be
 // is decided here, once, before any of it reaches the database: anything
@@ -42,6 +45,44 @@ const (
 // ClaimNumberPrefix is what a claim number of a claim made in year has
 // before its serial: "JHT-2026-".
 func ClaimNumberPrefix(year int) string { return fmt.Sprintf("%s%04d-", claimPrefix, year) }
+
+// ClaimNumberRanges returns the claim numbers of the serials first to
+// last of year as ranges of text, [from, to] each, which hold exactly
+// those numbers when compared byte by byte: one range, or one per length
+// when the serials grow a digit in between (JHT-2026-100000000 sorts
+// before JHT-2026-99999999). A batch's claims are numbered by row from one
+// block of serials, so a window of its rows' claims is such a range. None
+// when last < first.
+func ClaimNumberRanges(year int, first, last int64) [][2]string {
+	var out [][2]string
+	for from := first; from <= last; {
+		to := last
+		if end := widthEnd(from); end < to {
+			to = end
+		}
+		out = append(out, [2]string{FormatClaimNumber(year, from), FormatClaimNumber(year, to)})
+		if to == last {
+			break
+		}
+		from = to + 1
+	}
+	return out
+}
+
+// widthEnd is the largest serial formatted with as many digits as n.
+func widthEnd(n int64) int64 {
+	end := int64(1)
+	for range ClaimSerialDigits {
+		end *= 10
+	}
+	for end <= n {
+		if end > math.MaxInt64/10 {
+			return math.MaxInt64
+		}
+		end *= 10
+	}
+	return end - 1
+}
 
 // FormatClaimNumber is the claim number of serial in year.
 func FormatClaimNumber(year int, serial int64) string {

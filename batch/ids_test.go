@@ -1,6 +1,10 @@
 package batch
 
-import "testing"
+import (
+	"math"
+	"slices"
+	"testing"
+)
 
 func TestValidPathIDs(t *testing.T) {
 	t.Parallel()
@@ -53,6 +57,51 @@ func TestFormatClaimNumber(t *testing.T) {
 		got := FormatClaimNumber(tt.year, tt.serial)
 		if got != tt.want || !ValidClaimNumber(got) {
 			t.Errorf("FormatClaimNumber(%d, %d) = %q (valid %v), want %q", tt.year, tt.serial, got, ValidClaimNumber(got), tt.want)
+		}
+	}
+}
+
+func TestClaimNumberRanges(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		first, last int64
+		want        [][2]string
+	}{
+		{1, 2000, [][2]string{{"JHT-2026-00000001", "JHT-2026-00002000"}}},
+		{7, 7, [][2]string{{"JHT-2026-00000007", "JHT-2026-00000007"}}},
+		{5, 4, nil},
+		{99_999_001, 100_001_000, [][2]string{{"JHT-2026-99999001", "JHT-2026-99999999"},
+			{"JHT-2026-100000000", "JHT-2026-100001000"}}},
+		{99_999_999, 1_000_000_000, [][2]string{{"JHT-2026-99999999", "JHT-2026-99999999"},
+			{"JHT-2026-100000000", "JHT-2026-999999999"}, {"JHT-2026-1000000000", "JHT-2026-1000000000"}}},
+		{math.MaxInt64 - 1, math.MaxInt64, [][2]string{{"JHT-2026-9223372036854775806", "JHT-2026-9223372036854775807"}}},
+	}
+	for _, tt := range tests {
+		got := ClaimNumberRanges(2026, tt.first, tt.last)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("ClaimNumberRanges(2026, %d, %d) = %q, want %q", tt.first, tt.last, got, tt.want)
+		}
+	}
+	// Whatever the window, a serial's number is in a range exactly when the
+	// serial is in the window, compared byte by byte as PostgreSQL's "C"
+	// collation compares them.
+	in := func(rs [][2]string, s string) bool {
+		return slices.ContainsFunc(rs, func(r [2]string) bool { return r[0] <= s && s <= r[1] })
+	}
+	for _, w := range [][2]int64{{1, 2000}, {99_998_500, 100_000_499}, {99_999_999, 100_000_000}, {999_999_000, 1_000_000_999}} {
+		rs := ClaimNumberRanges(2026, w[0], w[1])
+		for s := w[0] - 1500; s <= w[1]+1500; s++ {
+			if s < 0 {
+				continue
+			}
+			if got, want := in(rs, FormatClaimNumber(2026, s)), w[0] <= s && s <= w[1]; got != want {
+				t.Fatalf("window %d-%d: serial %d in its ranges %q: %v, want %v", w[0], w[1], s, rs, got, want)
+			}
+		}
+		for _, other := range []string{FormatClaimNumber(2025, w[0]), FormatClaimNumber(2027, w[1])} {
+			if in(rs, other) {
+				t.Errorf("window %d-%d of 2026: %s, of another year, is in its ranges %q", w[0], w[1], other, rs)
+			}
 		}
 	}
 }

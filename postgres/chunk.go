@@ -29,6 +29,9 @@ type chunkState struct {
 	companyID int64
 	npp       string
 	today     time.Time // the batch's processing date
+	// claimBase numbers the batch's claims: row r's is claimBase + r
+	// (reserveClaimNumbers); not valid for a batch that creates none.
+	claimBase pgtype.Int8
 }
 
 // judged is one row with its verdict.
@@ -65,7 +68,7 @@ func (s *Store) RunChunk(ctx context.Context, c batch.Chunk) (batch.ChunkResult,
 			if err := judgeActiveClaims(ctx, tx, c.BatchID, rows, set); err != nil {
 				return err
 			}
-			if err := insertClaims(ctx, tx, c.BatchID, st.companyID, rows, set); err != nil {
+			if err := insertClaims(ctx, tx, c.BatchID, st, rows, set); err != nil {
 				return err
 			}
 		}
@@ -96,11 +99,11 @@ func lockChunk(ctx context.Context, tx pgx.Tx, c batch.Chunk) (chunkState, error
 	var layout []string
 	err := tx.QueryRow(ctx, `
 		SELECT ch.done_at IS NOT NULL, b.status, b.mode, b.layout, b.company_id, co.npp,
-			coalesce(b.processing_date, current_date), `+indexPlans+`
+			coalesce(b.processing_date, current_date), b.claim_base, `+indexPlans+`
 		FROM batch_chunks ch JOIN batches b ON b.id = ch.batch_id JOIN companies co ON co.id = b.company_id
 		WHERE ch.batch_id = $1 AND ch.chunk_no = $2
 		FOR UPDATE OF ch`, c.BatchID, c.No).Scan(&st.done, &st.status, &st.mode, &layout, &st.companyID, &st.npp, &st.today,
-		nil, nil, nil)
+		&st.claimBase, nil, nil, nil)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return chunkState{done: true}, nil // a chunk that does not exist has nothing to do
 	}

@@ -17,23 +17,21 @@ const copyClaimsSQL = `COPY claims (claim_number, batch_id, row_no, company_id, 
 	termination_date, eligible_on, status, bank_code, bank_account, account_name, phone, email, npwp,
 	gross_amount, tax_amount, net_amount, rules_version) FROM STDIN (FORMAT binary)`
 
-// insertClaims creates the claims of the chunk's accepted rows. The usual
-// case, no active claim of another batch for one of these KPJs (the chunk
-// did not look them up: judgeRows), is one COPY:
-// the claim numbers are drawn from the sequence in one query and the rows
-// go in as binary. That costs PostgreSQL a third of one INSERT … ON CONFLICT
-// over unnest (speculative insertion writes and confirms every tuple, and
-// unnest decodes seventeen arrays): 100,000 claims 2.4 s -> 0.9 s, measured
-// 50 chunks of 2,000 on this schema. The COPY runs under a savepoint; when it
-// meets an active claim of another batch (the unique index of active
-// claims: committed before, or meanwhile), the savepoint is rolled back and
-// the chunk falls back to insertClaimsRacing, which decides every row (the
-// numbers drawn for the COPY are left unused).
+// insertClaims creates the claims of the chunk's accepted rows, each
+// numbered by its row (claimNumbers). The usual case, no active claim of
+// another batch for one of these KPJs (the chunk did not look them up:
+// judgeRows), is one COPY of the rows as binary. That costs PostgreSQL a
+// third of one INSERT … ON CONFLICT over unnest (speculative insertion
+// writes and confirms every tuple, and unnest decodes seventeen arrays):
+// 100,000 claims 2.4 s -> 0.9 s, measured 50 chunks of 2,000 on this
+// schema. The COPY runs under a savepoint; when it meets an active claim of
+// another batch (the unique index of active claims: committed before, or
+// meanwhile), the savepoint is rolled back and the chunk falls back to
+// insertClaimsRacing, which decides every row.
 //
 // The COPY's input is written from the rows themselves; the column arrays
 // of the fallback's unnest are built only by the fallback.
-func insertClaims(ctx context.Context, tx pgx.Tx, batchID string, companyID int64, rows []judged, set batch.Setting) error {
-	today := set.Today
+func insertClaims(ctx context.Context, tx pgx.Tx, batchID string, st chunkState, rows []judged, set batch.Setting) error {
 	n := 0
 	for i := range rows {
 		if claimOf(&rows[i]) != nil {
@@ -43,10 +41,12 @@ func insertClaims(ctx context.Context, tx pgx.Tx, batchID string, companyID int6
 	if n == 0 {
 		return nil
 	}
-	numbers, err := claimNumbers(ctx, tx, n, today.Year())
-	if err != nil {
-		return err
+	if !st.claimBase.Valid {
+		// PlanBatch reserves them (migration 00019 those of the batches
+		// planned before it); a batch without them was not planned.
+		return fmt.Errorf("insert claims: batch %s has no claim numbers reserved", batchID)
 	}
+	numbers := claimNumbers(rows, n, set.Today.Year(), st.claimBase.Int64)
 	id, err := pgUUID(batchID)
 	if err != nil {
 		return fmt.Errorf("insert claims: %w", err)
@@ -55,7 +55,7 @@ func insertClaims(ctx context.Context, tx pgx.Tx, batchID string, companyID int6
 	if err != nil {
 		return fmt.Errorf("insert claims: savepoint: %w", err)
 	}
-	err = copyFrom(ctx, sp.Conn().PgConn(), copyClaims(rows, numbers, id, companyID), copyClaimsSQL)
+	err = copyFrom(ctx, sp.Conn().PgConn(), copyClaims(rows, numbers, id, st.companyID), copyClaimsSQL)
 	switch {
 	case err == nil:
 		if err := sp.Commit(ctx); err != nil {
@@ -65,7 +65,7 @@ func insertClaims(ctx context.Context, tx pgx.Tx, batchID string, companyID int6
 		if err := sp.Rollback(ctx); err != nil {
 			return fmt.Errorf("insert claims: roll back to savepoint: %w", err)
 		}
-		return insertClaimsRacing(ctx, tx, batchID, companyID, rows, set)
+		return insertClaimsRacing(ctx, tx, batchID, st, rows, set)
 	default:
 		return fmt.Errorf("insert claims: %w", err)
 	}
@@ -87,44 +87,26 @@ func claimOf(j *judged) *batch.Claim {
 	return nil
 }
 
-// claimNumbers draws n serials from claim_number_seq, in one query, and
-// formats them as claim numbers of year (batch.FormatClaimNumber), cut out
-// of one string: fmt per number was two allocations each.
-func claimNumbers(ctx context.Context, tx pgx.Tx, n, year int) ([]string, error) {
-	res, err := tx.Query(ctx, `SELECT nextval('claim_number_seq') FROM generate_series(1, $1)`, n)
-	if err != nil {
-		return nil, fmt.Errorf("draw claim numbers: %w", err)
-	}
-	// Scanned into one variable through one slice of destinations:
-	// pgx.RowTo's variable, and Scan's variadic slice made per call, were an
-	// allocation per number each.
-	serials := make([]int64, 0, n)
-	var serial int64
-	dest := []any{&serial}
-	for res.Next() {
-		if err := res.Scan(dest...); err != nil {
-			res.Close()
-			return nil, fmt.Errorf("draw claim numbers: %w", err)
-		}
-		serials = append(serials, serial)
-	}
-	if err := res.Err(); err != nil {
-		return nil, fmt.Errorf("draw claim numbers: %w", err)
-	}
+// claimNumbers returns the numbers of the n claims of rows (claimOf), in
+// order: row r's is the serial base + r of year (batch.FormatClaimNumber),
+// cut out of one string: fmt per number was two allocations each.
+func claimNumbers(rows []judged, n, year int, base int64) []string {
 	prefix := batch.ClaimNumberPrefix(year)
-	buf := make([]byte, 0, len(serials)*(len(prefix)+batch.ClaimSerialDigits))
-	ends := make([]int32, len(serials))
-	for i, s := range serials {
-		buf = appendClaimNumber(buf, prefix, year, s)
-		ends[i] = int32(len(buf))
+	buf := make([]byte, 0, n*(len(prefix)+batch.ClaimSerialDigits))
+	ends := make([]int32, 0, n)
+	for i := range rows {
+		if claimOf(&rows[i]) != nil {
+			buf = appendClaimNumber(buf, prefix, year, base+int64(rows[i].row.No))
+			ends = append(ends, int32(len(buf)))
+		}
 	}
 	all := string(buf)
-	numbers := make([]string, len(serials))
+	numbers := make([]string, len(ends))
 	begin := int32(0)
 	for i, end := range ends {
 		numbers[i], begin = all[begin:end], end
 	}
-	return numbers, nil
+	return numbers
 }
 
 // appendClaimNumber appends batch.FormatClaimNumber(year, serial), whose
@@ -147,10 +129,11 @@ func appendClaimNumber(b []byte, prefix string, year int, serial int64) []byte {
 // the claims of other batches: a row whose claim was not inserted has an
 // active claim already (committed before, or by a race) and becomes
 // CLAIM_ALREADY_ACTIVE. Naming that index (rather than
-// any conflict) checks one index ahead of each insert instead of four, and a
-// clash on any other unique key is an error, not a row silently reported as
-// an active claim.
-func insertClaimsRacing(ctx context.Context, tx pgx.Tx, batchID string, companyID int64, rows []judged, set batch.Setting) error {
+// any conflict) checks one index ahead of each insert instead of every
+// unique one, and a clash on any other unique key (a second claim for a
+// row: the same number) is an error, not a row silently reported as an
+// active claim. Its claims are numbered by row, as the COPY's.
+func insertClaimsRacing(ctx context.Context, tx pgx.Tx, batchID string, st chunkState, rows []judged, set batch.Setting) error {
 	today := set.Today
 	a := newClaimArrays(len(rows))
 	for i := range rows {
@@ -165,7 +148,7 @@ func insertClaimsRacing(ctx context.Context, tx pgx.Tx, batchID string, companyI
 		SELECT $3::text || lpad(u.n::text, greatest($22::int, length(u.n::text)), '0'),
 			$1, u.row_no, $2, u.kpj, u.nik, u.full_name, u.reason, u.termination, u.eligible, u.status,
 			u.bank_code, u.bank_account, u.account_name, u.phone, u.email, u.npwp, u.gross, u.tax, u.net, $4
-		FROM (SELECT nextval('claim_number_seq') AS n, *
+		FROM (SELECT $23::bigint + row_no AS n, *
 			FROM unnest($5::int[], $6::text[], $7::text[], $8::text[], $9::text[], $10::date[], $11::date[],
 				$12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[],
 				$19::bigint[], $20::bigint[], $21::bigint[])
@@ -173,8 +156,8 @@ func insertClaimsRacing(ctx context.Context, tx pgx.Tx, batchID string, companyI
 				account_name, phone, email, npwp, gross, tax, net)) u
 		ON CONFLICT (kpj) WHERE status IN ('WAITING', 'READY') DO NOTHING
 		RETURNING row_no, claim_number`,
-		append(append([]any{batchID, companyID, batch.ClaimNumberPrefix(today.Year()), batch.RulesVersion}, a.args()...),
-			batch.ClaimSerialDigits)...)
+		append(append([]any{batchID, st.companyID, batch.ClaimNumberPrefix(today.Year()), batch.RulesVersion}, a.args()...),
+			batch.ClaimSerialDigits, st.claimBase.Int64)...)
 	if err != nil {
 		return fmt.Errorf("insert claims: %w", err)
 	}

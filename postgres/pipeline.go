@@ -111,8 +111,12 @@ func (s *Store) summarizeRows(ctx context.Context, id string) error {
 // lockWaitSummary bounds summarizeRows' wait for its lock.
 const lockWaitSummary = "2s"
 
-// planRows creates the chunks and moves the batch to processing.
+// planRows creates the chunks, reserves the batch's claim numbers
+// (reserveClaimNumbers) and moves the batch to processing.
 func planRows(ctx context.Context, tx pgx.Tx, id string, chunkRows int, today time.Time) error {
+	if err := reserveClaimNumbers(ctx, tx, id); err != nil {
+		return err
+	}
 	_, err := tx.Exec(ctx, `
 		INSERT INTO batch_chunks (batch_id, chunk_no, first_row, last_row)
 		SELECT $1, n, n * $2 + 1, least((n + 1) * $2, b.total_rows)
@@ -126,6 +130,35 @@ func planRows(ctx context.Context, tx pgx.Tx, id string, chunkRows int, today ti
 		planned_at = now(), started_at = coalesce(started_at, now()) WHERE id = $1`, id, chunkRows, today)
 	return err
 }
+
+// reserveClaimNumbers gives a batch that creates claims its block of
+// claim numbers, once: total_rows serials of claim_number_seq, the claim
+// of row r numbered claim_base + r (migration 00019). Rows that create no
+// claim leave their number unused. The primary key then keeps one claim
+// per row, and a report reads a window's claims as a range of numbers.
+//
+// nextval and setval are two steps: two plans taking them at once could
+// hand out overlapping blocks. The transaction's advisory lock
+// claimNumbersLock makes them take turns (no one else draws from the
+// sequence); it is held until the plan commits, a few milliseconds. A
+// sequence is not rolled back with the transaction, so a plan that fails
+// afterwards leaves its block unused, and the next plan reserves another.
+func reserveClaimNumbers(ctx context.Context, tx pgx.Tx, id string) error {
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, claimNumbersLock); err != nil {
+		return fmt.Errorf("reserve claim numbers: %w", err)
+	}
+	_, err := tx.Exec(ctx, `UPDATE batches
+		SET claim_base = setval('claim_number_seq', nextval('claim_number_seq') + total_rows - 1) - total_rows
+		WHERE id = $1 AND mode = 'create' AND claim_base IS NULL AND total_rows > 0`, id)
+	if err != nil {
+		return fmt.Errorf("reserve claim numbers: %w", err)
+	}
+	return nil
+}
+
+// claimNumbersLock is the advisory lock under which claim numbers are
+// reserved ("JHT" and a version, as a number).
+const claimNumbersLock int64 = 0x4a485401
 
 // querier is what a pool and a transaction have in common.
 type querier interface {

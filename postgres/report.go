@@ -89,6 +89,10 @@ func (s *Store) readWindows(ctx context.Context, b batch.Batch, onlyRejected boo
 	// few rows" then read the whole rest of the batch for every page:
 	// 150 ms a page at 100,000 rows against 2-5 ms now).
 	last := max(0, (b.TotalRows-1)/ReportPageRows) // the last window total_rows says there is
+	num, err := s.claimNumberingOf(ctx, b.ID)
+	if err != nil {
+		return err
+	}
 	read := func(k int, wr *windowReader) windowRead {
 		var page []batch.ReportLine
 		select {
@@ -98,7 +102,7 @@ func (s *Store) readWindows(ctx context.Context, b batch.Batch, onlyRejected boo
 		}
 		after := k * ReportPageRows
 		var r windowRead
-		r.page, r.held, r.err = s.reportWindow(ctx, b.ID, onlyRejected, after, after+ReportPageRows, page[:0], wr)
+		r.page, r.held, r.err = s.reportWindow(ctx, b.ID, num, onlyRejected, after, after+ReportPageRows, page[:0], wr)
 		return r
 	}
 	ctx, cancel := context.WithCancel(ctx)

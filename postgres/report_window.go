@@ -38,8 +38,55 @@ var reportWindowSQL = [3]string{
 	`SELECT row_no, outcome, nullif(issues, '[]'::jsonb), coalesce(claim_number, ''), eligible_on,
 			gross_amount, tax_amount, net_amount
 		FROM batch_outcomes WHERE batch_id = $1 AND row_no > $2 AND row_no <= $3`,
+	// The claims of the window's rows: numbered by row (reserveClaimNumbers),
+	// a range of numbers in the primary key, given as one or two ranges
+	// ($4-$5, $6-$7: batch.ClaimNumberRanges; NULL when none); and claims
+	// stored before migration 00019, by row in their partial index. The
+	// batch_id test keeps any other batch's claim out of the report, were
+	// a number ever in the wrong range.
 	`SELECT row_no, status, claim_number, eligible_on, gross_amount, tax_amount, net_amount FROM claims
-		WHERE batch_id = $1 AND row_no > $2 AND row_no <= $3`,
+		WHERE batch_id = $1 AND (claim_number BETWEEN $4 AND $5 OR claim_number BETWEEN $6 AND $7)
+		UNION ALL
+		SELECT row_no, status, claim_number, eligible_on, gross_amount, tax_amount, net_amount FROM claims
+		WHERE legacy AND batch_id = $1 AND row_no > $2 AND row_no <= $3`,
+}
+
+// claimNumbering is how a batch's claims are numbered: row r's has the
+// serial base + r of year (reserveClaimNumbers); base is not valid for a
+// batch that has no block (it creates no claims, or was never planned).
+type claimNumbering struct {
+	base pgtype.Int8
+	year int
+}
+
+// claimNumberingOf reads the numbering of batch id's claims.
+func (s *Store) claimNumberingOf(ctx context.Context, id string) (claimNumbering, error) {
+	var n claimNumbering
+	var day pgtype.Date
+	err := s.pool.QueryRow(ctx, `SELECT claim_base, processing_date FROM batches WHERE id = $1`, id).Scan(&n.base, &day)
+	if err != nil {
+		return n, translate(err, "read the claim numbers of batch "+id)
+	}
+	if !day.Valid {
+		n.base.Valid = false // not planned: no claims
+	}
+	n.year = day.Time.Year()
+	return n, nil
+}
+
+// windowArgs are the claims query's $4-$7 for the rows after+1 to upTo:
+// their numbers' ranges, NULL where there is none.
+func (n claimNumbering) windowArgs(after, upTo int) [4]any {
+	var args [4]any
+	if !n.base.Valid {
+		return args
+	}
+	for i, r := range batch.ClaimNumberRanges(n.year, n.base.Int64+int64(after)+1, n.base.Int64+int64(upTo)) {
+		if i < 2 { // a window of ReportPageRows rows crosses one length at most
+			args[2*i], args[2*i+1] = r[0], r[1]
+		}
+	}
+	return args
 }
 
 // reportWindow appends to page the report rows of batch id numbered after+1
@@ -48,14 +95,15 @@ var reportWindowSQL = [3]string{
 // round trip (a pgx batch) and the connection goes back to the pool before
 // it returns. A row's claim status is the claim's current one. wr is the reader's scratch, reused from window
 // to window.
-func (s *Store) reportWindow(ctx context.Context, id string, onlyRejected bool, after, upTo int, page []batch.ReportLine, wr *windowReader) ([]batch.ReportLine, int, error) {
+func (s *Store) reportWindow(ctx context.Context, id string, num claimNumbering, onlyRejected bool, after, upTo int, page []batch.ReportLine, wr *windowReader) ([]batch.ReportLine, int, error) {
 	ctx, cancel := context.WithTimeout(ctx, reportPageTimeout)
 	defer cancel()
 	var b pgx.Batch
 	b.Queue(indexPlansSQL)
-	for _, q := range reportWindowSQL {
-		b.Queue(q, id, after, upTo)
-	}
+	b.Queue(reportWindowSQL[0], id, after, upTo)
+	b.Queue(reportWindowSQL[1], id, after, upTo)
+	r := num.windowArgs(after, upTo)
+	b.Queue(reportWindowSQL[2], id, after, upTo, r[0], r[1], r[2], r[3])
 	br := s.pool.SendBatch(ctx, &b)
 	defer br.Close()
 	if _, err := br.Exec(); err != nil {

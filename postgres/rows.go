@@ -17,12 +17,16 @@ func (s *Store) RowPage(ctx context.Context, b batch.Batch, onlyRejected bool, a
 	if b.PurgedAt != nil {
 		return nil, false, batch.Conflict(batch.CodeReportPurged, b.PurgedAt.Format(time.DateOnly))
 	}
+	num, err := s.claimNumberingOf(ctx, b.ID)
+	if err != nil {
+		return nil, false, err
+	}
 	page := make([]batch.ReportLine, 0, limit+1)
 	var wr windowReader
 	for from := max(after, 0); len(page) <= limit; from += ReportPageRows {
 		var held int
 		var err error
-		page, held, err = s.reportWindow(ctx, b.ID, onlyRejected, from, from+ReportPageRows, page, &wr)
+		page, held, err = s.reportWindow(ctx, b.ID, num, onlyRejected, from, from+ReportPageRows, page, &wr)
 		if err != nil {
 			return nil, false, err
 		}
