@@ -45,6 +45,18 @@ func runBatch(t *testing.T, s *postgres.Store, id string, chunkRows int) {
 	}
 }
 
+// uploadAndRun uploads reg's file as a batch that creates claims and runs
+// it in chunks of chunkRows.
+func uploadAndRun(t *testing.T, reg registered, chunkRows int) batch.Batch {
+	t.Helper()
+	b, _, err := uploadWith(t, reg.s, reg.company.ID, reg.file, batch.ModeCreate, "", 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runBatch(t, reg.s, b.ID, chunkRows)
+	return b
+}
+
 // claimBase is the claim_base of batch id.
 func claimBase(t *testing.T, db *pgxpool.Pool, id string) int64 {
 	t.Helper()
@@ -143,11 +155,7 @@ func TestReportReadsClaimsOfBothNumberings(t *testing.T) {
 	ctx := context.Background()
 	reg := newRegistered(t, 30)
 	s, db, c := reg.s, reg.db, reg.company
-	b, _, err := uploadWith(t, s, c.ID, reg.file, batch.ModeCreate, "", 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runBatch(t, s, b.ID, 10)
+	b := uploadAndRun(t, reg, 10)
 	if _, err := db.Exec(ctx, `UPDATE claims SET legacy = true, claim_number = 'JHT-2025-' || lpad((90000 + row_no)::text, 8, '0')
 		WHERE batch_id = $1 AND row_no <= 10`, b.ID); err != nil {
 		t.Fatal(err)
@@ -174,11 +182,7 @@ func TestClaimNumbersThatGrowADigit(t *testing.T) {
 	if _, err := db.Exec(ctx, `SELECT setval('claim_number_seq', 99999990)`); err != nil {
 		t.Fatal(err)
 	}
-	b, _, err := uploadWith(t, s, c.ID, reg.file, batch.ModeCreate, "", 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runBatch(t, s, b.ID, 10)
+	b := uploadAndRun(t, reg, 10)
 	report := reportOf(t, s, b.ID, c.ID)
 	if len(report) != 30 {
 		t.Fatalf("%d report lines, want 30", len(report))
@@ -211,12 +215,8 @@ func TestSecondClaimForARowIsRefused(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	reg := newRegistered(t, 10)
-	s, db, c := reg.s, reg.db, reg.company
-	b, _, err := uploadWith(t, s, c.ID, reg.file, batch.ModeCreate, "", 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	runBatch(t, s, b.ID, 10)
+	s, db := reg.s, reg.db
+	b := uploadAndRun(t, reg, 10)
 	if _, err := db.Exec(ctx, `UPDATE claims SET status = 'PAID' WHERE batch_id = $1`, b.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -226,7 +226,7 @@ func TestSecondClaimForARowIsRefused(t *testing.T) {
 	if _, err := db.Exec(ctx, `UPDATE batches SET status = 'processing' WHERE id = $1`, b.ID); err != nil {
 		t.Fatal(err)
 	}
-	_, err = s.RunChunk(ctx, batch.Chunk{BatchID: b.ID, No: 0, FirstRow: 1, LastRow: 10})
+	_, err := s.RunChunk(ctx, batch.Chunk{BatchID: b.ID, No: 0, FirstRow: 1, LastRow: 10})
 	var pe *pgconn.PgError
 	if !errors.As(err, &pe) || pe.ConstraintName != "claims_pkey" {
 		t.Errorf("the chunk run again: %v; want the primary key's unique violation", err)
