@@ -18,7 +18,7 @@ import (
 // Config configures the workers and the scheduler.
 type Config struct {
 	Redis          asynq.RedisConnOpt
-	Concurrency    int            // WORKER_CONCURRENCY; default twice the number of CPUs
+	Concurrency    int            // WORKER_CONCURRENCY; default the number of CPUs
 	BatchChunks    int            // BATCH_CHUNKS: chunks of one batch queued at a time; default the number of CPUs
 	ChunkRows      int            // CHUNK_ROWS; default DefaultChunkRows
 	Location       *time.Location // BUSINESS_TZ; default batch.DefaultTimeZone
@@ -40,21 +40,29 @@ type Config struct {
 const DefaultChunkRows = 4000
 
 // DefaultConcurrency is the number of tasks a worker process runs at once
-// when none is configured: twice the number of CPUs. A chunk's time is
-// judging in Go, then statements and a commit that wait on PostgreSQL (and
-// its WAL flush); with one task per CPU the CPUs idle during those waits.
-// On 2 CPUs, 200,000 rows: 12.0 s with 2, 8.4 s with 4 (medians of 3,
-// docs/benchmarks.md), for about 12 MB more memory.
-func DefaultConcurrency() int { return 2 * runtime.NumCPU() }
+// when none is configured: one per CPU, as many as DefaultBatchChunks.
+//
+// Asynq's processor takes a free slot, then asks Redis for a task, and
+// sleeps taskCheckInterval when there is none. With slots to spare, it is
+// asleep when a chunk queues the batch's next one: on 2 CPUs, 100,000
+// rows, the next chunk started 16 ms after the last one ended on average
+// with 4 slots, 4 ms with 2 (the processor waits for the ending chunk's
+// slot instead, and asks Redis at once), and the batch finished in
+// 1.51-1.75 s against 1.60-1.95 s (four alternating pairs). The cost: a
+// task of another batch waits for a running chunk to end (a 50-row batch
+// uploaded during the 100,000-row one finished in 0.12-0.27 s against
+// 0.11-0.20 s). Until 27 Nov 2026 it was twice the number of CPUs, when a
+// chunk waited on PostgreSQL longer (docs/benchmarks.md).
+func DefaultConcurrency() int { return runtime.NumCPU() }
 
 // DefaultBatchChunks is how many chunks of one batch are queued at a time
 // when none is configured: one per CPU. Every chunk of a batch writes the
-// same tables and index pages (claims, its three indexes, the heap's last
-// page), and more writers than CPUs only contend: on 2 CPUs, 100,000 rows,
+// same tables and index pages (claims, its indexes, the heap's last page),
+// and more writers than CPUs only contend: on 2 CPUs, 100,000 rows,
 // alternating runs, 4 chunks at a time took 1.80-2.01 s after the 202 with
 // 2.25-2.61 s of PostgreSQL CPU; 2 at a time took 1.58-1.67 s with
-// 1.61-1.85 s. The other WORKER_CONCURRENCY slots stay free for other
-// batches' chunks and the control tasks.
+// 1.61-1.85 s. A WORKER_CONCURRENCY above it keeps slots free for other
+// batches' tasks.
 func DefaultBatchChunks() int { return runtime.NumCPU() }
 
 // DefaultReconcileEvery is how often the reconciler asks PostgreSQL for

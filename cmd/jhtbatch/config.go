@@ -55,13 +55,10 @@ type setting struct {
 }
 
 func (s setting) defaultText() string {
-	switch {
-	case s.def != "":
-		return s.def
-	case s.env == "BATCH_CHUNKS":
+	if s.def == "" {
 		return "the number of CPUs"
 	}
-	return "twice the number of CPUs"
+	return s.def
 }
 
 // settings lists every configuration variable in usage order.
