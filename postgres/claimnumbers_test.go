@@ -16,44 +16,15 @@ import (
 	"jhtbatch/testenv"
 )
 
-// runBatch plans batch id in chunks of chunkRows and runs its chunks, two
-// at a time.
-func runBatch(t *testing.T, s *postgres.Store, id string, chunkRows int) {
-	t.Helper()
-	chunks, err := s.PlanBatch(context.Background(), id, chunkRows, today)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	errs := make(chan error, len(chunks))
-	sem := make(chan struct{}, 2)
-	for _, c := range chunks {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			if _, err := s.RunChunk(context.Background(), c); err != nil {
-				errs <- err
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Fatal(err)
-	}
-}
-
-// uploadAndRun uploads reg's file as a batch that creates claims and runs
-// it in chunks of chunkRows.
+// uploadAndRun uploads reg's file as a batch that creates claims and
+// processes it in chunks of chunkRows.
 func uploadAndRun(t *testing.T, reg registered, chunkRows int) batch.Batch {
 	t.Helper()
 	b, _, err := uploadWith(t, reg.s, reg.company.ID, reg.file, batch.ModeCreate, "", 1000)
 	if err != nil {
 		t.Fatal(err)
 	}
-	runBatch(t, reg.s, b.ID, chunkRows)
+	process(t, reg.s, b.ID, chunkRows)
 	return b
 }
 
@@ -111,12 +82,27 @@ func TestClaimsAreNumberedByRow(t *testing.T) {
 		}
 		ids[i] = b.ID
 	}
+	// The two plans reserve their blocks at the same time; then each batch
+	// is processed (planning again returns its chunks).
 	var wg sync.WaitGroup
+	errs := make(chan error, len(ids))
 	for _, id := range ids {
 		wg.Add(1)
-		go func() { defer wg.Done(); runBatch(t, s, id, 40) }()
+		go func() {
+			defer wg.Done()
+			if _, err := s.PlanBatch(context.Background(), id, 40, today); err != nil {
+				errs <- err
+			}
+		}()
 	}
 	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		process(t, s, id, 40)
+	}
 
 	var bases [2]int64
 	for i, id := range ids {
