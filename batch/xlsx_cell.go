@@ -27,7 +27,9 @@ func (s *sheetSource) value(c cell) (string, error) {
 	}
 	raw := string(s.val)
 	switch c.typ {
-	case "inlineStr", "str", "e":
+	case "inlineStr", "str": // text, as a shared string's (readSharedStrings)
+		return unescapeXString(raw), nil
+	case "e":
 		return raw, nil
 	case "b":
 		if raw == "1" {
@@ -42,7 +44,10 @@ func (s *sheetSource) value(c cell) (string, error) {
 		}
 		return raw, nil
 	}
-	if c.isStr || raw == "" {
+	if c.isStr {
+		return unescapeXString(raw), nil
+	}
+	if raw == "" {
 		return raw, nil
 	}
 	if c.style >= 0 && c.style < len(s.wb.dateStyles) && s.wb.dateStyles[c.style] {

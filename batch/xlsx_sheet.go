@@ -2,6 +2,7 @@ package batch
 
 import (
 	"archive/zip"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -52,7 +53,8 @@ func reserveSharedStrings(x *xmlScanner, text *strings.Builder, ends *[]uint32, 
 }
 
 // readSharedStrings streams the shared strings part (absent: no table). An
-// item's text is the text of its runs; phonetic hints (rPh) are not text.
+// item's text is the text of its runs, its escapes decoded
+// (unescapeXString); phonetic hints (rPh) are not text.
 func readSharedStrings(f *zip.File) (*sharedStrings, error) {
 	if f == nil {
 		return nil, nil
@@ -96,6 +98,9 @@ func readSharedStrings(f *zip.File) (*sharedStrings, error) {
 				}
 			}
 			if x.isEnd || x.empty || short {
+				if bytes.Contains(item, []byte("_x")) {
+					item = append(item[:0], unescapeXString(string(item))...)
+				}
 				text.Write(item)
 				item = item[:0]
 				if text.Len() > math.MaxUint32 {

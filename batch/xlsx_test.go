@@ -477,3 +477,70 @@ func TestWorkbookCellsWithoutReferences(t *testing.T) {
 		t.Errorf("records (-want +got):\n%s", d)
 	}
 }
+
+// TestWorkbookTextEscapes: text that a spreadsheet stores escaped
+// (ECMA-376 ST_Xstring, _xHHHH_) is read as it was typed, from shared
+// strings, inline strings and a formula's saved text alike: an e-mail
+// address that looks like an escape (Excel, and excelize's StreamWriter,
+// store its _ as _x005F_), a carriage return pasted into a name (Excel
+// stores _x000D_).
+func TestWorkbookTextEscapes(t *testing.T) {
+	t.Parallel()
+	typed := workbookBytes(t, func(f *excelize.File) {
+		sw, err := f.NewStreamWriter("Sheet1")
+		must(t, err)
+		must(t, sw.SetRow("A1", templateHeader))
+		must(t, sw.SetRow("A2", []any{"23012345678", "3171011708850001", "Dewi Lestari",
+			"1985-08-17", "2026-10-01", "PHK", "014", "1234567890", "Dewi Lestari", "081234567890",
+			"dewi_x2024_@contoh.co.id", ""}))
+		must(t, sw.Flush())
+	})
+	if !zipHolds(t, typed, "_x005F_x2024_") {
+		t.Fatal("the workbook does not store the e-mail escaped: the test proves nothing")
+	}
+	recs, err := decodeWorkbook(t, typed, batch.WorkbookOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 1 || len(recs[0].Fields) < 11 || recs[0].Fields[10] != "dewi_x2024_@contoh.co.id" {
+		t.Errorf("records %+v; want the e-mail dewi_x2024_@contoh.co.id as typed", recs)
+	}
+
+	header := `<row r="1">`
+	for c, name := range templateHeader {
+		header += fmt.Sprintf(`<c r="%s1" t="inlineStr"><is><t>%s</t></is></c>`, string(rune('A'+c)), name)
+	}
+	sheet := `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n" +
+		`<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` + header + `</row>` +
+		`<row r="2"><c r="A2" t="s"><v>0</v></c><c r="C2" t="s"><v>1</v></c>` +
+		`<c r="I2" t="inlineStr"><is><t>Budi_x000D_</t></is></c>` +
+		`<c r="K2" t="str"><f>LOWER(K3)</f><v>budi_x005F_x0041_@contoh.co.id</v></c></row></sheetData></worksheet>`
+	data := rewriteZip(t, inlineStringsWorkbook(t), func(name string, d []byte) []byte {
+		if name == "xl/worksheets/sheet1.xml" {
+			return []byte(sheet)
+		}
+		return d
+	})
+	data = addPart(t, data, "xl/sharedStrings.xml",
+		[]byte(`<sst count="2" uniqueCount="2"><si><t>_x0032_3012345678</t></si><si><r><t>Budi</t></r><r><t xml:space="preserve"> Santoso_x000D_</t></r></si></sst>`))
+	recs, err = decodeWorkbook(t, data, batch.WorkbookOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []batch.Record{{Line: 2, Fields: []string{"23012345678", "", "Budi Santoso\r", "", "", "", "", "", "Budi\r", "",
+		"budi_x0041_@contoh.co.id", ""}}}
+	if d := cmp.Diff(want, recs); d != "" {
+		t.Errorf("records (-want +got):\n%s", d)
+	}
+}
+
+// zipHolds says whether a part of the package data holds s.
+func zipHolds(t testing.TB, data []byte, s string) bool {
+	t.Helper()
+	found := false
+	rewriteZip(t, data, func(_ string, d []byte) []byte {
+		found = found || bytes.Contains(d, []byte(s))
+		return d
+	})
+	return found
+}
