@@ -88,8 +88,9 @@ func seedHistory(ctx context.Context, dsn string) (time.Duration, error) {
 	}
 	// The seed writes about 1 GB of WAL in 15 s, and PostgreSQL starts a
 	// checkpoint for it (max_wal_size) that was still writing through the
-	// measured batch: every page the batch touched first after its start
-	// went to the WAL whole. A database that gathered its history over a
+	// first seconds of the measured batch, and each existing page the batch
+	// changed for the first time since that checkpoint began went to the
+	// WAL whole. A database that gathered its history over a
 	// season has long since checkpointed it, so the seed is checkpointed
 	// here, as the fresh database's creation is (CREATE DATABASE does it).
 	// CHECKPOINT needs a superuser or pg_checkpoint; without either the
