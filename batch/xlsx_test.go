@@ -392,12 +392,7 @@ func TestWorkbookRepeatedStringBomb(t *testing.T) {
 		sheet.WriteString(`</row>`)
 	}
 	sheet.WriteString(`</sheetData></worksheet>`)
-	data := rewriteZip(t, inlineStringsWorkbook(t), func(name string, d []byte) []byte {
-		if name == "xl/worksheets/sheet1.xml" {
-			return []byte(sheet.String())
-		}
-		return d
-	})
+	data := workbookWithSheet(t, sheet.String())
 	data = addPart(t, data, "xl/sharedStrings.xml", []byte(`<sst><si><t>`+long+`</t></si></sst>`))
 	recs, err := decodeWorkbook(t, data, batch.WorkbookOptions{MaxUnzipped: 1 << 20})
 	if e := batch.ErrorOf(err); e == nil || e.Code != batch.CodeFileTooLarge {
@@ -425,12 +420,7 @@ func TestWorkbookOddCells(t *testing.T) {
 		`<x:c r="F2" t="str"><x:f>UPPER("phk")</x:f><x:v>PHK</x:v></x:c>` +
 		`<x:c r="G2"><x:v>14</x:v></x:c><x:c r="H2"><x:v><![CDATA[1234567890]]></x:v></x:c><!-- a comment -->` +
 		`<x:c r="L2" s="0"/></x:row></x:sheetData></x:worksheet>`
-	data := rewriteZip(t, inlineStringsWorkbook(t), func(name string, d []byte) []byte {
-		if name == "xl/worksheets/sheet1.xml" {
-			return []byte(sheet)
-		}
-		return d
-	})
+	data := workbookWithSheet(t, sheet)
 	data = addPart(t, data, "xl/sharedStrings.xml", []byte(`<sst uniqueCount="1"><si><t xml:space="preserve">3171011708850001</t></si></sst>`))
 	recs, err := decodeWorkbook(t, data, batch.WorkbookOptions{})
 	if err != nil {
@@ -459,12 +449,7 @@ func TestWorkbookCellsWithoutReferences(t *testing.T) {
 		`<c t="inlineStr"><is><t>budi@example.com</t></is></c><c t="s"/></row>` +
 		`<row><c t="inlineStr"><is><t>23012345679</t></is></c>` + strings.Repeat(`<c t="inlineStr"/>`, 8) +
 		`<c><v>812345678</v></c><c/><c/></row></sheetData></worksheet>`
-	data := rewriteZip(t, inlineStringsWorkbook(t), func(name string, d []byte) []byte {
-		if name == "xl/worksheets/sheet1.xml" {
-			return []byte(sheet)
-		}
-		return d
-	})
+	data := workbookWithSheet(t, sheet)
 	recs, err := decodeWorkbook(t, data, batch.WorkbookOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -515,12 +500,7 @@ func TestWorkbookTextEscapes(t *testing.T) {
 		`<row r="2"><c r="A2" t="s"><v>0</v></c><c r="C2" t="s"><v>1</v></c>` +
 		`<c r="I2" t="inlineStr"><is><t>Budi_x000D_</t></is></c>` +
 		`<c r="K2" t="str"><f>LOWER(K3)</f><v>budi_x005F_x0041_@contoh.co.id</v></c></row></sheetData></worksheet>`
-	data := rewriteZip(t, inlineStringsWorkbook(t), func(name string, d []byte) []byte {
-		if name == "xl/worksheets/sheet1.xml" {
-			return []byte(sheet)
-		}
-		return d
-	})
+	data := workbookWithSheet(t, sheet)
 	data = addPart(t, data, "xl/sharedStrings.xml",
 		[]byte(`<sst count="2" uniqueCount="2"><si><t>_x0032_3012345678</t></si><si><r><t>Budi</t></r><r><t xml:space="preserve"> Santoso_x000D_</t></r></si></sst>`))
 	recs, err = decodeWorkbook(t, data, batch.WorkbookOptions{})
@@ -543,4 +523,16 @@ func zipHolds(t testing.TB, data []byte, s string) bool {
 		return d
 	})
 	return found
+}
+
+// workbookWithSheet is inlineStringsWorkbook with its only worksheet's XML
+// replaced by sheet: cells written the way other programs write them.
+func workbookWithSheet(t testing.TB, sheet string) []byte {
+	t.Helper()
+	return rewriteZip(t, inlineStringsWorkbook(t), func(name string, d []byte) []byte {
+		if name == "xl/worksheets/sheet1.xml" {
+			return []byte(sheet)
+		}
+		return d
+	})
 }
